@@ -1,0 +1,38 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import SqliteDatabase from 'better-sqlite3'
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import pg from 'pg'
+import type { DatabaseTarget } from '../config.js'
+import type { Database } from './schema.js'
+
+export type Dialect = DatabaseTarget['dialect']
+
+export interface Db {
+  db: Kysely<Database>
+  dialect: Dialect
+  close(): Promise<void>
+}
+
+// pg parses int8 (count(*), bigserial) as strings by default; counts here never exceed 2^53.
+pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10))
+
+export function connectDatabase(target: DatabaseTarget, options: { poolSize?: number } = {}): Db {
+  if (target.dialect === 'postgres') {
+    const pool = new pg.Pool({ connectionString: target.connectionString, max: options.poolSize ?? 10 })
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    return { db, dialect: 'postgres', close: () => db.destroy() }
+  }
+  if (target.filename !== ':memory:') mkdirSync(dirname(target.filename), { recursive: true })
+  const sqlite = new SqliteDatabase(target.filename)
+  sqlite.pragma('journal_mode = WAL')
+  sqlite.pragma('synchronous = NORMAL')
+  sqlite.pragma('foreign_keys = ON')
+  sqlite.pragma('busy_timeout = 5000')
+  // SQLite's lower() and LIKE fold ASCII only; RQL's ilike needs full Unicode case folding.
+  sqlite.function('unicode_lower', { deterministic: true }, (value: unknown) =>
+    typeof value === 'string' ? value.toLowerCase() : value,
+  )
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+  return { db, dialect: 'sqlite', close: () => db.destroy() }
+}

@@ -1,0 +1,22 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely'
+import * as initialSchema from './migrations/2026-11-26-0600-initial-schema.js'
+
+/** Listed statically so the built service and tsx resolve the same files. Append only. */
+const MIGRATIONS: Record<string, Migration> = {
+  '2026-11-26-0600-initial-schema': initialSchema,
+}
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }
+
+export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest()
+  const failed = results?.find((r) => r.status === 'Error')
+  if (error || failed) {
+    throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error })
+  }
+}
+
+export async function rollbackLast(db: Kysely<any>): Promise<void> {
+  const { error } = await new Migrator({ db, provider }).migrateDown()
+  if (error) throw new Error(`rollback failed: ${String(error)}`, { cause: error })
+}

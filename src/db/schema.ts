@@ -1,0 +1,202 @@
+import type { ColumnType, Generated } from 'kysely'
+
+/**
+ * Instants: timestamptz on PostgreSQL, ISO-8601 text on SQLite. Both are written as
+ * `toISOString()` text (PostgreSQL casts it; on SQLite the fixed format sorts correctly) and
+ * read back as `Date` (pg) or `string` (SQLite); repositories turn them into `Date`.
+ */
+export type Timestamp = ColumnType<Date | string, string, string>
+/** Booleans are 0/1 integers on both databases, so filters bind the same value everywhere. */
+export type Flag = ColumnType<number, number, number>
+/** JSON stored as text on both databases. */
+export type JsonText = string
+
+export interface AccountTable {
+  id: string
+  name: string
+  type: 'Client' | 'Vendor' | 'Operations'
+  status: 'Enabled' | 'Active' | 'Disabled'
+  icon: string | null
+  external_id: string | null
+  external_name: string | null
+  external_ids: JsonText | null
+  service_level: string | null
+  address: JsonText | null
+  technical_support_email: string | null
+  website: string | null
+  description: string | null
+  eligibility: JsonText | null
+  created_at: Timestamp
+  created_by: JsonText | null
+  updated_at: Timestamp | null
+  updated_by: JsonText | null
+}
+
+export interface UserTable {
+  id: string
+  email: string
+  /** lower-cased, trimmed email: the unique sign-in identity */
+  email_key: string
+  first_name: string
+  last_name: string
+  phone_prefix: string | null
+  phone_number: string | null
+  icon: string | null
+  status: 'Invited' | 'Active' | 'Blocked' | 'Disabled' | 'Deleted'
+  /** the status to return to on unblock */
+  status_before_block: string | null
+  password_hash: string | null
+  settings: JsonText | null
+  last_login_at: Timestamp | null
+  invitation_accepted_at: Timestamp | null
+  created_at: Timestamp
+  created_by: JsonText | null
+  updated_at: Timestamp | null
+  updated_by: JsonText | null
+}
+
+export interface AccountUserTable {
+  id: string
+  account_id: string
+  user_id: string
+  /** persisted status; `Invited` past `invitation_expires_at` reads as `InvitationExpired` */
+  status: 'Invited' | 'InvitationExpired' | 'Active'
+  /** AES-256-GCM sealed invitation secret; kept after acceptance so a retried accept is recognised */
+  invitation_secret: string | null
+  invitation_sent_at: Timestamp | null
+  invitation_expires_at: Timestamp | null
+  invitation_accepted_at: Timestamp | null
+  joined_at: Timestamp | null
+  access_at: Timestamp | null
+  last_login_at: Timestamp | null
+  /** optimistic-concurrency counter: every update says `where version = <read version>` */
+  version: number
+  created_at: Timestamp
+  created_by: JsonText | null
+  updated_at: Timestamp | null
+  updated_by: JsonText | null
+}
+
+export interface AccountUserGroupTable {
+  account_user_id: string
+  user_group_id: string
+}
+
+export interface UserGroupTable {
+  id: string
+  account_id: string
+  name: string
+  description: string | null
+  logo: string | null
+  is_default: Flag
+  /** 1 = the group grants every buyer of the account (`buyers: null` on the wire) */
+  all_buyers: Flag
+  created_at: Timestamp
+  created_by: JsonText | null
+  updated_at: Timestamp | null
+  updated_by: JsonText | null
+}
+
+export interface UserGroupModuleTable {
+  user_group_id: string
+  module_id: string
+}
+
+export interface UserGroupBuyerTable {
+  user_group_id: string
+  buyer_id: string
+}
+
+export interface ModuleTable {
+  id: string
+  name: string
+  description: string
+  code: string
+  paid: Flag
+  is_configurable: Flag
+  is_enabled_by_default: Flag
+  filters: JsonText
+  settings: JsonText
+  account_types: JsonText
+  created_at: Timestamp
+  updated_at: Timestamp | null
+}
+
+export interface BuyerTable {
+  id: string
+  account_id: string
+  name: string
+  icon: string | null
+  status: string
+  address: JsonText | null
+  contact: JsonText | null
+  external_ids: JsonText | null
+  tax_id: string | null
+  sellers: JsonText | null
+  created_at: Timestamp
+  created_by: JsonText | null
+  updated_at: Timestamp | null
+  updated_by: JsonText | null
+}
+
+export interface ApiTokenTable {
+  id: string
+  account_id: string
+  name: string
+  description: string | null
+  icon: string | null
+  status: 'Active' | 'Disabled' | 'Deleted'
+  /** SHA-256 of the secret; the secret itself is shown once, in the create response */
+  secret_hash: string
+  last_access_at: Timestamp | null
+  created_at: Timestamp
+  created_by: JsonText | null
+  updated_at: Timestamp | null
+  updated_by: JsonText | null
+}
+
+export interface ApiTokenModuleTable {
+  api_token_id: string
+  module_id: string
+}
+
+export interface AuditEventTable {
+  id: Generated<number>
+  object_type: string
+  object_id: string
+  account_id: string | null
+  event: string
+  at: Timestamp
+  by: JsonText | null
+  details: JsonText | null
+}
+
+export interface EmailOutboxTable {
+  id: Generated<number>
+  kind: string
+  /** AES-256-GCM sealed JSON of the rendered message: it carries invitation links */
+  payload: string
+  status: 'pending' | 'sending' | 'sent' | 'failed'
+  attempts: number
+  next_attempt_at: Timestamp
+  claimed_at: Timestamp | null
+  last_error: string | null
+  created_at: Timestamp
+  sent_at: Timestamp | null
+}
+
+export interface Database {
+  accounts: AccountTable
+  users: UserTable
+  account_users: AccountUserTable
+  account_user_groups: AccountUserGroupTable
+  user_groups: UserGroupTable
+  user_group_modules: UserGroupModuleTable
+  user_group_buyers: UserGroupBuyerTable
+  modules: ModuleTable
+  buyers: BuyerTable
+  api_tokens: ApiTokenTable
+  api_token_modules: ApiTokenModuleTable
+  audit_events: AuditEventTable
+  email_outbox: EmailOutboxTable
+}

@@ -1,0 +1,75 @@
+/**
+ * Every failure the API reports, by code. Codes are UPPER_SNAKE, subject first, and never
+ * renamed once shipped; docs/api-errors.md lists each one (a test keeps the two in step).
+ */
+export const ERROR_CATALOGUE = {
+  VALIDATION_FAILED: { status: 400, detail: 'One or more validation errors occurred.' },
+  BODY_INVALID_JSON: { status: 400, detail: 'The request body is not valid JSON.' },
+  CONTENT_TYPE_UNSUPPORTED: { status: 415, detail: 'The request body must be application/json.' },
+  BODY_TOO_LARGE: { status: 413, detail: 'The request body is too large.' },
+  RQL_INVALID: { status: 400, detail: 'The query is not valid RQL.' },
+  RQL_UNKNOWN_FIELD: { status: 400, detail: 'The query names a field this resource does not have.' },
+  RQL_TYPE_MISMATCH: { status: 400, detail: 'A query value does not fit the type of its field.' },
+  RQL_PAGINATION_INVALID: { status: 400, detail: 'limit and offset must be non-negative integers.' },
+  AUTHENTICATION_REQUIRED: { status: 401, detail: 'A valid bearer token is required.' },
+  ACCESS_DENIED: { status: 403, detail: 'Your account type may not use this operation.' },
+  ROUTE_NOT_FOUND: { status: 404, detail: 'No such endpoint.' },
+  ACCOUNT_NOT_FOUND: { status: 404, detail: 'Account not found.' },
+  ACCOUNT_USER_NOT_FOUND: { status: 404, detail: 'Account user not found.' },
+  USER_NOT_FOUND: { status: 404, detail: 'User not found.' },
+  USER_GROUP_NOT_FOUND: { status: 404, detail: 'User group not found.' },
+  MODULE_NOT_FOUND: { status: 404, detail: 'Module not found.' },
+  BUYER_NOT_FOUND: { status: 404, detail: 'Buyer not found.' },
+  API_TOKEN_NOT_FOUND: { status: 404, detail: 'API token not found.' },
+  ACCOUNT_USER_ALREADY_EXISTS: { status: 400, detail: 'This user is already a member of the account.' },
+  ACCOUNT_USER_GROUP_INVALID: { status: 400, detail: 'A user group does not belong to this account.' },
+  ACCOUNT_USER_GROUPS_REQUIRED: { status: 400, detail: 'An account user must belong to at least one group.' },
+  ACCOUNT_USER_REMOVE_SELF: { status: 400, detail: 'You cannot remove yourself from the account.' },
+  INVITATION_STATUS_INVALID: { status: 400, detail: 'The invitation status does not allow this action.' },
+  INVITATION_CODE_INVALID: { status: 400, detail: 'The invitation code is not valid.' },
+  INVITATION_EXPIRED: { status: 400, detail: 'The invitation has expired; ask for a new invitation.' },
+  INVITATION_ALREADY_ACCEPTED: { status: 400, detail: 'The invitation was already accepted.' },
+  USER_BLOCKED: { status: 400, detail: 'The user is blocked.' },
+  PASSWORD_POLICY: { status: 400, detail: 'The password does not meet the policy.' },
+  PASSWORD_REQUIRED: { status: 400, detail: 'A new user must set a password to accept the invitation.' },
+  CONCURRENT_UPDATE: { status: 409, detail: 'The object was changed by another request; retry.' },
+  INTERNAL_ERROR: { status: 500, detail: 'An unexpected error occurred.' },
+} as const satisfies Record<string, { status: number; detail: string }>
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE
+
+/** A field-keyed map of messages (validation) or business-rule entries (§3.4). */
+export type ProblemErrors =
+  | Record<string, string[]>
+  | Array<{ id: string; message: string; properties?: string[]; parameters?: Record<string, unknown> }>
+
+export class AppError extends Error {
+  readonly status: number
+
+  constructor(
+    readonly code: ErrorCode,
+    readonly options: { detail?: string; errors?: ProblemErrors; params?: Record<string, unknown> } = {},
+  ) {
+    super(options.detail ?? ERROR_CATALOGUE[code].detail)
+    this.name = 'AppError'
+    this.status = ERROR_CATALOGUE[code].status
+  }
+}
+
+/** A 400 for request validation, naming the fields (map form of `errors`). */
+export function validationError(errors: Record<string, string[]>, detail?: string): AppError {
+  return new AppError('VALIDATION_FAILED', { errors, ...(detail ? { detail } : {}) })
+}
+
+/** A business-rule 400: array form of `errors`, with the code as `id`. */
+export function ruleError(
+  code: ErrorCode,
+  detail: string,
+  properties: string[] = [],
+  parameters: Record<string, unknown> = {},
+): AppError {
+  return new AppError(code, {
+    detail,
+    errors: [{ id: code, message: detail, properties, parameters }],
+  })
+}

@@ -1,0 +1,90 @@
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  randomBytes,
+  scrypt,
+  timingSafeEqual,
+  type ScryptOptions,
+} from 'node:crypto'
+
+/** A fresh random secret, base64 (standard alphabet) of `bytes` random bytes. */
+export function randomSecret(bytes = 32): string {
+  return randomBytes(bytes).toString('base64')
+}
+
+/** Constant-time string comparison (lengths are compared on digests, so they leak nothing). */
+export function secretsEqual(a: string, b: string): boolean {
+  const da = createHash('sha256').update(a).digest()
+  const db = createHash('sha256').update(b).digest()
+  return timingSafeEqual(da, db)
+}
+
+/**
+ * API token secrets are 32 random bytes, so a single SHA-256 is a sufficient one-way hash
+ * (no dictionary to defend against) and keeps authentication cheap on every request.
+ */
+export function hashTokenSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('base64')
+}
+
+export function tokenSecretMatches(secret: string, storedHash: string): boolean {
+  return secretsEqual(hashTokenSecret(secret), storedHash)
+}
+
+const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 } as const
+
+function scryptAsync(password: string, salt: Buffer, keylen: number, options: ScryptOptions) {
+  return new Promise<Buffer>((resolve, reject) =>
+    scrypt(password, salt, keylen, options, (error, key) => (error ? reject(error) : resolve(key))),
+  )
+}
+
+/** Passwords are people's choices, so they get a slow salted KDF: `scrypt$N$r$p$salt$hash`. */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16)
+  const key = await scryptAsync(password, salt, SCRYPT.keylen, SCRYPT)
+  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64'), key.toString('base64')].join('$')
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, salt, hash] = stored.split('$')
+  if (scheme !== 'scrypt' || !salt || !hash) return false
+  const expected = Buffer.from(hash, 'base64')
+  const key = await scryptAsync(password, Buffer.from(salt, 'base64'), expected.length, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+  })
+  return timingSafeEqual(key, expected)
+}
+
+/**
+ * Authenticated encryption for secrets that must be shown again (invitation links, queued
+ * emails): AES-256-GCM, a random 96-bit nonce per value, `v1.<nonce>.<tag>.<ciphertext>`.
+ */
+export interface SecretBox {
+  seal(plain: string): string
+  open(sealed: string): string
+}
+
+export function createSecretBox(secretKey: string): SecretBox {
+  // The key may be any string of sufficient entropy; SHA-256 stretches it to 32 bytes.
+  const key = createHash('sha256').update(secretKey).digest()
+  return {
+    seal(plain) {
+      const nonce = randomBytes(12)
+      const cipher = createCipheriv('aes-256-gcm', key, nonce)
+      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()])
+      const tag = cipher.getAuthTag()
+      return ['v1', nonce.toString('base64'), tag.toString('base64'), body.toString('base64')].join('.')
+    },
+    open(sealed) {
+      const [version, nonce, tag, body] = sealed.split('.')
+      if (version !== 'v1' || !nonce || !tag || body === undefined) throw new Error('malformed sealed value')
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(nonce, 'base64'))
+      decipher.setAuthTag(Buffer.from(tag, 'base64'))
+      return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8')
+    },
+  }
+}

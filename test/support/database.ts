@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+import { parseDatabaseUrl } from '../../src/config.js'
+import { connectDatabase, type Db } from '../../src/db/connect.js'
+import { migrateToLatest } from '../../src/db/migrate.js'
+
+/** The database every test runs against: PostgreSQL when TEST_DATABASE_URL is set, else SQLite. */
+export const testDialect = process.env.TEST_DATABASE_URL ? 'postgres' : 'sqlite'
+
+/**
+ * A fresh, migrated database for one test file: in-memory SQLite, or on PostgreSQL a schema of
+ * its own (dropped on close), so test files can run in parallel against one server.
+ */
+export async function createTestDb(options: { poolSize?: number } = {}): Promise<Db> {
+  const url = process.env.TEST_DATABASE_URL
+  if (!url) {
+    const db = connectDatabase({ dialect: 'sqlite', filename: ':memory:' })
+    await migrateToLatest(db.db)
+    return db
+  }
+  const schema = `test_${randomBytes(6).toString('hex')}`
+  const admin = new pg.Client({ connectionString: url })
+  await admin.connect()
+  await admin.query(`CREATE SCHEMA ${schema}`)
+  await admin.end()
+  const separator = url.includes('?') ? '&' : '?'
+  const target = parseDatabaseUrl(`${url}${separator}options=${encodeURIComponent(`-c search_path=${schema}`)}`)
+  if (!target) throw new Error('TEST_DATABASE_URL is not a postgres URL')
+  const db = connectDatabase(target, options)
+  await migrateToLatest(db.db)
+  return {
+    ...db,
+    async close() {
+      await db.close()
+      const cleanup = new pg.Client({ connectionString: url })
+      await cleanup.connect()
+      await cleanup.query(`DROP SCHEMA ${schema} CASCADE`)
+      await cleanup.end()
+    },
+  }
+}
