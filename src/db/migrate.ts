@@ -8,8 +8,12 @@ const MIGRATIONS: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }
 
-export async function migrateToLatest(db: Kysely<any>): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest()
+/** `migrationTableSchema`: on PostgreSQL, keep Kysely's bookkeeping in the schema being migrated. */
+export async function migrateToLatest(
+  db: Kysely<any>,
+  options: { migrationTableSchema?: string } = {},
+): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider, ...options }).migrateToLatest()
   const failed = results?.find((r) => r.status === 'Error')
   if (error || failed) {
     throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error })

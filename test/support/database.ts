@@ -27,7 +27,8 @@ export async function createTestDb(options: { poolSize?: number } = {}): Promise
   const target = parseDatabaseUrl(`${url}${separator}options=${encodeURIComponent(`-c search_path=${schema}`)}`)
   if (!target) throw new Error('TEST_DATABASE_URL is not a postgres URL')
   const db = connectDatabase(target, options)
-  await migrateToLatest(db.db)
+  // Kysely looks for its lock table in every schema on the search path and beyond; name ours.
+  await migrateToLatest(db.db, { migrationTableSchema: schema })
   return {
     ...db,
     async close() {
