@@ -1,0 +1,97 @@
+import { sql, type ExpressionBuilder } from 'kysely'
+import type { CollectionField, CompileContext, FieldMap, ScalarField } from '../rql/rql-fields.js'
+
+const text = (column: string): ScalarField => ({ type: 'string', sql: () => sql.ref(column) })
+const instant = (column: string): ScalarField => ({ type: 'date', sql: () => sql.ref(column) })
+
+/** `Invited` past its deadline reads as `InvitationExpired` before the sweep stores it. */
+export const effectiveInvitationStatusSql = (ctx: CompileContext) =>
+  sql<string>`(CASE WHEN au.status = 'Invited' AND au.invitation_expires_at <= ${ctx.now.toISOString()} THEN 'InvitationExpired' ELSE au.status END)`
+
+const invitationStatus: ScalarField = {
+  type: 'string',
+  sql: effectiveInvitationStatusSql,
+  values: ['Invited', 'InvitationExpired', 'Active'],
+}
+
+const fullName = (): ScalarField => ({ type: 'string', sql: () => sql`(u.first_name || ' ' || u.last_name)` })
+
+const groups: CollectionField = {
+  collection: (eb: ExpressionBuilder<any, any>) =>
+    eb
+      .selectFrom('account_user_groups as aug_f')
+      .innerJoin('user_groups as g_f', 'g_f.id', 'aug_f.user_group_id')
+      .whereRef('aug_f.account_user_id', '=', 'au.id'),
+  fields: {
+    id: text('g_f.id'),
+    name: text('g_f.name'),
+    isDefault: { type: 'boolean', sql: () => sql.ref('g_f.is_default') },
+  },
+}
+
+const modules: CollectionField = {
+  collection: (eb: ExpressionBuilder<any, any>) =>
+    eb
+      .selectFrom('account_user_groups as aug_m')
+      .innerJoin('user_group_modules as gm_m', 'gm_m.user_group_id', 'aug_m.user_group_id')
+      .innerJoin('modules as m_m', 'm_m.id', 'gm_m.module_id')
+      .whereRef('aug_m.account_user_id', '=', 'au.id'),
+  fields: { id: text('m_m.id'), name: text('m_m.name') },
+}
+
+const buyers: CollectionField = {
+  collection: (eb: ExpressionBuilder<any, any>) =>
+    eb
+      .selectFrom('account_user_groups as aug_b')
+      .innerJoin('user_group_buyers as gb_b', 'gb_b.user_group_id', 'aug_b.user_group_id')
+      .innerJoin('buyers as b_b', 'b_b.id', 'gb_b.buyer_id')
+      .whereRef('aug_b.account_user_id', '=', 'au.id'),
+  fields: { id: text('b_b.id'), name: text('b_b.name') },
+}
+
+const shared: FieldMap = {
+  'user.id': text('u.id'),
+  'user.email': text('u.email'),
+  'user.firstName': text('u.first_name'),
+  'user.lastName': text('u.last_name'),
+  'user.name': fullName(),
+  'user.status': text('u.status'),
+  'account.id': text('a.id'),
+  'account.name': text('a.name'),
+  'account.type': text('a.type'),
+  'account.status': text('a.status'),
+  'invitation.status': invitationStatus,
+  'audit.created.at': instant('au.created_at'),
+  'audit.updated.at': instant('au.updated_at'),
+  'audit.joined.at': instant('au.joined_at'),
+  'audit.access.at': instant('au.access_at'),
+  groups,
+  modules,
+  buyers,
+}
+
+/** The legacy `/account-users` family: `id` is the membership's `AUSR-` id. */
+export const LEGACY_ACCOUNT_USER_FIELDS: FieldMap = {
+  id: text('au.id'),
+  ...shared,
+  lastLoginAt: instant('au.last_login_at'),
+  'audit.invitationAcceptedAt': instant('au.invitation_accepted_at'),
+}
+
+/** The scoped families: the person in the account's context, keyed by the `USR-` id. */
+export const ACCOUNT_CONTEXT_USER_FIELDS: FieldMap = {
+  id: text('u.id'),
+  ...shared,
+  name: fullName(),
+  email: text('u.email'),
+  firstName: text('u.first_name'),
+  lastName: text('u.last_name'),
+  status: {
+    type: 'string',
+    sql: (ctx) => sql`(CASE WHEN u.status = 'Blocked' THEN 'Blocked' ELSE ${effectiveInvitationStatusSql(ctx)} END)`,
+  },
+  lastLoginAt: instant('u.last_login_at'),
+  'phone.prefix': text('u.phone_prefix'),
+  'phone.number': text('u.phone_number'),
+  'audit.login.at': instant('u.last_login_at'),
+}

@@ -1,0 +1,139 @@
+import { Type } from '@sinclair/typebox'
+import {
+  AccountRefSchema,
+  BuyerRefSchema,
+  DateEventSchema,
+  EventSchema,
+  IdRef,
+  ListResponse,
+  MetaSchema,
+  ModuleRefSchema,
+  Nullable,
+  PhoneSchema,
+  Projected,
+  UserGroupRefSchema,
+} from '../http/schema-helpers.js'
+import { idPattern } from '../lib/ids.js'
+
+export const AccountIdParam = Type.String({ pattern: idPattern('account') })
+const userOrMembershipId = `(${idPattern('user')})|(${idPattern('accountUser')})`
+
+export const ScopedParams = Type.Object({
+  accountId: AccountIdParam,
+  userId: Type.String({ pattern: userOrMembershipId }),
+})
+export const ScopedListParams = Type.Object({ accountId: AccountIdParam })
+export const LegacyParams = Type.Object({ id: Type.String({ pattern: idPattern('accountUser') }) })
+export const GroupIdParam = Type.String({ pattern: idPattern('userGroup') })
+
+const PhoneInput = Nullable(
+  Type.Object({
+    prefix: Type.Optional(Nullable(Type.String({ maxLength: 10 }))),
+    number: Type.Optional(Nullable(Type.String({ maxLength: 15 }))),
+  }),
+)
+const SettingsInput = Nullable(
+  Type.Object({
+    cultureCode: Type.Optional(Nullable(Type.String({ maxLength: 5 }))),
+    languageCode: Type.Optional(Nullable(Type.String({ maxLength: 5 }))),
+  }),
+)
+
+/** `CreateAccountUserDto`; unknown members are dropped, as the official clients send read-only ones. */
+export const CreateAccountUserBody = Type.Object({
+  user: Type.Object({
+    email: Type.String({ minLength: 1, maxLength: 320 }),
+    firstName: Type.String({ minLength: 1, maxLength: 200 }),
+    lastName: Type.String({ minLength: 1, maxLength: 200 }),
+    phone: Type.Optional(PhoneInput),
+    settings: Type.Optional(SettingsInput),
+  }),
+  account: Type.Optional(IdRef(idPattern('account'))),
+  groups: Type.Array(IdRef(idPattern('userGroup')), { minItems: 1, maxItems: 100 }),
+  invitation: Type.Optional(Nullable(Type.Object({ status: Type.Optional(Nullable(Type.String())) }))),
+})
+
+/** The v5 PUT: groups replace the membership's; user names apply only while still invited. */
+export const UpdateAccountUserBody = Type.Object({
+  user: Type.Optional(
+    Type.Object({
+      firstName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+      lastName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+      phone: Type.Optional(PhoneInput),
+    }),
+  ),
+  groups: Type.Optional(Type.Array(IdRef(idPattern('userGroup')), { minItems: 1, maxItems: 100 })),
+})
+
+export const GroupRefBody = IdRef(idPattern('userGroup'))
+export const GroupRefListBody = Type.Array(IdRef(idPattern('userGroup')), { minItems: 1, maxItems: 100 })
+
+export const AcceptInviteBody = Type.Object({
+  code: Type.Optional(Type.String({ maxLength: 2000 })),
+  firstName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  lastName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  phone: Type.Optional(PhoneInput),
+  password: Type.Optional(Type.String({ maxLength: 200 })),
+})
+
+/** Action POSTs may carry no body or any JSON object (§9.4). */
+export const ActionBody = Type.Optional(Type.Object({}, { additionalProperties: true }))
+
+const Invitation = Projected({ url: Nullable(Type.String()), status: Type.String() })
+const Collections = {
+  account: AccountRefSchema,
+  groups: Type.Array(UserGroupRefSchema),
+  buyers: Nullable(Type.Array(BuyerRefSchema)),
+  modules: Type.Array(ModuleRefSchema),
+  invitation: Invitation,
+  $meta: MetaSchema,
+}
+
+export const LegacyAccountUser = Projected({
+  id: Type.String(),
+  user: Projected({
+    id: Type.String(),
+    name: Type.String(),
+    icon: Nullable(Type.String()),
+    email: Type.String(),
+    firstName: Type.String(),
+    lastName: Type.String(),
+    phone: PhoneSchema,
+    status: Type.String(),
+  }),
+  ...Collections,
+  lastLoginAt: Nullable(Type.String()),
+  audit: Projected({
+    created: EventSchema,
+    updated: EventSchema,
+    invitationAcceptedAt: Nullable(Type.String()),
+    access: DateEventSchema,
+    joined: DateEventSchema,
+  }),
+})
+
+export const AccountContextUser = Projected({
+  id: Type.String(),
+  name: Type.String(),
+  icon: Nullable(Type.String()),
+  phone: PhoneSchema,
+  email: Type.String(),
+  firstName: Type.String(),
+  lastName: Type.String(),
+  status: Type.String(),
+  lastLoginAt: Nullable(Type.String()),
+  settings: Projected({ cultureCode: Nullable(Type.String()), languageCode: Nullable(Type.String()) }),
+  user: Projected({ id: Type.String(), name: Type.String(), icon: Nullable(Type.String()), email: Type.String() }),
+  accountUserId: Type.String(),
+  ...Collections,
+  audit: Projected({
+    created: EventSchema,
+    updated: EventSchema,
+    login: DateEventSchema,
+    access: DateEventSchema,
+    joined: DateEventSchema,
+  }),
+})
+
+export const LegacyAccountUserList = ListResponse(LegacyAccountUser)
+export const AccountContextUserList = ListResponse(AccountContextUser)

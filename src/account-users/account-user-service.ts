@@ -1,0 +1,198 @@
+import type { Kysely } from 'kysely'
+import { actorRef, visibleAccountId, type Actor } from '../access/actor.js'
+import { recordAuditEvents } from '../db/audit.js'
+import type { Database } from '../db/schema.js'
+import type { Dialect } from '../db/connect.js'
+import { enqueueEmail } from '../email/outbox.js'
+import { renderRemovalEmail } from '../email/templates/account-user-removed.js'
+import { AppError, ruleError } from '../errors.js'
+import { fetchListPage } from '../db/list-page.js'
+import { listResponse } from '../lib/list-response.js'
+import { parseListQuery, parseSelectOnly } from '../rql/rql-parser.js'
+import { projectObject, resolveProjection } from '../rql/rql-select.js'
+import type { PhoneNumber } from './account-user.js'
+import { ACCOUNT_CONTEXT_USER_FIELDS, LEGACY_ACCOUNT_USER_FIELDS } from './account-user-fields.js'
+import {
+  assertAccountVisible,
+  getAccountUser,
+  toView,
+  type AccountUserDeps,
+  type AccountUserKey,
+} from './account-user-lookup.js'
+import { ACCOUNT_USER_OUTPUT, PRESENTERS, type AccountUserFamily } from './account-user-presenter.js'
+import {
+  accountUserBase,
+  hydrateAccountUsers,
+  selectAccountUserColumns,
+  setAccountUserGroups,
+  updateAccountUserGuarded,
+} from './account-user-repository.js'
+import { findGroupIdsOfAccount } from '../user-groups/user-group-repository.js'
+
+const FIELDS = { legacy: LEGACY_ACCOUNT_USER_FIELDS, account: ACCOUNT_CONTEXT_USER_FIELDS }
+const OMITTED_BY_DEFAULT = ['audit']
+
+export function createAccountUserService(deps: AccountUserDeps & { dialect: Dialect }) {
+  const { db, clock } = deps
+
+  function projection(family: AccountUserFamily, select: ReturnType<typeof parseSelectOnly>) {
+    return resolveProjection(select, { fields: [...ACCOUNT_USER_OUTPUT[family]], omittedByDefault: OMITTED_BY_DEFAULT })
+  }
+
+  /** Presents an account user in a family's shape, honouring `select` from the raw query. */
+  function present(family: AccountUserFamily, view: ReturnType<typeof toView>, rawQuery = '') {
+    return projectObject(PRESENTERS[family](view), projection(family, parseSelectOnly(rawQuery)))
+  }
+
+  async function assertGroupsOfAccount(trx: Kysely<Database>, accountId: string, ids: string[], field: (i: number) => string) {
+    const owned = await findGroupIdsOfAccount(trx, accountId, ids)
+    const foreign = ids.findIndex((id) => !owned.has(id))
+    if (foreign !== -1) {
+      throw ruleError('ACCOUNT_USER_GROUP_INVALID', `User group ${ids[foreign]} does not belong to account ${accountId}.`, [field(foreign)])
+    }
+  }
+
+  async function changeGroups(
+    input: { actor: Actor; key: AccountUserKey },
+    next: (current: string[]) => string[],
+    extra?: (trx: Kysely<Database>, current: Awaited<ReturnType<typeof getAccountUser>>) => Promise<void>,
+  ) {
+    return db.transaction().execute(async (trx) => {
+      const current = await getAccountUser(deps, trx, input.key, input.actor)
+      const groupIds = [...new Set(next(current.groups.map((g) => g.id)))]
+      if (groupIds.length === 0) {
+        throw ruleError('ACCOUNT_USER_GROUPS_REQUIRED', 'An account user must belong to at least one group.', ['groups'])
+      }
+      await assertGroupsOfAccount(trx, current.accountId, groupIds, (i) => `groups[${i}].id`)
+      const now = clock.now()
+      const by = actorRef(input.actor)
+      const won = await updateAccountUserGuarded(trx, current.id, current.version, {
+        updated_at: now.toISOString(),
+        updated_by: by ? JSON.stringify(by) : null,
+      })
+      if (!won) throw new AppError('CONCURRENT_UPDATE')
+      await setAccountUserGroups(trx, current.id, groupIds)
+      if (extra) await extra(trx, current)
+      await recordAuditEvents(trx, [
+        { objectType: 'account-user', objectId: current.id, accountId: current.accountId, event: 'updated', at: now, by, details: { groups: groupIds } },
+      ])
+      return toView(deps, await getAccountUser(deps, trx, { id: current.id }, undefined))
+    })
+  }
+
+  return {
+    present,
+
+    async get(input: { actor: Actor; key: AccountUserKey }) {
+      return toView(deps, await getAccountUser(deps, db, input.key, input.actor))
+    },
+
+    /** 404 before anything else is looked at (body validation included). */
+    async assertExists(input: { actor: Actor | undefined; key: AccountUserKey }) {
+      await getAccountUser(deps, db, input.key, input.actor)
+    },
+
+    async assertAccountExists(input: { actor: Actor; accountId: string }) {
+      await assertAccountVisible(db, input.accountId, input.actor)
+    },
+
+    async list(input: { actor: Actor; family: AccountUserFamily; accountId?: string; rawQuery: string }) {
+      const query = parseListQuery(input.rawQuery)
+      const fields = FIELDS[input.family]
+      const view = projection(input.family, query.select)
+      const ctx = { dialect: deps.dialect, now: clock.now() }
+      if (input.accountId) await assertAccountVisible(db, input.accountId, input.actor)
+      const scope = input.accountId ?? visibleAccountId(input.actor)
+      const base = scope ? accountUserBase(db).where('au.account_id', '=', scope) : accountUserBase(db)
+      const { rows, total } = await fetchListPage({
+        base,
+        query,
+        fields,
+        ctx,
+        tieBreak: 'au.id',
+        columns: selectAccountUserColumns,
+      })
+      const accountUsers = await hydrateAccountUsers(db, rows, ctx.now)
+      const presentOne = PRESENTERS[input.family]
+      return listResponse(
+        query,
+        total,
+        view.omitted,
+        accountUsers.map((au) => projectObject(presentOne(toView(deps, au)), view) as Record<string, unknown>),
+      )
+    },
+
+    /** The v5 PUT: replaces the groups; names and phone change only while the user is still invited. */
+    async update(input: {
+      actor: Actor
+      key: AccountUserKey
+      user?: { firstName?: string; lastName?: string; phone?: Partial<PhoneNumber> | null } | undefined
+      groups?: Array<{ id: string }> | undefined
+    }) {
+      return changeGroups(
+        input,
+        (current) => (input.groups ? input.groups.map((g) => g.id) : current),
+        async (trx, current) => {
+          const profile = input.user
+          if (!profile || current.user.hasPassword || current.status === 'Active') return
+          await trx
+            .updateTable('users')
+            .set({
+              ...(profile.firstName ? { first_name: profile.firstName.trim() } : {}),
+              ...(profile.lastName ? { last_name: profile.lastName.trim() } : {}),
+              ...(profile.phone !== undefined
+                ? { phone_prefix: profile.phone?.prefix ?? null, phone_number: profile.phone?.number ?? null }
+                : {}),
+              updated_at: clock.now().toISOString(),
+            })
+            .where('id', '=', current.user.id)
+            .execute()
+        },
+      )
+    },
+
+    async addGroup(input: { actor: Actor; key: AccountUserKey; groupId: string }) {
+      return changeGroups(input, (current) => [...current, input.groupId])
+    },
+
+    async replaceGroups(input: { actor: Actor; key: AccountUserKey; groupIds: string[] }) {
+      return changeGroups(input, () => input.groupIds)
+    },
+
+    async removeGroup(input: { actor: Actor; key: AccountUserKey; groupId: string }) {
+      await changeGroups(input, (current) => {
+        if (!current.includes(input.groupId)) {
+          throw new AppError('USER_GROUP_NOT_FOUND', { detail: `The account user is not in user group ${input.groupId}.` })
+        }
+        return current.filter((id) => id !== input.groupId)
+      })
+    },
+
+    /** Ends the membership: a pending link dies with it; the user stays in other accounts. */
+    async remove(input: { actor: Actor; key: AccountUserKey }): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const current = await getAccountUser(deps, trx, input.key, input.actor)
+        const now = clock.now()
+        const deleted = await trx
+          .deleteFrom('account_users')
+          .where('id', '=', current.id)
+          .where('version', '=', current.version)
+          .executeTakeFirst()
+        if (Number(deleted.numDeletedRows) !== 1) throw new AppError('CONCURRENT_UPDATE')
+        await recordAuditEvents(trx, [
+          { objectType: 'account-user', objectId: current.id, accountId: current.accountId, event: 'deleted', at: now, by: actorRef(input.actor) },
+        ])
+        if (current.status === 'Active') {
+          await enqueueEmail(trx, deps, renderRemovalEmail({
+            to: current.user.email,
+            firstName: current.user.firstName,
+            accountName: current.account.name,
+            groupNames: current.groups.map((g) => g.name),
+          }))
+        }
+      })
+    },
+  }
+}
+
+export type AccountUserService = ReturnType<typeof createAccountUserService>

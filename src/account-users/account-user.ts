@@ -1,0 +1,106 @@
+import type { ActorRef } from '../access/actor.js'
+
+/** What `invitation.status` says; `InvitationExpired` may be derived from the clock before the sweep stores it. */
+export type InvitationStatus = 'Invited' | 'InvitationExpired' | 'Active'
+
+/** Which invitation actions each (effective) status allows. */
+export const INVITATION_ACTIONS: Record<InvitationStatus, ReadonlyArray<'resend' | 'sendNew' | 'accept'>> = {
+  Invited: ['resend', 'accept'],
+  InvitationExpired: ['sendNew'],
+  Active: [],
+}
+
+export function effectiveInvitationStatus(
+  stored: InvitationStatus,
+  expiresAt: Date | null,
+  now: Date,
+): InvitationStatus {
+  if (stored === 'Invited' && expiresAt && now.getTime() >= expiresAt.getTime()) return 'InvitationExpired'
+  return stored
+}
+
+export interface PhoneNumber {
+  prefix: string | null
+  number: string | null
+}
+
+export interface UserSettings {
+  cultureCode?: string | null
+  languageCode?: string | null
+}
+
+export interface AccountUserPerson {
+  id: string
+  email: string
+  firstName: string
+  lastName: string
+  phone: PhoneNumber
+  icon: string | null
+  status: string
+  settings: UserSettings | null
+  lastLoginAt: Date | null
+  hasPassword: boolean
+}
+
+export interface AccountRef {
+  id: string
+  name: string
+  type: string
+  status: string
+  icon: string | null
+}
+
+export interface UserGroupRef {
+  id: string
+  name: string
+  description: string | null
+  logo: string | null
+  isDefault: boolean
+}
+
+export interface ModuleRef {
+  id: string
+  name: string
+  description: string
+  paid: boolean
+  filters: Record<string, string[]>
+  settings: Record<string, unknown>
+}
+
+export interface BuyerRef {
+  id: string
+  name: string
+  icon: string | null
+}
+
+export interface AccountUser {
+  id: string
+  accountId: string
+  userId: string
+  storedStatus: InvitationStatus
+  /** effective at the time it was read */
+  status: InvitationStatus
+  sealedSecret: string | null
+  invitationSentAt: Date | null
+  invitationExpiresAt: Date | null
+  invitationAcceptedAt: Date | null
+  joinedAt: Date | null
+  accessAt: Date | null
+  lastLoginAt: Date | null
+  version: number
+  createdAt: Date
+  createdBy: ActorRef | null
+  updatedAt: Date | null
+  updatedBy: ActorRef | null
+  user: AccountUserPerson
+  account: AccountRef
+  groups: UserGroupRef[]
+  modules: ModuleRef[]
+  /** null: some group grants every buyer of the account */
+  buyers: BuyerRef[] | null
+}
+
+/** An account user as returned to callers: the model plus the link while it can be used. */
+export interface AccountUserView extends AccountUser {
+  invitationUrl: string | null
+}

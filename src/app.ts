@@ -1,0 +1,42 @@
+import Fastify, { type FastifyInstance } from 'fastify'
+import { accountUserRoutes } from './account-users/account-user-routes.js'
+import type { Config } from './config.js'
+import { registerAuthentication } from './http/authenticate.js'
+import { registerBodyParsers } from './http/body-parsers.js'
+import { registerProblemHandlers } from './http/problem.js'
+import { traceIdFor } from './http/trace-id.js'
+import { moduleRoutes } from './modules/module-routes.js'
+import type { Services } from './services.js'
+import { userGroupRoutes } from './user-groups/user-group-routes.js'
+
+export interface AppDeps {
+  config: Pick<Config, 'logLevel'>
+  services: Services
+  /** pino options or false; tests pass false */
+  logger?: boolean | object
+}
+
+/** Builds the HTTP application; never listens (main.ts does, tests use inject). */
+export async function buildApp({ config, services, logger }: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: logger ?? { level: config.logLevel, redact: ['req.headers.authorization'] },
+    genReqId: (req) => traceIdFor(req.headers.traceparent),
+    requestIdHeader: false,
+    bodyLimit: 12 * 1024 * 1024,
+    ajv: { customOptions: { coerceTypes: false, allErrors: true, removeAdditional: true } },
+    routerOptions: { ignoreTrailingSlash: true },
+  })
+  registerProblemHandlers(app)
+  registerBodyParsers(app)
+  registerAuthentication(app, services.authenticator)
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-trace-id', request.id)
+    return payload
+  })
+
+  app.get('/healthz', { config: { auth: 'public' } }, async () => ({ status: 'ok' }))
+  await accountUserRoutes(app, services)
+  await userGroupRoutes(app, services)
+  await moduleRoutes(app, services)
+  return app
+}

@@ -1,0 +1,41 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { Actor } from '../access/actor.js'
+import type { TokenAuthenticator } from '../api-tokens/api-token-authentication.js'
+import { AppError } from '../errors.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | undefined
+  }
+  interface FastifyContextConfig {
+    /** `public`: no token needed; `optional`: a token is read when sent (accept-invite) */
+    auth?: 'required' | 'optional' | 'public'
+  }
+}
+
+/** Reads `Authorization: Bearer <token>` on every route; routes opt out with `config.auth`. */
+export function registerAuthentication(app: FastifyInstance, authenticator: TokenAuthenticator): void {
+  app.decorateRequest('actor', undefined)
+  app.addHook('onRequest', async (request: FastifyRequest) => {
+    const mode = request.routeOptions.config.auth ?? 'required'
+    if (mode === 'public') return
+    const header = request.headers.authorization
+    if (!header) {
+      if (mode === 'optional') return
+      throw new AppError('AUTHENTICATION_REQUIRED', { detail: 'The Authorization header is missing.' })
+    }
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
+    const actor = match ? await authenticator.authenticate(match[1]!) : undefined
+    if (!actor) {
+      throw new AppError('AUTHENTICATION_REQUIRED', {
+        detail: 'The bearer token is malformed, unknown, disabled or deleted.',
+      })
+    }
+    request.actor = actor
+  })
+}
+
+export function requireActor(request: FastifyRequest): Actor {
+  if (!request.actor) throw new AppError('AUTHENTICATION_REQUIRED')
+  return request.actor
+}

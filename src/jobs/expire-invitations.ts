@@ -1,0 +1,54 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/schema.js'
+import type { Clock } from '../lib/clock.js'
+
+/**
+ * Persists `InvitationExpired` for invitations past their deadline, with an audit event each,
+ * in batches. Reads already show the status; this makes it durable and filterable by index.
+ * Several processes may sweep one PostgreSQL at once: the update re-checks the status, so a row
+ * expires (and is audited) exactly once. Returns how many it expired.
+ */
+export async function expireInvitations(
+  deps: { db: Kysely<Database>; clock: Clock },
+  batchSize = 500,
+): Promise<number> {
+  let expired = 0
+  for (;;) {
+    const now = deps.clock.now().toISOString()
+    const count = await deps.db.transaction().execute(async (trx) => {
+      const due = trx
+        .selectFrom('account_users')
+        .select('id')
+        .where('status', '=', 'Invited')
+        .where('invitation_expires_at', '<=', now)
+        .limit(batchSize)
+      const rows = await trx
+        .updateTable('account_users')
+        .set((eb) => ({ status: 'InvitationExpired', version: eb('version', '+', 1) }))
+        .where('id', 'in', due)
+        .where('status', '=', 'Invited')
+        .where('invitation_expires_at', '<=', now)
+        .returning(['id', 'account_id', 'invitation_expires_at'])
+        .execute()
+      if (rows.length > 0) {
+        await trx
+          .insertInto('audit_events')
+          .values(
+            rows.map((r) => ({
+              object_type: 'account-user',
+              object_id: r.id,
+              account_id: r.account_id,
+              event: 'invitation-expired',
+              at: now,
+              by: null,
+              details: null,
+            })),
+          )
+          .execute()
+      }
+      return rows.length
+    })
+    expired += count
+    if (count < batchSize) return expired
+  }
+}

@@ -1,0 +1,92 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { dirname } from 'node:path'
+import { buildApp } from './app.js'
+import { ConfigError, loadConfig, type Config } from './config.js'
+import { connectDatabase } from './db/connect.js'
+import { migrateToLatest } from './db/migrate.js'
+import { createEmailDispatcher } from './email/email-dispatcher.js'
+import { createDevMailbox, createSmtpMailer } from './email/mailer.js'
+import { ensureFirstStart } from './first-start.js'
+import { expireInvitations } from './jobs/expire-invitations.js'
+import { startScheduler } from './jobs/scheduler.js'
+import { systemClock } from './lib/clock.js'
+import { createServices } from './services.js'
+
+/** The embedded default: a key generated once into the data folder, readable by its owner only. */
+function resolveSecretKey(config: Config): string {
+  if (config.secretKey) return config.secretKey
+  const file = `${config.dataDir}/secret.key`
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim()
+  if (config.database.dialect === 'postgres') {
+    throw new ConfigError(['SECRET_KEY is required with PostgreSQL: every API node must share it'])
+  }
+  mkdirSync(dirname(file), { recursive: true })
+  const key = randomBytes(32).toString('base64url')
+  writeFileSync(file, `${key}\n`, { mode: 0o600 })
+  return key
+}
+
+async function main(): Promise<void> {
+  const loaded = loadConfig(process.env)
+  const config = Object.freeze({ ...loaded, secretKey: resolveSecretKey(loaded) })
+  const database = connectDatabase(config.database)
+  await migrateToLatest(database.db)
+  const clock = systemClock
+  const services = createServices({ database, clock, config })
+  const app = await buildApp({ config, services })
+
+  const firstStart = await ensureFirstStart({ db: database.db, dialect: database.dialect, clock }, { bootstrapToken: config.bootstrapToken })
+
+  const mailer = config.smtpUrl ? createSmtpMailer(config.smtpUrl) : createDevMailbox({ dir: config.mailDir, logger: app.log, clock })
+  const dispatcher = createEmailDispatcher({ db: database.db, box: services.box, clock, mailer, logger: app.log, config })
+  const scheduler = startScheduler(
+    [
+      { name: 'expire-invitations', intervalMs: config.sweepIntervalMs, run: () => expireInvitations({ db: database.db, clock }) },
+      { name: 'dispatch-email', intervalMs: config.mailPollIntervalMs, run: () => dispatcher.dispatchDue() },
+    ],
+    app.log,
+  )
+
+  await app.listen({ port: config.port, host: config.host })
+  const base = `http://localhost:${config.port}`
+  if (firstStart.created) {
+    const token = firstStart.generatedCredential
+    // Printed once, to the terminal only: the secret is stored as a hash and cannot be shown again.
+    process.stdout.write(
+      [
+        '',
+        'First start: created the Operations account ' + firstStart.operationsAccountId + ' and its API token ' + firstStart.tokenId + '.',
+        token ? `Operations API token (shown once, keep it safe):\n\n  ${token}\n` : 'Operations API token: the one given in BOOTSTRAP_TOKEN.',
+        'Try it:',
+        `  export TOKEN='${token ?? '<your BOOTSTRAP_TOKEN>'}'`,
+        `  curl -s ${base}/public/v1/accounts/user-groups -H "Authorization: Bearer $TOKEN"`,
+        `  curl -s ${base}/public/v1/accounts/${firstStart.operationsAccountId}/users -H "Authorization: Bearer $TOKEN" \\`,
+        `    -H 'Content-Type: application/json' -d '{"user":{"email":"ada@example.com","firstName":"Ada","lastName":"Lovelace"},"groups":[{"id":"${firstStart.defaultGroupId}"}]}'`,
+        `  ls ${config.smtpUrl ? '(emails go to SMTP_URL)' : config.mailDir}`,
+        '',
+      ].join('\n'),
+    )
+  } else {
+    app.log.info({ operationsAccountId: firstStart.operationsAccountId }, 'database already initialised')
+  }
+
+  const shutdown = async (signal: string) => {
+    app.log.info({ signal }, 'shutting down')
+    await app.close()
+    await scheduler.stop()
+    await database.close()
+    process.exit(0)
+  }
+  process.once('SIGINT', () => void shutdown('SIGINT'))
+  process.once('SIGTERM', () => void shutdown('SIGTERM'))
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`)
+    process.exit(2)
+  }
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,33 @@
+import { createAccountUserService } from './account-users/account-user-service.js'
+import { createInvitationService } from './account-users/invitation-service.js'
+import { createTokenAuthenticator } from './api-tokens/api-token-authentication.js'
+import type { Config } from './config.js'
+import type { Db } from './db/connect.js'
+import type { Clock } from './lib/clock.js'
+import { createSecretBox } from './lib/secrets.js'
+import { createModuleService } from './modules/module-service.js'
+import { createUserGroupService } from './user-groups/user-group-service.js'
+
+export interface ServiceDeps {
+  database: Db
+  clock: Clock
+  config: Config
+}
+
+/** The composition root: every service, built from its narrow dependencies. */
+export function createServices({ database, clock, config }: ServiceDeps) {
+  if (!config.secretKey) throw new Error('config.secretKey must be resolved before services are built')
+  const box = createSecretBox(config.secretKey)
+  const { db, dialect } = database
+  const accountUserDeps = { db, clock, box, config: { invitationTtlMs: config.invitationTtlMs, publicUrl: config.publicUrl } }
+  return {
+    box,
+    authenticator: createTokenAuthenticator({ db, clock }),
+    accountUsers: createAccountUserService({ ...accountUserDeps, dialect }),
+    invitations: createInvitationService(accountUserDeps),
+    userGroups: createUserGroupService({ db, clock, dialect }),
+    modules: createModuleService({ db, clock, dialect }),
+  }
+}
+
+export type Services = ReturnType<typeof createServices>

@@ -1,0 +1,35 @@
+import { sql, type ExpressionBuilder } from 'kysely'
+import type { FieldMap, ScalarField } from '../rql/rql-fields.js'
+
+const text = (column: string): ScalarField => ({ type: 'string', sql: () => sql.ref(column) })
+
+export const USER_GROUP_FIELDS: FieldMap = {
+  id: text('g.id'),
+  name: text('g.name'),
+  description: text('g.description'),
+  logo: text('g.logo'),
+  isDefault: { type: 'boolean', sql: () => sql.ref('g.is_default') },
+  'account.id': text('a.id'),
+  'account.name': text('a.name'),
+  'account.type': text('a.type'),
+  'audit.created.at': { type: 'date', sql: () => sql.ref('g.created_at') },
+  'audit.updated.at': { type: 'date', sql: () => sql.ref('g.updated_at') },
+  modules: {
+    collection: (eb: ExpressionBuilder<any, any>) =>
+      eb
+        .selectFrom('user_group_modules as gm_f')
+        .innerJoin('modules as m_f', 'm_f.id', 'gm_f.module_id')
+        .whereRef('gm_f.user_group_id', '=', 'g.id'),
+    fields: { id: text('m_f.id'), name: text('m_f.name') },
+  },
+  buyers: {
+    collection: (eb: ExpressionBuilder<any, any>) =>
+      eb
+        .selectFrom('user_group_buyers as gb_f')
+        .innerJoin('buyers as b_f', 'b_f.id', 'gb_f.buyer_id')
+        .whereRef('gb_f.user_group_id', '=', 'g.id'),
+    fields: { id: text('b_f.id'), name: text('b_f.name') },
+  },
+}
+
+export const USER_GROUP_OUTPUT = ['id', 'name', 'description', 'logo', 'isDefault', 'account', 'modules', 'buyers', 'audit']

@@ -1,0 +1,71 @@
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
+import { buildApp } from '../../src/app.js'
+import { testConfig, type Config } from '../../src/config.js'
+import type { Db } from '../../src/db/connect.js'
+import { createEmailDispatcher } from '../../src/email/email-dispatcher.js'
+import type { MailMessage } from '../../src/email/mailer.js'
+import { ensureFirstStart } from '../../src/first-start.js'
+import { FakeClock } from '../../src/lib/clock.js'
+import { createServices, type Services } from '../../src/services.js'
+import { createTestDb } from './database.js'
+import { createRecordingMailer, type RecordingMailer } from './recording-mailer.js'
+
+export interface TestApp {
+  app: FastifyInstance
+  db: Db
+  clock: FakeClock
+  config: Config
+  services: Services
+  mailer: RecordingMailer
+  /** the first-start Operations account, its default group and its bearer credential */
+  operations: { accountId: string; groupId: string; token: string }
+  /** delivers every queued email through the recording mailer; returns those sent by this call */
+  deliverEmails(): Promise<MailMessage[]>
+  /** `app.inject` with the given bearer token (Operations' when omitted; `null` for none) */
+  request(options: InjectOptions & { token?: string | null }): Promise<LightMyRequestResponse>
+  close(): Promise<void>
+}
+
+const OPERATIONS_TOKEN = 'idt:TKN-0000-0001:operations-test-secret-0123456789'
+
+/** A fully wired app on a fresh database, with a fake clock and a recording mail transport. */
+export async function buildTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+  const db = await createTestDb()
+  const clock = new FakeClock()
+  const config = testConfig({ bootstrapToken: OPERATIONS_TOKEN, ...overrides })
+  const services = createServices({ database: db, clock, config })
+  const first = await ensureFirstStart({ db: db.db, dialect: db.dialect, clock }, { bootstrapToken: OPERATIONS_TOKEN })
+  const app = await buildApp({ config, services, logger: false })
+  await app.ready()
+  const mailer = createRecordingMailer()
+  const dispatcher = createEmailDispatcher({ db: db.db, box: services.box, clock, mailer, logger: silentLogger, config })
+  return {
+    app,
+    db,
+    clock,
+    config,
+    services,
+    mailer,
+    operations: { accountId: first.operationsAccountId, groupId: first.defaultGroupId, token: OPERATIONS_TOKEN },
+    async deliverEmails() {
+      const before = mailer.sent.length
+      while ((await dispatcher.dispatchDue(100)) > 0) {
+        // keep going until the outbox has nothing due
+      }
+      return mailer.sent.slice(before)
+    },
+    request({ token, ...options }) {
+      const credential = token === undefined ? OPERATIONS_TOKEN : token
+      return app.inject({
+        ...options,
+        headers: { ...(credential ? { authorization: `Bearer ${credential}` } : {}), ...options.headers },
+      })
+    },
+    async close() {
+      await app.close()
+      await db.close()
+    },
+  }
+}
+
+const silentLogger = { info() {}, warn() {}, error() {} }
