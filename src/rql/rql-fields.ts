@@ -1,0 +1,73 @@
+import { AppError } from '../errors.js'
+import type { Expression, ExpressionBuilder, SelectQueryBuilder } from 'kysely'
+
+export type FieldType = 'string' | 'number' | 'boolean' | 'date'
+
+export interface CompileContext {
+  dialect: 'sqlite' | 'postgres'
+  /** the request's "now", for time-derived fields such as an expired invitation's status */
+  now: Date
+}
+
+/** A property that compiles to one SQL expression of the resource's row. */
+export interface ScalarField {
+  type: FieldType
+  sql: (ctx: CompileContext) => Expression<unknown>
+  /** default true */
+  filterable?: boolean
+  /** default true */
+  sortable?: boolean
+  /** an enum's allowed values; eq/ne/in/out reject anything else */
+  values?: readonly string[]
+}
+
+/**
+ * A nested collection (`groups`, `modules`): a correlated subquery over the element rows,
+ * filtered with `any()` / `all()` or a dotted path (`groups.id`, which means `any`).
+ */
+export interface CollectionField {
+  collection: (
+    eb: ExpressionBuilder<any, any>,
+    ctx: CompileContext,
+  ) => SelectQueryBuilder<any, any, any>
+  fields: FieldMap
+}
+
+/** Keys are full dotted public paths: `id`, `user.email`, `audit.created.at`, `groups`. */
+export type FieldMap = Record<string, ScalarField | CollectionField>
+
+export type ResolvedField =
+  | { kind: 'scalar'; path: string; field: ScalarField }
+  | { kind: 'collection'; path: string; field: CollectionField }
+  | { kind: 'nested'; path: string; collection: CollectionField; subpath: string }
+
+export function isCollectionField(field: ScalarField | CollectionField): field is CollectionField {
+  return 'collection' in field
+}
+
+/**
+ * Finds a public path in the map: an exact key, or a path into a collection (`groups.id`,
+ * longest collection key first). Returns undefined for an unknown path.
+ */
+export function resolveField(fields: FieldMap, path: string): ResolvedField | undefined {
+  const field = Object.hasOwn(fields, path) ? fields[path] : undefined
+  if (field) {
+    return isCollectionField(field)
+      ? { kind: 'collection', path, field }
+      : { kind: 'scalar', path, field }
+  }
+  let best: ResolvedField | undefined
+  for (const [key, candidate] of Object.entries(fields)) {
+    if (!isCollectionField(candidate) || !path.startsWith(`${key}.`)) continue
+    if (best && best.path.length >= key.length) continue
+    best = { kind: 'nested', path: key, collection: candidate, subpath: path.slice(key.length + 1) }
+  }
+  return best
+}
+
+export function unknownField(path: string): AppError {
+  return new AppError('RQL_UNKNOWN_FIELD', {
+    detail: `Unknown field "${path}".`,
+    errors: { [path]: ['Unknown field.'] },
+  })
+}

@@ -1,0 +1,127 @@
+import type { SelectItem } from './rql-ast.js'
+import { unknownField } from './rql-fields.js'
+
+export interface ProjectionSpec {
+  /** every top-level output key of the resource, in output order */
+  fields: readonly string[]
+  /** keys left out unless selected, reported in `$meta.omitted` (e.g. `['audit']`) */
+  omittedByDefault: readonly string[]
+}
+
+export interface Projection {
+  include: Set<string>
+  /** top-level key → the only sub-paths to keep (plus the key's own `id`) */
+  nested: Map<string, Set<string>>
+  /** top-level key → sub-paths to drop (`-account.address`) */
+  removed: Map<string, Set<string>>
+  /** default-omitted keys that stay out of this response */
+  omitted: string[]
+}
+
+/**
+ * Applies `select` to the default projection (decision 14): `+f` and bare `f` add (fetching a
+ * default-omitted key too), `-f` removes, `-*` clears the defaults before the other items, which
+ * then apply in order. A nested add (`user.email`, `+groups.id`) trims that key to the listed
+ * sub-paths plus `id`; adding the whole key (`+groups`) returns it in full. Unknown keys in `-f`
+ * are ignored (official clients send `select=-name` freely); unknown keys in `+f` are refused.
+ */
+export function resolveProjection(select: SelectItem[], spec: ProjectionSpec): Projection {
+  const known = new Set(spec.fields)
+  const clearsDefaults = select.some((item) => item.mode === 'remove' && item.path === '*')
+  const defaults = spec.fields.filter((key) => !spec.omittedByDefault.includes(key))
+  const include = new Set(clearsDefaults ? [] : defaults)
+  const nested = new Map<string, Set<string>>()
+  const removed = new Map<string, Set<string>>()
+  const whole = new Set<string>()
+  for (const item of select) {
+    if (item.path === '*') continue
+    const [top = '', ...rest] = item.path.split('.')
+    const subpath = rest.join('.')
+    if (item.mode === 'add') {
+      if (!known.has(top)) throw unknownField(item.path)
+      include.add(top)
+      removed.get(top)?.delete(subpath)
+      if (subpath === '') {
+        whole.add(top)
+        nested.delete(top)
+      } else if (!whole.has(top)) {
+        addTo(nested, top, subpath)
+      }
+    } else if (known.has(top)) {
+      if (subpath !== '') addTo(removed, top, subpath)
+      else {
+        include.delete(top)
+        nested.delete(top)
+        whole.delete(top)
+      }
+    }
+  }
+  const omitted = spec.omittedByDefault.filter((key) => known.has(key) && !include.has(key))
+  return { include, nested, removed, omitted }
+}
+
+/**
+ * A copy of one output object with the projection applied; adds `$meta.omitted` only when
+ * something is omitted. Keys not listed in the spec's `fields` are dropped.
+ */
+export function projectObject(obj: object, projection: Projection): Record<string, unknown> {
+  const result: Record<string, unknown> = {}
+  let meta: unknown
+  for (const [key, value] of Object.entries(obj)) {
+    if (key === '$meta') meta = value
+    if (!projection.include.has(key)) continue
+    const keep = projection.nested.get(key)
+    const drop = projection.removed.get(key)
+    let projected: unknown = keep ? keepPaths(value, [...keep, 'id']) : value
+    if (drop && drop.size > 0) projected = dropPaths(projected, [...drop])
+    result[key] = projected
+  }
+  if (projection.omitted.length > 0) {
+    result.$meta = { ...(isRecord(meta) ? meta : {}), omitted: projection.omitted }
+  } else if (meta !== undefined) {
+    result.$meta = meta
+  }
+  return result
+}
+
+function addTo(map: Map<string, Set<string>>, key: string, value: string): void {
+  const set = map.get(key) ?? new Set<string>()
+  set.add(value)
+  map.set(key, set)
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** Keeps only the dotted paths; arrays are trimmed element by element. */
+function keepPaths(value: unknown, paths: string[]): unknown {
+  if (Array.isArray(value)) return value.map((element) => keepPaths(element, paths))
+  if (!isRecord(value)) return value
+  const children = new Map<string, string[]>()
+  for (const path of paths) {
+    const [head = '', ...rest] = path.split('.')
+    children.set(head, [...(children.get(head) ?? []), rest.join('.')])
+  }
+  const result: Record<string, unknown> = {}
+  for (const [key, child] of Object.entries(value)) {
+    const rests = children.get(key)
+    if (!rests) continue
+    result[key] = rests.includes('') ? child : keepPaths(child, rests)
+  }
+  return result
+}
+
+/** Removes the dotted paths; arrays are trimmed element by element. */
+function dropPaths(value: unknown, paths: string[]): unknown {
+  if (Array.isArray(value)) return value.map((element) => dropPaths(element, paths))
+  if (!isRecord(value)) return value
+  const result: Record<string, unknown> = { ...value }
+  for (const path of paths) {
+    const [head = '', ...rest] = path.split('.')
+    if (!(head in result)) continue
+    if (rest.length === 0) delete result[head]
+    else result[head] = dropPaths(result[head], [rest.join('.')])
+  }
+  return result
+}
