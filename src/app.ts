@@ -2,7 +2,9 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import { accountUserRoutes } from './account-users/account-user-routes.js'
 import type { Config } from './config.js'
 import { registerAuthentication } from './http/authenticate.js'
-import { registerBodyParsers } from './http/body-parsers.js'
+import { registerAuthorization } from './http/authorize.js'
+import { apiTokenRoutes } from './api-tokens/api-token-routes.js'
+import { registerBodyParsers, registerEmptyBodyDefault } from './http/body-parsers.js'
 import { registerProblemHandlers } from './http/problem.js'
 import { traceIdFor } from './http/trace-id.js'
 import { moduleRoutes } from './modules/module-routes.js'
@@ -28,7 +30,9 @@ export async function buildApp({ config, services, logger }: AppDeps): Promise<F
   })
   registerProblemHandlers(app)
   registerBodyParsers(app)
+  registerEmptyBodyDefault(app)
   registerAuthentication(app, services.authenticator)
+  registerAuthorization(app)
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-trace-id', request.id)
     return payload
@@ -38,5 +42,6 @@ export async function buildApp({ config, services, logger }: AppDeps): Promise<F
   await accountUserRoutes(app, services)
   await userGroupRoutes(app, services)
   await moduleRoutes(app, services)
+  await apiTokenRoutes(app, services)
   return app
 }

@@ -32,6 +32,8 @@ export const ERROR_CATALOGUE = {
   USER_BLOCKED: { status: 400, detail: 'The user is blocked.' },
   PASSWORD_POLICY: { status: 400, detail: 'The password does not meet the policy.' },
   PASSWORD_REQUIRED: { status: 400, detail: 'A new user must set a password to accept the invitation.' },
+  API_TOKEN_STATUS_INVALID: { status: 400, detail: 'The API token status does not allow this action.' },
+  MODULE_NOT_AVAILABLE: { status: 400, detail: 'The module is not available to this account.' },
   CONCURRENT_UPDATE: { status: 409, detail: 'The object was changed by another request; retry.' },
   INTERNAL_ERROR: { status: 500, detail: 'An unexpected error occurred.' },
 } as const satisfies Record<string, { status: number; detail: string }>

@@ -1,6 +1,7 @@
 import { createAccountUserService } from './account-users/account-user-service.js'
 import { createInvitationService } from './account-users/invitation-service.js'
 import { createTokenAuthenticator } from './api-tokens/api-token-authentication.js'
+import { createApiTokenService } from './api-tokens/api-token-service.js'
 import type { Config } from './config.js'
 import type { Db } from './db/connect.js'
 import type { Clock } from './lib/clock.js'
@@ -27,6 +28,7 @@ export function createServices({ database, clock, config }: ServiceDeps) {
     invitations: createInvitationService(accountUserDeps),
     userGroups: createUserGroupService({ db, clock, dialect }),
     modules: createModuleService({ db, clock, dialect }),
+    apiTokens: createApiTokenService({ db, clock, dialect }),
   }
 }
 

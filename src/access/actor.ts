@@ -1,3 +1,5 @@
+import type { StoredActor } from '../lib/audit-event.js'
+
 export type AccountType = 'Client' | 'Vendor' | 'Operations'
 
 /** Who is calling: an API token of one account (users sign in through the portal, not here). */
@@ -11,15 +13,17 @@ export interface Actor {
   accountType: AccountType
 }
 
-/** The `{ id, name, icon }` reference audit events record in `by`. */
-export interface ActorRef {
-  id: string
-  name: string
-  icon: string | null
-}
+/** What audit events record: the token or user that acted (`by`) and its account (`of`). */
+export type ActorRef = StoredActor
 
 export function actorRef(actor: Actor | undefined): ActorRef | null {
-  return actor ? { id: actor.id, name: actor.name, icon: actor.icon } : null
+  if (!actor) return null
+  return {
+    id: actor.id,
+    name: actor.name,
+    icon: actor.icon,
+    of: { id: actor.accountId, name: actor.accountName, icon: null },
+  }
 }
 
 export function isOperations(actor: Actor | undefined): boolean {

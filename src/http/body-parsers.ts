@@ -27,3 +27,15 @@ export function registerBodyParsers(app: FastifyInstance): void {
     },
   )
 }
+
+/**
+ * A POST or PUT without a body is read as `{}`: invitation and status actions are sent bare by
+ * the SDK, and a create without a body then gets the usual field-by-field validation problem.
+ */
+export function registerEmptyBodyDefault(app: FastifyInstance): void {
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined && (request.method === 'POST' || request.method === 'PUT')) {
+      request.body = {}
+    }
+  })
+}

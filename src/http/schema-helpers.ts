@@ -14,7 +14,7 @@ export function Projected<T extends Record<string, TSchema>>(properties: T) {
 }
 
 export const ActorRefSchema = Projected({ id: Type.String(), name: Type.String(), icon: Nullable(Type.String()) })
-export const EventSchema = Projected({ at: Type.String(), by: ActorRefSchema })
+export const EventSchema = Projected({ at: Type.String(), by: ActorRefSchema, of: ActorRefSchema })
 export const DateEventSchema = Projected({ at: Type.String() })
 export const MetaSchema = Projected({ omitted: Type.Array(Type.String()) })
 export const PhoneSchema = Projected({ prefix: Nullable(Type.String()), number: Nullable(Type.String()) })

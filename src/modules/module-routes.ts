@@ -19,14 +19,14 @@ const ModuleSchema = Type.Composite([
 
 export async function moduleRoutes(app: FastifyInstance, services: { modules: ModuleService }): Promise<void> {
   const { modules } = services
-  app.get('/public/v1/accounts/modules', { schema: { response: { 200: ListResponse(ModuleSchema) } } }, async (request) =>
+  app.get('/public/v1/accounts/modules', { schema: { response: { 200: ListResponse(ModuleSchema) } }, config: { operation: 'modules.list' } }, async (request) =>
     modules.list({ rawQuery: rawQuery(request) }),
   )
   app.get(
     '/public/v1/accounts/modules/:id',
     {
       schema: { params: Type.Object({ id: Type.String({ pattern: idPattern('module') }) }), response: { 200: ModuleSchema } },
-      config: { notFound: 'MODULE_NOT_FOUND' },
+      config: { notFound: 'MODULE_NOT_FOUND', operation: 'modules.get' },
     },
     async (request) => modules.get({ id: (request.params as { id: string }).id, rawQuery: rawQuery(request) }),
   )

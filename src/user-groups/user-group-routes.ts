@@ -30,14 +30,14 @@ export const UserGroupSchema = Projected({
 
 export async function userGroupRoutes(app: FastifyInstance, services: { userGroups: UserGroupService }): Promise<void> {
   const { userGroups } = services
-  app.get('/public/v1/accounts/user-groups', { schema: { response: { 200: ListResponse(UserGroupSchema) } } }, async (request) =>
+  app.get('/public/v1/accounts/user-groups', { schema: { response: { 200: ListResponse(UserGroupSchema) } }, config: { operation: 'userGroups.list' } }, async (request) =>
     userGroups.list({ actor: requireActor(request), rawQuery: rawQuery(request) }),
   )
   app.get(
     '/public/v1/accounts/user-groups/:id',
     {
       schema: { params: Type.Object({ id: Type.String({ pattern: idPattern('userGroup') }) }), response: { 200: UserGroupSchema } },
-      config: { notFound: 'USER_GROUP_NOT_FOUND' },
+      config: { notFound: 'USER_GROUP_NOT_FOUND', operation: 'userGroups.get' },
     },
     async (request) =>
       userGroups.get({ actor: requireActor(request), id: (request.params as { id: string }).id, rawQuery: rawQuery(request) }),
