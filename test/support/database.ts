@@ -28,7 +28,7 @@ export async function createTestDb(options: { poolSize?: number } = {}): Promise
   if (!target) throw new Error('TEST_DATABASE_URL is not a postgres URL')
   const db = connectDatabase(target, options)
   // Kysely looks for its lock table in every schema on the search path and beyond; name ours.
-  await migrateToLatest(db.db, { migrationTableSchema: schema })
+  await migrateWhileOtherSchemasComeAndGo(db, schema)
   return {
     ...db,
     async close() {
@@ -38,5 +38,21 @@ export async function createTestDb(options: { poolSize?: number } = {}): Promise
       await cleanup.query(`DROP SCHEMA ${schema} CASCADE`)
       await cleanup.end()
     },
+  }
+}
+
+/**
+ * Kysely's introspection reads every schema of the database; another test file dropping its
+ * schema at that moment makes the read fail with 3F000 (invalid_schema_name) before anything
+ * was migrated, so the migration is simply tried again.
+ */
+async function migrateWhileOtherSchemasComeAndGo(db: Db, schema: string): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await migrateToLatest(db.db, { migrationTableSchema: schema })
+    } catch (error) {
+      const code = ((error as Error).cause as { code?: unknown } | undefined)?.code
+      if (code !== '3F000' || attempt >= 5) throw error
+    }
   }
 }
