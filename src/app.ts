@@ -1,4 +1,9 @@
+import multipart from '@fastify/multipart'
 import Fastify, { type FastifyInstance } from 'fastify'
+import { iconRoutes } from './icons/icon-routes.js'
+import { accountRoutes } from './accounts/account-routes.js'
+import { buyerRoutes } from './buyers/buyer-routes.js'
+import { userRoutes } from './users/user-routes.js'
 import { accountUserRoutes } from './account-users/account-user-routes.js'
 import type { Config } from './config.js'
 import { registerAuthentication } from './http/authenticate.js'
@@ -29,6 +34,12 @@ export async function buildApp({ config, services, logger }: AppDeps): Promise<F
     routerOptions: { ignoreTrailingSlash: true },
   })
   registerProblemHandlers(app)
+  // Multipart creates/updates carry a JSON part and an image of up to 10 MB (§9.3).
+  await app.register(multipart, {
+    attachFieldsToBody: true,
+    limits: { fileSize: 10 * 1024 * 1024, files: 2, fields: 10, parts: 12 },
+  })
+  app.decorateRequest('upload', undefined)
   registerBodyParsers(app)
   registerEmptyBodyDefault(app)
   registerAuthentication(app, services.authenticator)
@@ -43,5 +54,9 @@ export async function buildApp({ config, services, logger }: AppDeps): Promise<F
   await userGroupRoutes(app, services)
   await moduleRoutes(app, services)
   await apiTokenRoutes(app, services)
+  await iconRoutes(app, { db: services.db })
+  await accountRoutes(app, services)
+  await buyerRoutes(app, services)
+  await userRoutes(app, services)
   return app
 }

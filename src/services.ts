@@ -7,6 +7,9 @@ import type { Db } from './db/connect.js'
 import type { Clock } from './lib/clock.js'
 import { createSecretBox } from './lib/secrets.js'
 import { createModuleService } from './modules/module-service.js'
+import { createAccountService } from './accounts/account-service.js'
+import { createBuyerService } from './buyers/buyer-service.js'
+import { createUserService } from './users/user-service.js'
 import { createUserGroupService } from './user-groups/user-group-service.js'
 
 export interface ServiceDeps {
@@ -22,6 +25,7 @@ export function createServices({ database, clock, config }: ServiceDeps) {
   const { db, dialect } = database
   const accountUserDeps = { db, clock, box, config: { invitationTtlMs: config.invitationTtlMs, publicUrl: config.publicUrl } }
   return {
+    db,
     box,
     authenticator: createTokenAuthenticator({ db, clock }),
     accountUsers: createAccountUserService({ ...accountUserDeps, dialect }),
@@ -29,6 +33,9 @@ export function createServices({ database, clock, config }: ServiceDeps) {
     userGroups: createUserGroupService({ db, clock, dialect }),
     modules: createModuleService({ db, clock, dialect }),
     apiTokens: createApiTokenService({ db, clock, dialect }),
+    accounts: createAccountService({ db, clock, dialect }),
+    buyers: createBuyerService({ db, clock, dialect }),
+    users: createUserService({ db, clock, dialect }),
   }
 }
 

@@ -1,9 +1,11 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely'
 import * as initialSchema from './migrations/2026-11-26-0600-initial-schema.js'
+import * as icons from './migrations/2026-11-26-0700-icons.js'
 
 /** Listed statically so the built service and tsx resolve the same files. Append only. */
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-26-0600-initial-schema': initialSchema,
+  '2026-11-26-0700-icons': icons,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

@@ -185,7 +185,15 @@ export interface EmailOutboxTable {
   sent_at: Timestamp | null
 }
 
+export interface IconTable {
+  id: string
+  content_type: string
+  data: Buffer
+  created_at: Timestamp
+}
+
 export interface Database {
+  icons: IconTable
   accounts: AccountTable
   users: UserTable
   account_users: AccountUserTable

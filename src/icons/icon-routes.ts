@@ -1,0 +1,33 @@
+import { Type } from '@sinclair/typebox'
+import type { FastifyInstance } from 'fastify'
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/schema.js'
+import { AppError } from '../errors.js'
+import { ICON_ROUTE, findIcon } from './icon-store.js'
+
+/** Serves stored images; public, like the `…/icon` redirects that point here (decision 19). */
+export async function iconRoutes(app: FastifyInstance, deps: { db: Kysely<Database> }): Promise<void> {
+  app.get(
+    `${ICON_ROUTE}/:iconId`,
+    {
+      schema: { params: Type.Object({ iconId: Type.String({ pattern: '^[0-9a-f]{32}$' }) }) },
+      config: { auth: 'public', notFound: 'ROUTE_NOT_FOUND' },
+    },
+    async (request, reply) => {
+      const icon = await findIcon(deps.db, (request.params as { iconId: string }).iconId)
+      if (!icon) throw new AppError('ROUTE_NOT_FOUND', { detail: 'No such icon.' })
+      // Content-addressed: an icon path never changes its bytes.
+      return reply
+        .type(icon.content_type)
+        .header('cache-control', 'public, max-age=31536000, immutable')
+        .header('x-content-type-options', 'nosniff')
+        .send(Buffer.from(icon.data))
+    },
+  )
+}
+
+/** `GET …/{id}/icon`: 307 to the stored image, 404 when the object has none. */
+export function redirectToIcon(reply: import('fastify').FastifyReply, icon: string | null, notFound: AppError) {
+  if (!icon) throw notFound
+  return reply.code(307).header('location', icon).send()
+}
