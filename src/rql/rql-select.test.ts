@@ -26,6 +26,8 @@ const accountUser = {
 
 const { audit, ...defaults } = accountUser
 const omitted = { $meta: { omitted: ['audit'] } }
+/** `$meta.omitted` when only `keep` survives: everything else is reported as left out. */
+const allBut = (...keep: string[]) => ({ $meta: { omitted: spec.fields.filter((f) => !keep.includes(f)) } })
 
 function project(rawQuery: string, obj: object = accountUser) {
   return projectObject(obj, resolveProjection(parseSelectOnly(rawQuery), spec))
@@ -34,12 +36,12 @@ function project(rawQuery: string, obj: object = accountUser) {
 describe('select projection', () => {
   it.each([
     ['', { ...defaults, ...omitted }],
-    ['select=audit,-name', { ...accountUser, name: undefined }],
-    ['select=%2Baudit%2C-name', { ...accountUser, name: undefined }],
-    ['select=-*,+id', { id: 'USR-1', ...omitted }],
-    ['select=+id,-*', { id: 'USR-1', ...omitted }],
-    ['select=-*', { ...omitted }],
-    ['select=-*,+audit', { audit }],
+    ['select=audit,-name', { ...accountUser, name: undefined, $meta: { omitted: ['name'] } }],
+    ['select=%2Baudit%2C-name', { ...accountUser, name: undefined, $meta: { omitted: ['name'] } }],
+    ['select=-*,+id', { id: 'USR-1', ...allBut('id') }],
+    ['select=+id,-*', { id: 'USR-1', ...allBut('id') }],
+    ['select=-*', { ...allBut() }],
+    ['select=-*,+audit', { audit, ...allBut('audit') }],
     ['select=user.email', { ...defaults, user: { id: 'USR-1', email: 'buzz@example.com' }, ...omitted }],
     [
       'select=+groups.id,+groups.name',
@@ -60,9 +62,9 @@ describe('select projection', () => {
       { ...defaults, account: { id: 'ACC-1', name: 'Star Command' }, ...omitted },
     ],
     ['select=+audit,-audit.created.by', { ...accountUser, audit: { ...audit, created: { at: audit.created.at } } }],
-    ['select=-nonexistent,-groups', { ...defaults, groups: undefined, ...omitted }],
+    ['select=-nonexistent,-groups', { ...defaults, groups: undefined, $meta: { omitted: ['groups', 'audit'] } }],
     ['select=-name,+name', { ...defaults, ...omitted }],
-    ['select=+name,-name', { ...defaults, name: undefined, ...omitted }],
+    ['select=+name,-name', { ...defaults, name: undefined, $meta: { omitted: ['name', 'audit'] } }],
   ])('%s', (raw, expected) => {
     const clean = JSON.parse(JSON.stringify(expected)) as object
     expect(project(raw)).toEqual(clean)
@@ -74,8 +76,8 @@ describe('select projection', () => {
 
   it('merges into an existing $meta and leaves the input untouched', () => {
     const input = { ...accountUser, $meta: { ignored: ['x'] } }
-    expect(project('select=-*,+id', input)).toEqual({ id: 'USR-1', $meta: { ignored: ['x'], omitted: ['audit'] } })
-    expect(project('select=-*,+id,+audit', input)).toEqual({ id: 'USR-1', audit, $meta: { ignored: ['x'] } })
+    expect(project('select=-*,+id', input)).toEqual({ id: 'USR-1', $meta: { ignored: ['x'], ...allBut('id').$meta } })
+    expect(project('select=-*,+id,+audit', input)).toEqual({ id: 'USR-1', audit, $meta: { ignored: ['x'], omitted: ['name', 'status', 'account', 'user', 'groups'] } })
     expect(input.groups[0]).toEqual({ id: 'UGR-1', name: 'Admins', description: 'All of it' })
   })
 
@@ -83,7 +85,7 @@ describe('select projection', () => {
     const projection = resolveProjection(parseSelectOnly('select=user.email,-status'), spec)
     expect([...projection.include]).toEqual(['id', 'name', 'account', 'user', 'groups'])
     expect(projection.nested).toEqual(new Map([['user', new Set(['email'])]]))
-    expect(projection.omitted).toEqual(['audit'])
+    expect(projection.omitted).toEqual(['status', 'audit'])
   })
 
   it.each(['select=+nonexistent', 'select=nonexistent.id', 'select=nope'])('refuses %s', (raw) => {

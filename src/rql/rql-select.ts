@@ -14,7 +14,7 @@ export interface Projection {
   nested: Map<string, Set<string>>
   /** top-level key → sub-paths to drop (`-account.address`) */
   removed: Map<string, Set<string>>
-  /** default-omitted keys that stay out of this response */
+  /** top-level keys left out of this response: default omissions and removals, in field order */
   omitted: string[]
 }
 
@@ -56,7 +56,9 @@ export function resolveProjection(select: SelectItem[], spec: ProjectionSpec): P
       }
     }
   }
-  const omitted = spec.omittedByDefault.filter((key) => known.has(key) && !include.has(key))
+  // Everything left out is reported, the default omissions and the ones the select removed, so
+  // a client can tell "absent because omitted" from "absent because empty" (§3.1).
+  const omitted = spec.fields.filter((key) => !include.has(key))
   return { include, nested, removed, omitted }
 }
 
