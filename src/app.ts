@@ -19,14 +19,22 @@ import { userGroupRoutes } from './user-groups/user-group-routes.js'
 export interface AppDeps {
   config: Pick<Config, 'logLevel'>
   services: Services
-  /** pino options or false; tests pass false */
-  logger?: boolean | object
+  /** false: no logs (most tests); a stream: where the JSON log lines go (default stdout) */
+  logger?: false | { stream: NodeJS.WritableStream }
 }
 
 /** Builds the HTTP application; never listens (main.ts does, tests use inject). */
 export async function buildApp({ config, services, logger }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: logger ?? { level: config.logLevel, redact: ['req.headers.authorization'] },
+    logger:
+      logger === false
+        ? false
+        : {
+            level: config.logLevel,
+            // Bearer tokens never reach the logs; request bodies are never logged at all.
+            redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+            ...(logger ? { stream: logger.stream } : {}),
+          },
     genReqId: (req) => traceIdFor(req.headers.traceparent),
     requestIdHeader: false,
     bodyLimit: 12 * 1024 * 1024,

@@ -29,13 +29,20 @@ export interface TestApp {
 const OPERATIONS_TOKEN = 'idt:TKN-0000-0001:operations-test-secret-0123456789'
 
 /** A fully wired app on a fresh database, with a fake clock and a recording mail transport. */
-export async function buildTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+export async function buildTestApp(
+  overrides: Partial<Config> = {},
+  options: { logStream?: NodeJS.WritableStream } = {},
+): Promise<TestApp> {
   const db = await createTestDb()
   const clock = new FakeClock()
   const config = testConfig({ bootstrapToken: OPERATIONS_TOKEN, ...overrides })
   const services = createServices({ database: db, clock, config })
   const first = await ensureFirstStart({ db: db.db, dialect: db.dialect, clock }, { bootstrapToken: OPERATIONS_TOKEN })
-  const app = await buildApp({ config, services, logger: false })
+  const app = await buildApp({
+    config: options.logStream ? { ...config, logLevel: 'trace' } : config,
+    services,
+    logger: options.logStream ? { stream: options.logStream } : false,
+  })
   await app.ready()
   const mailer = createRecordingMailer()
   const dispatcher = createEmailDispatcher({ db: db.db, box: services.box, clock, mailer, logger: silentLogger, config })
