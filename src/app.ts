@@ -1,6 +1,7 @@
 import multipart from '@fastify/multipart'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { iconRoutes } from './icons/icon-routes.js'
+import { acceptInvitePage } from './web/accept-invite-page.js'
 import { accountRoutes } from './accounts/account-routes.js'
 import { buyerRoutes } from './buyers/buyer-routes.js'
 import { userRoutes } from './users/user-routes.js'
@@ -33,6 +34,7 @@ export async function buildApp({ config, services, logger }: AppDeps): Promise<F
             level: config.logLevel,
             // Bearer tokens never reach the logs; request bodies are never logged at all.
             redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+            serializers: { req: serializeRequest },
             ...(logger ? { stream: logger.stream } : {}),
           },
     genReqId: (req) => traceIdFor(req.headers.traceparent),
@@ -63,8 +65,19 @@ export async function buildApp({ config, services, logger }: AppDeps): Promise<F
   await moduleRoutes(app, services)
   await apiTokenRoutes(app, services)
   await iconRoutes(app, { db: services.db })
+  await acceptInvitePage(app, services)
   await accountRoutes(app, services)
   await buyerRoutes(app, services)
   await userRoutes(app, services)
   return app
+}
+
+/** Request log lines without invitation codes: the accept page carries one in its query string. */
+function serializeRequest(request: { method: string; url: string; id: string; ip?: string }) {
+  return {
+    method: request.method,
+    url: request.url.replace(/([?&]code=)[^&]*/g, '$1[redacted]'),
+    traceId: request.id,
+    remoteAddress: request.ip,
+  }
 }

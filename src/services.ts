@@ -27,6 +27,7 @@ export function createServices({ database, clock, config }: ServiceDeps) {
   return {
     db,
     box,
+    accountUserDeps,
     authenticator: createTokenAuthenticator({ db, clock }),
     accountUsers: createAccountUserService({ ...accountUserDeps, dialect }),
     invitations: createInvitationService(accountUserDeps),
