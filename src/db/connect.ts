@@ -33,6 +33,31 @@ export function connectDatabase(target: DatabaseTarget, options: { poolSize?: nu
   sqlite.function('unicode_lower', { deterministic: true }, (value: unknown) =>
     typeof value === 'string' ? value.toLowerCase() : value,
   )
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
   return { db, dialect: 'sqlite', close: () => db.destroy() }
 }
+
+/**
+ * Kysely prepares every query anew; on SQLite preparing costs about as much as running a small
+ * statement. Queries are built from a fixed set of shapes with bound values, so the same SQL
+ * text recurs and its prepared statement can be reused. Bounded, least-recently-used first out.
+ */
+function withStatementCache(sqlite: SqliteDatabase.Database, capacity = 500): SqliteDatabaseLike {
+  const cache = new Map<string, SqliteDatabase.Statement>()
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      let statement = cache.get(text)
+      if (statement) {
+        cache.delete(text)
+      } else {
+        statement = sqlite.prepare(text)
+        if (cache.size >= capacity) cache.delete(cache.keys().next().value!)
+      }
+      cache.set(text, statement)
+      return statement
+    },
+  }
+}
+
+type SqliteDatabaseLike = ConstructorParameters<typeof SqliteDialect>[0]['database'] & object
