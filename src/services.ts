@@ -24,16 +24,17 @@ export function createServices({ database, clock, config }: ServiceDeps) {
   const box = createSecretBox(config.secretKey)
   const { db, dialect } = database
   const accountUserDeps = { db, clock, box, config: { invitationTtlMs: config.invitationTtlMs, publicUrl: config.publicUrl } }
+  const authenticator = createTokenAuthenticator({ db, clock })
   return {
     db,
     box,
     accountUserDeps,
-    authenticator: createTokenAuthenticator({ db, clock }),
+    authenticator,
     accountUsers: createAccountUserService({ ...accountUserDeps, dialect }),
     invitations: createInvitationService(accountUserDeps),
     userGroups: createUserGroupService({ db, clock, dialect }),
     modules: createModuleService({ db, clock, dialect }),
-    apiTokens: createApiTokenService({ db, clock, dialect }),
+    apiTokens: createApiTokenService({ db, clock, dialect, onStatusChanged: authenticator.forgetVerified }),
     accounts: createAccountService({ db, clock, dialect }),
     buyers: createBuyerService({ db, clock, dialect }),
     users: createUserService({ db, clock, dialect }),

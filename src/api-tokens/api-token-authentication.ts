@@ -9,17 +9,34 @@ import { parseCredential } from './api-token-credential.js'
 /** `lastAccessAt` is written at most this often per token, not on every request. */
 const LAST_ACCESS_RESOLUTION_MS = 60_000
 
+/**
+ * How long a verified token is trusted without asking the database again. A token disabled
+ * in this process is refused at once (`forgetVerified`); one disabled through another API node
+ * is refused here within this time.
+ */
+export const VERIFIED_TOKEN_TTL_MS = 2_000
+const VERIFIED_TOKEN_CAPACITY = 10_000
+
 export interface TokenAuthenticator {
   /** The actor a bearer credential stands for, or undefined when it is malformed, unknown, disabled or deleted. */
   authenticate(credential: string): Promise<Actor | undefined>
+  /** Drops every remembered verification: a token or account changed status. */
+  forgetVerified(): void
 }
 
 export function createTokenAuthenticator(deps: { db: Kysely<Database>; clock: Clock }): TokenAuthenticator {
   const { db, clock } = deps
+  // Keyed by token id; holds the secret's hash, never the secret.
+  const verified = new Map<string, { secretHash: string; actor: Actor; at: number }>()
   return {
+    forgetVerified: () => verified.clear(),
     async authenticate(credential) {
       const parsed = parseCredential(credential)
       if (!parsed) return undefined
+      const remembered = verified.get(parsed.tokenId)
+      if (remembered && clock.now().getTime() - remembered.at < VERIFIED_TOKEN_TTL_MS) {
+        return tokenSecretMatches(parsed.secret, remembered.secretHash) ? remembered.actor : undefined
+      }
       const row = await db
         .selectFrom('api_tokens as t')
         .innerJoin('accounts as a', 'a.id', 't.account_id')
@@ -41,7 +58,7 @@ export function createTokenAuthenticator(deps: { db: Kysely<Database>; clock: Cl
           .where('id', '=', row.id)
           .execute()
       }
-      return {
+      const actor: Actor = {
         kind: 'ApiToken',
         id: row.id,
         name: row.name,
@@ -50,6 +67,9 @@ export function createTokenAuthenticator(deps: { db: Kysely<Database>; clock: Cl
         accountName: row.account_name,
         accountType: row.account_type as AccountType,
       }
+      if (verified.size >= VERIFIED_TOKEN_CAPACITY) verified.clear()
+      verified.set(row.id, { secretHash: row.secret_hash, actor, at: now.getTime() })
+      return actor
     },
   }
 }

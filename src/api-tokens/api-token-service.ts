@@ -35,7 +35,13 @@ export interface ApiTokenInput {
   modules?: Array<{ id: string }> | null | undefined
 }
 
-export function createApiTokenService(deps: { db: Kysely<Database>; clock: Clock; dialect: Dialect }) {
+export function createApiTokenService(deps: {
+  db: Kysely<Database>
+  clock: Clock
+  dialect: Dialect
+  /** called after a token's status changed, so cached verifications are dropped */
+  onStatusChanged?: () => void
+}) {
   const { db, clock, dialect } = deps
 
   /** What the actor may see: its own account's tokens, never deleted ones; Operations sees all. */
@@ -63,7 +69,7 @@ export function createApiTokenService(deps: { db: Kysely<Database>; clock: Clock
   }
 
   async function transition(actor: Actor, id: string, to: ApiTokenStatus) {
-    return db.transaction().execute(async (trx) => {
+    const token = await db.transaction().execute(async (trx) => {
       const current = await getToken(trx, actor, id)
       if (!API_TOKEN_TRANSITIONS[current.status].includes(to)) {
         throw ruleError('API_TOKEN_STATUS_INVALID', `The API token is ${current.status}; it cannot become ${to}.`, ['status'], { status: current.status })
@@ -80,6 +86,8 @@ export function createApiTokenService(deps: { db: Kysely<Database>; clock: Clock
       await recordAuditEvents(trx, [{ objectType: 'api-token', objectId: id, accountId: current.accountId, event: to === 'Deleted' ? 'deleted' : to === 'Active' ? 'enabled' : 'disabled', at: now, by }])
       return getToken(trx, undefined, id)
     })
+    deps.onStatusChanged?.()
+    return token
   }
 
   return {

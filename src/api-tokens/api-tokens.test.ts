@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createAccount, createApiToken, createUserGroup, inviteBody } from '../../test/support/factories.js'
 import { buildTestApp, type TestApp } from '../../test/support/test-app.js'
+import { VERIFIED_TOKEN_TTL_MS } from './api-token-authentication.js'
 
 describe('API tokens', () => {
   let t: TestApp
@@ -52,6 +53,14 @@ describe('API tokens', () => {
     expect(refused.json()).toMatchObject({ status: 401, title: 'Unauthorized', code: 'AUTHENTICATION_REQUIRED' })
     await t.request({ method: 'POST', url: `/public/v1/accounts/api-tokens/${created.id}/enable`, token: vendorToken })
     expect((await t.request({ method: 'GET', url: '/public/v1/accounts/api-tokens', token: created.token })).statusCode).toBe(200)
+  })
+
+  it('refuses a token disabled by another API node once the verification cache lapses', async () => {
+    const created = (await create(vendorToken, { name: 'Elsewhere' })).json()
+    expect((await t.request({ method: 'GET', url: '/public/v1/accounts/api-tokens', token: created.token })).statusCode).toBe(200)
+    await t.db.db.updateTable('api_tokens').set({ status: 'Disabled' }).where('id', '=', created.id).execute()
+    t.clock.advance(VERIFIED_TOKEN_TTL_MS)
+    expect((await t.request({ method: 'GET', url: '/public/v1/accounts/api-tokens', token: created.token })).statusCode).toBe(401)
   })
 
   it('deletes for good: refused as a credential, invisible to its account, final', async () => {
