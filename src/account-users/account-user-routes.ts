@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { Operation } from '../access/permissions.js'
 import { requireActor } from '../http/authenticate.js'
 import { rawQuery } from '../http/raw-query.js'
 import { validationError } from '../errors.js'
@@ -72,7 +73,7 @@ export async function accountUserRoutes(
   const typed = app.withTypeProvider<TypeBoxTypeProvider>()
 
   for (const f of FAMILIES) {
-    const config = { notFound: 'ACCOUNT_USER_NOT_FOUND' as const }
+    const config = (operation: Operation) => ({ notFound: 'ACCOUNT_USER_NOT_FOUND' as const, operation })
     const exists = async (request: FastifyRequest) =>
       accountUsers.assertExists({ actor: request.actor, key: keyOf(request.params) })
     const accountExists = async (request: FastifyRequest) => {
@@ -83,14 +84,18 @@ export async function accountUserRoutes(
       accountUsers.present(f.family, view, rawQuery(request))
     const ok = { 200: f.item_schema }
 
-    typed.get(f.base, { schema: { ...(f.listParams ? { params: f.listParams } : {}), response: { 200: f.list_schema } } }, async (request) => {
+    typed.get(f.base, { config: { operation: 'accountUsers.list' }, schema: { ...(f.listParams ? { params: f.listParams } : {}), response: { 200: f.list_schema } } }, async (request) => {
       const { accountId } = (request.params ?? {}) as { accountId?: string }
       return accountUsers.list({ actor: requireActor(request), family: f.family, ...(accountId ? { accountId } : {}), rawQuery: rawQuery(request) })
     })
 
     typed.post(
       f.base,
-      { schema: { ...(f.listParams ? { params: f.listParams } : {}), body: CreateAccountUserBody, response: { 201: f.item_schema } }, preValidation: accountExists },
+      {
+        schema: { ...(f.listParams ? { params: f.listParams } : {}), body: CreateAccountUserBody, response: { 201: f.item_schema } },
+        config: { operation: 'accountUsers.invite' },
+        preValidation: accountExists,
+      },
       async (request, reply) => {
         const { accountId: pathAccountId } = (request.params ?? {}) as { accountId?: string }
         const accountId = pathAccountId ?? request.body.account?.id
@@ -100,46 +105,46 @@ export async function accountUserRoutes(
       },
     )
 
-    typed.get(f.item, { schema: { params: f.params, response: ok }, config }, async (request) =>
+    typed.get(f.item, { schema: { params: f.params, response: ok }, config: config('accountUsers.get') }, async (request) =>
       present(request, await accountUsers.get({ actor: requireActor(request), key: keyOf(request.params) })),
     )
 
     if (f.family === 'account') {
       typed.put(
         f.item,
-        { schema: { params: f.params, body: UpdateAccountUserBody, response: ok }, config, preValidation: exists },
+        { schema: { params: f.params, body: UpdateAccountUserBody, response: ok }, config: config('accountUsers.update'), preValidation: exists },
         async (request) =>
           present(request, await accountUsers.update({ ...request.body, actor: requireActor(request), key: keyOf(request.params) })),
       )
     }
 
-    typed.delete(f.item, { schema: { params: f.params }, config }, async (request, reply) => {
+    typed.delete(f.item, { schema: { params: f.params }, config: config('accountUsers.delete') }, async (request, reply) => {
       await accountUsers.remove({ actor: requireActor(request), key: keyOf(request.params) })
       return reply.code(204).send()
     })
 
-    typed.get(`${f.item}/groups`, { schema: { params: f.params }, config }, async (request) => {
+    typed.get(`${f.item}/groups`, { schema: { params: f.params }, config: config('accountUsers.get') }, async (request) => {
       const view = await accountUsers.get({ actor: requireActor(request), key: keyOf(request.params) })
       return { $meta: { pagination: { offset: 0, limit: view.groups.length, total: view.groups.length } }, data: view.groups }
     })
 
     typed.post(
       `${f.item}/groups`,
-      { schema: { params: f.params, body: GroupRefBody, response: ok }, config, preValidation: exists },
+      { schema: { params: f.params, body: GroupRefBody, response: ok }, config: config('accountUsers.groups'), preValidation: exists },
       async (request) =>
         present(request, await accountUsers.addGroup({ actor: requireActor(request), key: keyOf(request.params), groupId: request.body.id })),
     )
 
     typed.put(
       `${f.item}/groups`,
-      { schema: { params: f.params, body: GroupRefListBody, response: ok }, config, preValidation: exists },
+      { schema: { params: f.params, body: GroupRefListBody, response: ok }, config: config('accountUsers.groups'), preValidation: exists },
       async (request) =>
         present(request, await accountUsers.replaceGroups({ actor: requireActor(request), key: keyOf(request.params), groupIds: request.body.map((g) => g.id) })),
     )
 
     typed.delete(
       `${f.item}/groups/:userGroupId`,
-      { schema: { params: Type.Composite([f.params, Type.Object({ userGroupId: GroupIdParam })]) }, config },
+      { schema: { params: Type.Composite([f.params, Type.Object({ userGroupId: GroupIdParam })]) }, config: config('accountUsers.groups') },
       async (request, reply) => {
         const { userGroupId } = request.params as { userGroupId: string }
         await accountUsers.removeGroup({ actor: requireActor(request), key: keyOf(request.params), groupId: userGroupId })
@@ -149,25 +154,25 @@ export async function accountUserRoutes(
 
     typed.post(
       `${f.item}/resend-invite`,
-      { schema: { params: f.params, body: ActionBody, response: ok }, config, preValidation: exists },
+      { schema: { params: f.params, body: ActionBody, response: ok }, config: config('accountUsers.invitation'), preValidation: exists },
       async (request) => present(request, await invitations.resendInvite({ actor: requireActor(request), key: keyOf(request.params) })),
     )
 
     typed.post(
       `${f.item}/send-new-invite`,
-      { schema: { params: f.params, body: ActionBody, response: ok }, config, preValidation: exists },
+      { schema: { params: f.params, body: ActionBody, response: ok }, config: config('accountUsers.invitation'), preValidation: exists },
       async (request) => present(request, await invitations.sendNewInvite({ actor: requireActor(request), key: keyOf(request.params) })),
     )
 
     typed.post(
       `${f.item}/accept-invite`,
       {
-        schema: { params: f.params, body: Type.Optional(AcceptInviteBody), response: ok },
-        config: { ...config, auth: 'optional' },
+        schema: { params: f.params, body: AcceptInviteBody, response: ok },
+        config: { ...config('accountUsers.invitation'), auth: 'optional' },
         preValidation: exists,
       },
       async (request) =>
-        present(request, await invitations.acceptInvite({ ...(request.body ?? {}), actor: request.actor, key: keyOf(request.params) })),
+        present(request, await invitations.acceptInvite({ ...request.body, actor: request.actor, key: keyOf(request.params) })),
     )
   }
 }

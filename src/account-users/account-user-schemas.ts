@@ -76,8 +76,8 @@ export const AcceptInviteBody = Type.Object({
   password: Type.Optional(Type.String({ maxLength: 200 })),
 })
 
-/** Action POSTs may carry no body or any JSON object (§9.4). */
-export const ActionBody = Type.Optional(Type.Object({}, { additionalProperties: true }))
+/** Action POSTs may carry no body (read as `{}`) or any JSON object (§9.4). */
+export const ActionBody = Type.Object({}, { additionalProperties: true })
 
 const Invitation = Projected({ url: Nullable(Type.String()), status: Type.String() })
 const Collections = {

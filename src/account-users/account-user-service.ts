@@ -44,17 +44,21 @@ export function createAccountUserService(deps: AccountUserDeps & { dialect: Dial
     return projectObject(PRESENTERS[family](view), projection(family, parseSelectOnly(rawQuery)))
   }
 
-  async function assertGroupsOfAccount(trx: Kysely<Database>, accountId: string, ids: string[], field: (i: number) => string) {
+  async function assertGroupsOfAccount(trx: Kysely<Database>, accountId: string, ids: string[], field: (groupId: string) => string) {
     const owned = await findGroupIdsOfAccount(trx, accountId, ids)
-    const foreign = ids.findIndex((id) => !owned.has(id))
-    if (foreign !== -1) {
-      throw ruleError('ACCOUNT_USER_GROUP_INVALID', `User group ${ids[foreign]} does not belong to account ${accountId}.`, [field(foreign)])
+    const foreign = ids.find((id) => !owned.has(id))
+    if (foreign !== undefined) {
+      throw ruleError('ACCOUNT_USER_GROUP_INVALID', `User group ${foreign} does not belong to account ${accountId}.`, [field(foreign)])
     }
   }
+
+  /** The request body's field that named a group: `groups[i].id` in the PUT body of the account user. */
+  const groupsField = (groups: Array<{ id: string }>) => (groupId: string) => `groups[${groups.findIndex((g) => g.id === groupId)}].id`
 
   async function changeGroups(
     input: { actor: Actor; key: AccountUserKey },
     next: (current: string[]) => string[],
+    field: (groupId: string) => string,
     extra?: (trx: Kysely<Database>, current: Awaited<ReturnType<typeof getAccountUser>>) => Promise<void>,
   ) {
     return db.transaction().execute(async (trx) => {
@@ -63,7 +67,7 @@ export function createAccountUserService(deps: AccountUserDeps & { dialect: Dial
       if (groupIds.length === 0) {
         throw ruleError('ACCOUNT_USER_GROUPS_REQUIRED', 'An account user must belong to at least one group.', ['groups'])
       }
-      await assertGroupsOfAccount(trx, current.accountId, groupIds, (i) => `groups[${i}].id`)
+      await assertGroupsOfAccount(trx, current.accountId, groupIds, field)
       const now = clock.now()
       const by = actorRef(input.actor)
       const won = await updateAccountUserGuarded(trx, current.id, current.version, {
@@ -132,6 +136,7 @@ export function createAccountUserService(deps: AccountUserDeps & { dialect: Dial
       return changeGroups(
         input,
         (current) => (input.groups ? input.groups.map((g) => g.id) : current),
+        groupsField(input.groups ?? []),
         async (trx, current) => {
           const profile = input.user
           if (!profile || current.user.hasPassword || current.status === 'Active') return
@@ -152,11 +157,11 @@ export function createAccountUserService(deps: AccountUserDeps & { dialect: Dial
     },
 
     async addGroup(input: { actor: Actor; key: AccountUserKey; groupId: string }) {
-      return changeGroups(input, (current) => [...current, input.groupId])
+      return changeGroups(input, (current) => [...current, input.groupId], () => 'id')
     },
 
     async replaceGroups(input: { actor: Actor; key: AccountUserKey; groupIds: string[] }) {
-      return changeGroups(input, () => input.groupIds)
+      return changeGroups(input, () => input.groupIds, (groupId) => `[${input.groupIds.indexOf(groupId)}].id`)
     },
 
     async removeGroup(input: { actor: Actor; key: AccountUserKey; groupId: string }) {
@@ -165,7 +170,7 @@ export function createAccountUserService(deps: AccountUserDeps & { dialect: Dial
           throw new AppError('USER_GROUP_NOT_FOUND', { detail: `The account user is not in user group ${input.groupId}.` })
         }
         return current.filter((id) => id !== input.groupId)
-      })
+      }, () => 'groups')
     },
 
     /** Ends the membership: a pending link dies with it; the user stays in other accounts. */

@@ -64,6 +64,7 @@ export function createInvitationService(deps: AccountUserDeps) {
     secret: string,
     expiresAt: Date,
     inviterName: string,
+    isNewLink = false,
   ): Promise<void> {
     const email = renderInvitationEmail({
       to: accountUser.user.email,
@@ -72,6 +73,7 @@ export function createInvitationService(deps: AccountUserDeps) {
       inviterName,
       url: invitationUrl(config.publicUrl, secret, accountUser.id),
       expiresAt,
+      isNewLink,
     })
     await enqueueEmail(trx, { box, clock }, email)
   }
@@ -224,7 +226,7 @@ export function createInvitationService(deps: AccountUserDeps) {
           invitation_sent_at: now.toISOString(),
           invitation_expires_at: expiresAt.toISOString(),
         }, 'invitation-renewed')
-        await queueInvitationEmail(trx, current, secret, expiresAt, input.actor.accountName)
+        await queueInvitationEmail(trx, current, secret, expiresAt, input.actor.accountName, true)
         return reload(trx, current.id)
       })
     },

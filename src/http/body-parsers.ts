@@ -6,7 +6,8 @@ import { AppError } from '../errors.js'
  * the SDK posts invitation actions with a JSON content type and nothing after it (§9.4).
  */
 export function registerBodyParsers(app: FastifyInstance): void {
-  app.removeContentTypeParser(['application/json'])
+  // Fastify also reads text/plain by default; the API takes JSON only, so that answers 415.
+  app.removeContentTypeParser(['application/json', 'text/plain'])
   app.addContentTypeParser(
     /^(application\/json|text\/json|application\/[\w.+-]+\+json)\b/i,
     { parseAs: 'string' },

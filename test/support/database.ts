@@ -42,17 +42,20 @@ export async function createTestDb(options: { poolSize?: number } = {}): Promise
 }
 
 /**
- * Kysely's introspection reads every schema of the database; another test file dropping its
- * schema at that moment makes the read fail with 3F000 (invalid_schema_name) before anything
- * was migrated, so the migration is simply tried again.
+ * Kysely's introspection reads the catalog of every schema in the database; another test file
+ * dropping its schema (or migrating it) at that moment makes the read fail before anything of
+ * ours was migrated: invalid_schema_name, undefined_table, undefined_column, or "cache lookup
+ * failed" (XX000). The migration is simply tried again.
  */
+const CATALOG_RACE_CODES = new Set(['3F000', '42P01', '42703', 'XX000'])
+
 async function migrateWhileOtherSchemasComeAndGo(db: Db, schema: string): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await migrateToLatest(db.db, { migrationTableSchema: schema })
     } catch (error) {
       const code = ((error as Error).cause as { code?: unknown } | undefined)?.code
-      if (code !== '3F000' || attempt >= 5) throw error
+      if (typeof code !== 'string' || !CATALOG_RACE_CODES.has(code) || attempt >= 5) throw error
     }
   }
 }
