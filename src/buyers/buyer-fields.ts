@@ -1,0 +1,34 @@
+import { sql } from 'kysely'
+import { addressFields, jsonMember } from '../accounts/account-fields.js'
+import type { FieldMap, ScalarField } from '../rql/rql-fields.js'
+import { BUYER_STATUSES } from './buyer.js'
+
+const text = (column: string): ScalarField => ({ type: 'string', sql: () => sql.ref(column) })
+const instant = (column: string): ScalarField => ({ type: 'date', sql: () => sql.ref(column) })
+
+export const BUYER_FIELDS: FieldMap = {
+  id: text('b.id'),
+  name: text('b.name'),
+  icon: text('b.icon'),
+  status: { ...text('b.status'), values: BUYER_STATUSES },
+  taxId: text('b.tax_id'),
+  ...addressFields('b.address'),
+  'contact.firstName': jsonMember('b.contact', 'firstName'),
+  'contact.lastName': jsonMember('b.contact', 'lastName'),
+  'contact.email': jsonMember('b.contact', 'email'),
+  'externalIds.erpCompanyContact': jsonMember('b.external_ids', 'erpCompanyContact'),
+  'externalIds.erpCustomer': jsonMember('b.external_ids', 'erpCustomer'),
+  'externalIds.accountExternalId': jsonMember('b.external_ids', 'accountExternalId'),
+  'account.id': text('a.id'),
+  'account.name': text('a.name'),
+  'account.type': text('a.type'),
+  'account.status': text('a.status'),
+  'audit.created.at': instant('b.created_at'),
+  'audit.updated.at': instant('b.updated_at'),
+}
+
+/** Every output key; `errors` is Operations-only (§2) and dropped for everyone else. */
+export const BUYER_OUTPUT = [
+  'id', 'name', 'icon', 'status', 'address', 'contact', 'externalIds', 'taxId', 'account', 'sellers', 'errors', 'audit',
+]
+export const BUYER_OUTPUT_WITHOUT_ERRORS = BUYER_OUTPUT.filter((key) => key !== 'errors')

@@ -1,0 +1,80 @@
+import type { Kysely, Updateable } from 'kysely'
+import type { ActorRef } from '../access/actor.js'
+import { findLatestAuditEvents } from '../accounts/latest-audit-events.js'
+import { parseJson, toDate } from '../db/rows.js'
+import type { BuyerTable, Database } from '../db/schema.js'
+import { newUniqueId } from '../lib/ids.js'
+import type { Buyer, BuyerStatus } from './buyer.js'
+
+export function buyerBase(db: Kysely<Database>) {
+  return db.selectFrom('buyers as b').innerJoin('accounts as a', 'a.id', 'b.account_id')
+}
+
+export const BUYER_COLUMNS = [
+  'b.id', 'b.account_id', 'b.name', 'b.icon', 'b.status', 'b.address', 'b.contact', 'b.external_ids', 'b.tax_id',
+  'b.sellers', 'b.created_at', 'b.created_by', 'b.updated_at', 'b.updated_by',
+  'a.name as a_name', 'a.type as a_type', 'a.status as a_status', 'a.icon as a_icon',
+] as const
+
+type Row = Awaited<ReturnType<ReturnType<ReturnType<typeof buyerBase>['select']>['executeTakeFirstOrThrow']>> & {
+  id: string
+}
+
+/** `BuyerAudit` events beside created/updated. */
+const STATUS_EVENTS = ['activated', 'unassigned', 'disabled'] as const
+
+/** Rows to models, with the page's status events in one more query. */
+export async function hydrateBuyers(db: Kysely<Database>, rows: Row[]): Promise<Buyer[]> {
+  const events = await findLatestAuditEvents(db, 'buyer', rows.map((r) => r.id), STATUS_EVENTS)
+  return rows.map((r) => {
+    const row = r as unknown as Record<string, string | null> & Row
+    return {
+      id: row.id,
+      accountId: row.account_id as string,
+      name: row.name as string,
+      icon: row.icon,
+      status: row.status as BuyerStatus,
+      address: parseJson(row.address, null),
+      contact: parseJson(row.contact, null),
+      externalIds: parseJson(row.external_ids, null),
+      taxId: row.tax_id,
+      sellers: parseJson(row.sellers, null),
+      account: {
+        id: row.account_id as string,
+        name: row.a_name as string,
+        type: row.a_type as string,
+        status: row.a_status as string,
+        icon: row.a_icon,
+      },
+      createdAt: toDate(row.created_at as string),
+      createdBy: parseJson<ActorRef | null>(row.created_by, null),
+      updatedAt: toDate(row.updated_at as string | null),
+      updatedBy: parseJson<ActorRef | null>(row.updated_by, null),
+      statusEvents: events.get(row.id) ?? {},
+    }
+  })
+}
+
+export async function newBuyerId(db: Kysely<Database>): Promise<string> {
+  return newUniqueId('buyer', async (candidate) =>
+    (await db.selectFrom('buyers').select('id').where('id', '=', candidate).executeTakeFirst()) !== undefined,
+  )
+}
+
+/** Writes the given columns; with `expectedStatus`, only while the buyer still has it. */
+export async function updateBuyerColumns(
+  db: Kysely<Database>,
+  id: string,
+  columns: Omit<Updateable<BuyerTable>, 'id' | 'account_id' | 'created_at' | 'created_by'>,
+  expectedStatus?: BuyerStatus,
+): Promise<boolean> {
+  let query = db.updateTable('buyers').set(columns).where('id', '=', id)
+  if (expectedStatus) query = query.where('status', '=', expectedStatus)
+  const result = await query.executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}
+
+/** A deleted buyer leaves every user group's list of buyers. */
+export async function removeBuyerFromUserGroups(db: Kysely<Database>, buyerId: string): Promise<void> {
+  await db.deleteFrom('user_group_buyers').where('buyer_id', '=', buyerId).execute()
+}
