@@ -1,11 +1,13 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely'
 import * as initialSchema from './migrations/2026-11-26-0600-initial-schema.js'
 import * as icons from './migrations/2026-11-26-0700-icons.js'
+import * as userGroupsOneDefault from './migrations/2026-11-26-0810-user-groups-one-default.js'
 
 /** Listed statically so the built service and tsx resolve the same files. Append only. */
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-26-0600-initial-schema': initialSchema,
   '2026-11-26-0700-icons': icons,
+  '2026-11-26-0810-user-groups-one-default': userGroupsOneDefault,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

@@ -1,63 +1,84 @@
 import type { Kysely } from 'kysely'
-import { visibleAccountId, type Actor, type ActorRef } from '../access/actor.js'
+import { actorRef, isOperations, visibleAccountId, type Actor } from '../access/actor.js'
+import { findAccountRef } from '../accounts/account-repository.js'
+import { findModulesForAccountType } from '../api-tokens/api-token-repository.js'
+import { recordAuditEvents } from '../db/audit.js'
 import type { Dialect } from '../db/connect.js'
 import { fetchListPage } from '../db/list-page.js'
-import { parseJson, toIso } from '../db/rows.js'
+import { isUniqueViolation } from '../db/rows.js'
 import type { Database } from '../db/schema.js'
-import { AppError } from '../errors.js'
+import { AppError, ruleError, validationError } from '../errors.js'
 import type { Clock } from '../lib/clock.js'
+import { newUniqueId } from '../lib/ids.js'
 import { listResponse } from '../lib/list-response.js'
 import { parseListQuery, parseSelectOnly } from '../rql/rql-parser.js'
 import { projectObject, resolveProjection } from '../rql/rql-select.js'
+import { MARKETPLACE_MODULE_ID, type UserGroup } from './user-group.js'
 import { USER_GROUP_FIELDS, USER_GROUP_OUTPUT } from './user-group-fields.js'
-
-const COLUMNS = [
-  'g.id', 'g.account_id', 'g.name', 'g.description', 'g.logo', 'g.is_default', 'g.all_buyers',
-  'g.created_at', 'g.created_by', 'g.updated_at', 'g.updated_by',
-  'a.name as a_name', 'a.type as a_type', 'a.status as a_status', 'a.icon as a_icon',
-] as const
+import { presentUserGroup } from './user-group-presenter.js'
+import {
+  USER_GROUP_COLUMNS,
+  clearDefaultGroup,
+  countGroupMembers,
+  findBuyerIdsOfAccount,
+  hydrateUserGroups,
+  setUserGroupBuyers,
+  setUserGroupModules,
+  userGroupBase,
+} from './user-group-repository.js'
 
 const SPEC = { fields: USER_GROUP_OUTPUT, omittedByDefault: ['audit'] }
 
+export interface UserGroupInput {
+  name?: string | undefined
+  description?: string | null | undefined
+  logo?: string | null | undefined
+  isDefault?: boolean | undefined
+  modules?: Array<{ id: string }> | undefined
+  buyers?: Array<{ id: string }> | null | undefined
+}
+
 export function createUserGroupService(deps: { db: Kysely<Database>; clock: Clock; dialect: Dialect }) {
   const { db, clock, dialect } = deps
-  const base = (actor: Actor) => {
-    const query = db.selectFrom('user_groups as g').innerJoin('accounts as a', 'a.id', 'g.account_id')
-    const scope = visibleAccountId(actor)
-    return scope ? query.where('g.account_id', '=', scope) : query
-  }
-  type Row = Awaited<ReturnType<ReturnType<ReturnType<typeof base>['select']>['executeTakeFirstOrThrow']>>
 
-  /** The groups with their modules and buyers, in two more queries for the whole page. */
-  async function present(rows: Row[]) {
-    const ids = rows.map((r) => r.id)
-    const [modules, buyers] = ids.length === 0 ? [[], []] : await Promise.all([
-      db.selectFrom('user_group_modules as gm').innerJoin('modules as m', 'm.id', 'gm.module_id')
-        .select(['gm.user_group_id', 'm.id', 'm.name', 'm.description', 'm.paid', 'm.filters', 'm.settings'])
-        .where('gm.user_group_id', 'in', ids).orderBy('m.id').execute(),
-      db.selectFrom('user_group_buyers as gb').innerJoin('buyers as b', 'b.id', 'gb.buyer_id')
-        .select(['gb.user_group_id', 'b.id', 'b.name', 'b.icon'])
-        .where('gb.user_group_id', 'in', ids).orderBy('b.id').execute(),
-    ])
-    return rows.map((row) => ({
-      id: row.id,
-      name: row.name,
-      description: row.description,
-      logo: row.logo,
-      isDefault: Number(row.is_default) === 1,
-      account: { id: row.account_id, name: row.a_name, type: row.a_type, status: row.a_status, icon: row.a_icon },
-      modules: modules.filter((m) => m.user_group_id === row.id).map((m) => ({
-        id: m.id, name: m.name, description: m.description, paid: Number(m.paid) === 1,
-        filters: parseJson(m.filters, {}), settings: parseJson(m.settings, {}),
-      })),
-      buyers: Number(row.all_buyers) === 1
-        ? null
-        : buyers.filter((b) => b.user_group_id === row.id).map((b) => ({ id: b.id, name: b.name, icon: b.icon })),
-      audit: {
-        created: { at: toIso(row.created_at), ...byOf(row.created_by) },
-        ...(row.updated_at ? { updated: { at: toIso(row.updated_at), ...byOf(row.updated_by) } } : {}),
-      },
-    }))
+  async function getGroup(executor: Kysely<Database>, actor: Actor, id: string): Promise<UserGroup> {
+    const row = await userGroupBase(executor, visibleAccountId(actor)).select(USER_GROUP_COLUMNS).where('g.id', '=', id).executeTakeFirst()
+    if (!row) throw new AppError('USER_GROUP_NOT_FOUND')
+    return (await hydrateUserGroups(executor, [row]))[0]!
+  }
+
+  /** The chosen module ids, each offered to the account's type (catalogue `accountTypes`). */
+  async function checkModules(executor: Kysely<Database>, accountType: string, modules: Array<{ id: string }>) {
+    const offered = await findModulesForAccountType(executor, accountType)
+    const bad = modules.findIndex((m) => !offered.has(m.id))
+    if (bad !== -1) {
+      throw ruleError('MODULE_NOT_AVAILABLE', `Module ${modules[bad]!.id} is not available to ${accountType} accounts.`, [`modules[${bad}].id`])
+    }
+    return [...new Set(modules.map((m) => m.id))]
+  }
+
+  /** `null` (all buyers), or buyers of the account on a group with the Marketplace module (§7). */
+  async function checkBuyers(executor: Kysely<Database>, accountId: string, moduleIds: string[], buyers: Array<{ id: string }> | null) {
+    if (buyers === null) return null
+    if (!moduleIds.includes(MARKETPLACE_MODULE_ID)) {
+      throw ruleError('USER_GROUP_BUYERS_NOT_ALLOWED', `A buyer list needs the Marketplace module (${MARKETPLACE_MODULE_ID}); send "buyers": null for all buyers.`, ['buyers'])
+    }
+    const owned = await findBuyerIdsOfAccount(executor, accountId, buyers.map((b) => b.id))
+    const bad = buyers.findIndex((b) => !owned.has(b.id))
+    if (bad !== -1) {
+      throw ruleError('USER_GROUP_BUYER_INVALID', `Buyer ${buyers[bad]!.id} is not a buyer of account ${accountId}.`, [`buyers[${bad}].id`])
+    }
+    return [...new Set(buyers.map((b) => b.id))]
+  }
+
+  /** One transaction per request; the one-default index turns a lost race into a 409. */
+  async function inTransaction<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    try {
+      return await db.transaction().execute(work)
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new AppError('CONCURRENT_UPDATE')
+      throw error
+    }
   }
 
   return {
@@ -65,29 +86,132 @@ export function createUserGroupService(deps: { db: Kysely<Database>; clock: Cloc
       const query = parseListQuery(input.rawQuery)
       const projection = resolveProjection(query.select, SPEC)
       const { rows, total } = await fetchListPage({
-        base: base(input.actor),
+        base: userGroupBase(db, visibleAccountId(input.actor)),
         query,
         fields: USER_GROUP_FIELDS,
         ctx: { dialect, now: clock.now() },
         tieBreak: 'g.id',
-        columns: (qb) => qb.select(COLUMNS),
+        columns: (qb) => qb.select(USER_GROUP_COLUMNS),
       })
-      const items = await present(rows as Row[])
-      return listResponse(query, total, projection.omitted, items.map((i) => projectObject(i, projection)))
+      const groups = await hydrateUserGroups(db, rows)
+      return listResponse(query, total, projection.omitted, groups.map((g) => projectObject(presentUserGroup(g), projection)))
     },
 
     async get(input: { actor: Actor; id: string; rawQuery: string }) {
-      const row = await base(input.actor).select(COLUMNS).where('g.id', '=', input.id).executeTakeFirst()
-      if (!row) throw new AppError('USER_GROUP_NOT_FOUND')
-      const [item] = await present([row as Row])
-      return projectObject(item!, resolveProjection(parseSelectOnly(input.rawQuery), SPEC))
+      const group = await getGroup(db, input.actor, input.id)
+      return projectObject(presentUserGroup(group), resolveProjection(parseSelectOnly(input.rawQuery), SPEC))
+    },
+
+    async assertExists(input: { actor: Actor; id: string }) {
+      await getGroup(db, input.actor, input.id)
+    },
+
+    async create(input: UserGroupInput & { actor: Actor; account?: { id: string } | undefined }) {
+      const accountId = input.account?.id ?? input.actor.accountId
+      if (!isOperations(input.actor) && accountId !== input.actor.accountId) {
+        throw validationError({ 'account.id': ['Unknown account.'] })
+      }
+      if (!input.name?.trim()) throw validationError({ name: ['Must not be empty.'] })
+      return inTransaction(async (trx) => {
+        const account = await findAccountRef(trx, accountId)
+        if (!account) throw validationError({ 'account.id': ['Unknown account.'] })
+        const moduleIds = await checkModules(trx, account.type, input.modules ?? [])
+        const buyerIds = await checkBuyers(trx, accountId, moduleIds, input.buyers ?? null)
+        const id = await newUniqueId('userGroup', async (candidate) =>
+          (await trx.selectFrom('user_groups').select('id').where('id', '=', candidate).executeTakeFirst()) !== undefined,
+        )
+        const now = clock.now()
+        const by = actorRef(input.actor)
+        if (input.isDefault) await clearDefaultGroup(trx, accountId)
+        await trx.insertInto('user_groups').values({
+          id, account_id: accountId, name: input.name!.trim(), description: input.description ?? null,
+          logo: input.logo || null, is_default: input.isDefault ? 1 : 0, all_buyers: buyerIds === null ? 1 : 0,
+          created_at: now.toISOString(), created_by: JSON.stringify(by), updated_at: null, updated_by: null,
+        }).execute()
+        await setUserGroupModules(trx, id, moduleIds)
+        await setUserGroupBuyers(trx, id, buyerIds)
+        await recordAuditEvents(trx, [{ objectType: 'user-group', objectId: id, accountId, event: 'created', at: now, by }])
+        return presentUserGroup(await getGroup(trx, input.actor, id))
+      })
+    },
+
+    /**
+     * Changes what is sent. The default group keeps its modules and its flag; a buyer list
+     * lapses (becomes all buyers) when the Marketplace module is taken away.
+     */
+    async update(input: UserGroupInput & { actor: Actor; id: string }) {
+      if (input.name !== undefined && !input.name.trim()) throw validationError({ name: ['Must not be empty.'] })
+      return inTransaction(async (trx) => {
+        const current = await getGroup(trx, input.actor, input.id)
+        const currentModules = current.modules.map((m) => m.id)
+        const moduleIds = input.modules ? await checkModules(trx, current.account.type, input.modules) : currentModules
+        if (current.isDefault && !sameSet(moduleIds, currentModules)) {
+          throw ruleError('USER_GROUP_DEFAULT_PROTECTED', 'The modules of the default group cannot change.', ['modules'])
+        }
+        if (current.isDefault && input.isDefault === false) {
+          throw ruleError('USER_GROUP_DEFAULT_PROTECTED', 'The default group stays the default until another group is made the default.', ['isDefault'])
+        }
+        const buyerIds =
+          input.buyers !== undefined
+            ? await checkBuyers(trx, current.accountId, moduleIds, input.buyers)
+            : current.buyers !== null && !moduleIds.includes(MARKETPLACE_MODULE_ID) ? null : undefined
+        const now = clock.now()
+        const by = actorRef(input.actor)
+        const becomesDefault = input.isDefault === true && !current.isDefault
+        if (becomesDefault) await clearDefaultGroup(trx, current.accountId)
+        const result = await trx.updateTable('user_groups').set({
+          ...(input.name !== undefined ? { name: input.name.trim() } : {}),
+          ...(input.description !== undefined ? { description: input.description } : {}),
+          ...(input.logo !== undefined && input.logo !== '' ? { logo: input.logo } : {}),
+          ...(becomesDefault ? { is_default: 1 } : {}),
+          updated_at: now.toISOString(),
+          updated_by: JSON.stringify(by),
+        }).where('id', '=', current.id).executeTakeFirst()
+        if (Number(result.numUpdatedRows) !== 1) throw new AppError('CONCURRENT_UPDATE')
+        if (input.modules) await setUserGroupModules(trx, current.id, moduleIds)
+        if (buyerIds !== undefined) await setUserGroupBuyers(trx, current.id, buyerIds)
+        await recordAuditEvents(trx, [{ objectType: 'user-group', objectId: current.id, accountId: current.accountId, event: 'updated', at: now, by }])
+        return presentUserGroup(await getGroup(trx, input.actor, current.id))
+      })
+    },
+
+    /** Deletes for good; refused for the default group and while the group has members. */
+    async remove(input: { actor: Actor; id: string }): Promise<void> {
+      try {
+        await db.transaction().execute(async (trx) => {
+          const current = await getGroup(trx, input.actor, input.id)
+          if (current.isDefault) {
+            throw ruleError('USER_GROUP_DEFAULT_PROTECTED', 'The default group cannot be deleted.', ['isDefault'])
+          }
+          const members = await countGroupMembers(trx, current.id)
+          if (members > 0) throw hasMembers(members)
+          const deleted = await trx.deleteFrom('user_groups').where('id', '=', current.id).executeTakeFirst()
+          if (Number(deleted.numDeletedRows) !== 1) throw new AppError('CONCURRENT_UPDATE')
+          await recordAuditEvents(trx, [
+            { objectType: 'user-group', objectId: current.id, accountId: current.accountId, event: 'deleted', at: clock.now(), by: actorRef(input.actor) },
+          ])
+        })
+      } catch (error) {
+        // A member added concurrently, after the count: the foreign key refuses the delete.
+        if (isForeignKeyViolation(error)) throw hasMembers(1)
+        throw error
+      }
     },
   }
 }
 
-function byOf(json: string | null): { by?: ActorRef } {
-  const by = parseJson<ActorRef | null>(json, null)
-  return by ? { by } : {}
+function hasMembers(members: number): AppError {
+  return ruleError('USER_GROUP_HAS_MEMBERS', `The user group has ${members} member(s); move them to another group first.`, ['users'], { members })
+}
+
+function isForeignKeyViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY'
+}
+
+function sameSet(a: string[], b: string[]): boolean {
+  const set = new Set(a)
+  return set.size === new Set(b).size && b.every((x) => set.has(x))
 }
 
 export type UserGroupService = ReturnType<typeof createUserGroupService>

@@ -1,5 +1,9 @@
 import type { Kysely } from 'kysely'
+import type { ActorRef } from '../access/actor.js'
+import { effectiveInvitationStatus, type InvitationStatus } from '../account-users/account-user.js'
+import { parseJson, toDate } from '../db/rows.js'
 import type { Database } from '../db/schema.js'
+import type { User, UserStatus } from './user.js'
 
 export function emailKey(email: string): string {
   return email.trim().toLowerCase()
@@ -15,4 +19,95 @@ export async function findUserIdByEmail(db: Kysely<Database>, email: string) {
 
 export async function userIdExists(db: Kysely<Database>, id: string): Promise<boolean> {
   return (await db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst()) !== undefined
+}
+
+/**
+ * The users a caller may see: every user (`accountId` undefined, Operations), or the members
+ * of one account (invited or joined).
+ */
+export function userBase(db: Kysely<Database>, accountId: string | undefined) {
+  const base = db.selectFrom('users as u')
+  if (accountId === undefined) return base
+  return base.where(({ exists, selectFrom }) =>
+    exists(
+      selectFrom('account_users as m')
+        .select('m.id')
+        .whereRef('m.user_id', '=', 'u.id')
+        .where('m.account_id', '=', accountId),
+    ),
+  )
+}
+
+export const USER_COLUMNS = [
+  'u.id', 'u.email', 'u.first_name', 'u.last_name', 'u.phone_prefix', 'u.phone_number', 'u.icon',
+  'u.status', 'u.status_before_block', 'u.settings', 'u.last_login_at', 'u.invitation_accepted_at',
+  'u.created_at', 'u.created_by', 'u.updated_at', 'u.updated_by',
+] as const
+
+type Row = Awaited<ReturnType<ReturnType<ReturnType<typeof userBase>['select']>['executeTakeFirstOrThrow']>> & {
+  id: string
+}
+
+/** Rows to models, with every user's memberships in one more query. */
+export async function hydrateUsers(db: Kysely<Database>, rows: Row[], now: Date): Promise<User[]> {
+  const ids = rows.map((r) => r.id)
+  const memberships =
+    ids.length === 0
+      ? []
+      : await db
+          .selectFrom('account_users as au')
+          .innerJoin('accounts as a', 'a.id', 'au.account_id')
+          .select([
+            'au.user_id', 'au.status', 'au.invitation_expires_at',
+            'a.id as a_id', 'a.name as a_name', 'a.type as a_type', 'a.status as a_status', 'a.icon as a_icon',
+          ])
+          .where('au.user_id', 'in', ids)
+          .orderBy('a.name')
+          .orderBy('a.id')
+          .execute()
+  return rows.map((r) => {
+    const row = r as unknown as Record<string, string | null> & Row
+    return {
+      id: row.id,
+      email: row.email as string,
+      firstName: row.first_name as string,
+      lastName: row.last_name as string,
+      phone: { prefix: row.phone_prefix, number: row.phone_number },
+      icon: row.icon,
+      status: row.status as UserStatus,
+      statusBeforeBlock: row.status_before_block as UserStatus | null,
+      settings: parseJson(row.settings, null),
+      lastLoginAt: toDate(row.last_login_at as string | null),
+      invitationAcceptedAt: toDate(row.invitation_accepted_at as string | null),
+      createdAt: toDate(row.created_at as string),
+      createdBy: parseJson<ActorRef | null>(row.created_by, null),
+      updatedAt: toDate(row.updated_at as string | null),
+      updatedBy: parseJson<ActorRef | null>(row.updated_by, null),
+      memberships: memberships
+        .filter((m) => m.user_id === row.id)
+        .map((m) => ({
+          account: { id: m.a_id, name: m.a_name, type: m.a_type, status: m.a_status, icon: m.a_icon },
+          status: effectiveInvitationStatus(m.status as InvitationStatus, toDate(m.invitation_expires_at), now),
+        })),
+    }
+  })
+}
+
+/**
+ * Applies a change only while the user still has the status it was read with: zero rows
+ * updated means a concurrent block, unblock or delete won.
+ */
+export async function updateUserGuarded(
+  db: Kysely<Database>,
+  id: string,
+  expectedStatus: UserStatus,
+  changes: Partial<Record<keyof Database['users'], string | null>>,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set(changes as object)
+    .where('id', '=', id)
+    .where('status', '=', expectedStatus)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
 }

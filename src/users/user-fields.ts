@@ -1,0 +1,61 @@
+import { sql, type ExpressionBuilder } from 'kysely'
+import type { CompileContext, FieldMap, ScalarField } from '../rql/rql-fields.js'
+
+const text = (column: string): ScalarField => ({ type: 'string', sql: () => sql.ref(column) })
+const instant = (column: string): ScalarField => ({ type: 'date', sql: () => sql.ref(column) })
+
+const STATUSES = ['Invited', 'InvitationExpired', 'Active', 'Blocked', 'Disabled', 'Deleted'] as const
+
+/**
+ * `status` as the caller reads it (§5.3): Operations see the user's own status; an account sees
+ * Blocked or Deleted as such, and otherwise the user's invitation status in that account.
+ */
+function statusField(accountId: string | undefined): ScalarField {
+  if (accountId === undefined) return { type: 'string', sql: () => sql.ref('u.status'), values: STATUSES }
+  return {
+    type: 'string',
+    values: STATUSES,
+    sql: (ctx: CompileContext) => sql<string>`(CASE WHEN u.status IN ('Blocked', 'Deleted') THEN u.status ELSE (
+      SELECT CASE WHEN m_s.status = 'Invited' AND m_s.invitation_expires_at <= ${ctx.now.toISOString()}
+        THEN 'InvitationExpired' ELSE m_s.status END
+      FROM account_users m_s WHERE m_s.user_id = u.id AND m_s.account_id = ${accountId}) END)`,
+  }
+}
+
+/** The fields RQL may filter and order users by; `accounts` exists for Operations only (§2). */
+export function userFields(accountId: string | undefined): FieldMap {
+  return {
+    id: text('u.id'),
+    name: { type: 'string', sql: () => sql`(u.first_name || ' ' || u.last_name)` },
+    email: text('u.email'),
+    firstName: text('u.first_name'),
+    lastName: text('u.last_name'),
+    icon: text('u.icon'),
+    status: statusField(accountId),
+    lastLoginAt: instant('u.last_login_at'),
+    'phone.prefix': text('u.phone_prefix'),
+    'phone.number': text('u.phone_number'),
+    'audit.created.at': instant('u.created_at'),
+    'audit.updated.at': instant('u.updated_at'),
+    'audit.invitationAcceptedAt': instant('u.invitation_accepted_at'),
+    ...(accountId === undefined
+      ? {
+          accounts: {
+            collection: (eb: ExpressionBuilder<any, any>) =>
+              eb
+                .selectFrom('account_users as m_f')
+                .innerJoin('accounts as a_f', 'a_f.id', 'm_f.account_id')
+                .whereRef('m_f.user_id', '=', 'u.id'),
+            fields: { id: text('a_f.id'), name: text('a_f.name'), type: text('a_f.type') },
+          },
+        }
+      : {}),
+  }
+}
+
+const OUTPUT = ['id', 'name', 'icon', 'phone', 'email', 'firstName', 'lastName', 'status', 'lastLoginAt', 'settings']
+
+/** The output keys, in order; `accounts` only for Operations. */
+export function userOutput(accountId: string | undefined): string[] {
+  return accountId === undefined ? [...OUTPUT, 'accounts', 'audit'] : [...OUTPUT, 'audit']
+}

@@ -1,0 +1,33 @@
+import { auditEvent } from '../lib/audit-event.js'
+import type { User } from './user.js'
+
+/** The status a caller reads (§5.3); mirrors `status` in user-fields.ts. */
+export function statusSeenBy(user: User, accountId: string | undefined): string {
+  if (accountId === undefined || user.status === 'Blocked' || user.status === 'Deleted') return user.status
+  return user.memberships.find((m) => m.account.id === accountId)?.status ?? user.status
+}
+
+/** `User` (§5.3). `accountId`: the caller's account, or undefined for Operations, who alone see `accounts`. */
+export function presentUser(user: User, accountId: string | undefined): Record<string, unknown> {
+  return {
+    id: user.id,
+    name: `${user.firstName} ${user.lastName}`,
+    icon: user.icon,
+    phone: user.phone,
+    email: user.email,
+    firstName: user.firstName,
+    lastName: user.lastName,
+    status: statusSeenBy(user, accountId),
+    lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
+    settings: {
+      cultureCode: user.settings?.cultureCode ?? null,
+      languageCode: user.settings?.languageCode ?? null,
+    },
+    ...(accountId === undefined ? { accounts: user.memberships.map((m) => m.account) } : {}),
+    audit: {
+      created: auditEvent(user.createdAt, user.createdBy),
+      ...(user.updatedAt ? { updated: auditEvent(user.updatedAt, user.updatedBy) } : {}),
+      invitationAcceptedAt: user.invitationAcceptedAt?.toISOString() ?? null,
+    },
+  }
+}
