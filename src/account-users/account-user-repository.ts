@@ -2,12 +2,12 @@ import type { Kysely, SelectQueryBuilder } from 'kysely'
 import type { ActorRef } from '../access/actor.js'
 import type { Database } from '../db/schema.js'
 import { parseJson, toDate } from '../db/rows.js'
+import { MODULE_REF_COLUMNS, toModuleRef, type ModuleRef } from '../modules/module-ref.js'
 import {
   effectiveInvitationStatus,
   type AccountUser,
   type BuyerRef,
   type InvitationStatus,
-  type ModuleRef,
   type UserGroupRef,
 } from './account-user.js'
 
@@ -66,7 +66,7 @@ export async function hydrateAccountUsers(db: Kysely<Database>, rows: Row[], now
       .selectFrom('account_user_groups as aug')
       .innerJoin('user_group_modules as gm', 'gm.user_group_id', 'aug.user_group_id')
       .innerJoin('modules as m', 'm.id', 'gm.module_id')
-      .select(['aug.account_user_id', 'm.id', 'm.name', 'm.description', 'm.paid', 'm.filters', 'm.settings'])
+      .select(['aug.account_user_id', ...MODULE_REF_COLUMNS])
       .distinct()
       .where('aug.account_user_id', 'in', ids)
       .orderBy('m.id')
@@ -98,16 +98,7 @@ export async function hydrateAccountUsers(db: Kysely<Database>, rows: Row[], now
           isDefault: Number(g.is_default) === 1,
         }),
       ),
-      modules: (modules.get(row.id) ?? []).map(
-        (m): ModuleRef => ({
-          id: m.id,
-          name: m.name,
-          description: m.description,
-          paid: Number(m.paid) === 1,
-          filters: parseJson(m.filters, {}),
-          settings: parseJson(m.settings, {}),
-        }),
-      ),
+      modules: (modules.get(row.id) ?? []).map(toModuleRef),
       buyers: grantsAllBuyers
         ? null
         : (buyers.get(row.id) ?? []).map((b): BuyerRef => ({ id: b.id, name: b.name, icon: b.icon })),
@@ -204,4 +195,38 @@ export async function setAccountUserGroups(
     .insertInto('account_user_groups')
     .values(groupIds.map((gid) => ({ account_user_id: accountUserId, user_group_id: gid })))
     .execute()
+}
+
+/**
+ * What a set of groups grants (§7): the union of their modules, and their buyers, or null when
+ * any of them grants every buyer of the account.
+ */
+export async function findGroupGrants(
+  db: Kysely<Database>,
+  groups: Array<{ id: string; all_buyers: number }>,
+): Promise<{ modules: ModuleRef[]; buyers: BuyerRef[] | null }> {
+  const ids = groups.map((g) => g.id)
+  if (ids.length === 0) return { modules: [], buyers: null }
+  const grantsAllBuyers = groups.some((g) => Number(g.all_buyers) === 1)
+  const [modules, buyers] = await Promise.all([
+    db
+      .selectFrom('user_group_modules as gm')
+      .innerJoin('modules as m', 'm.id', 'gm.module_id')
+      .select(MODULE_REF_COLUMNS)
+      .distinct()
+      .where('gm.user_group_id', 'in', ids)
+      .orderBy('m.id')
+      .execute(),
+    grantsAllBuyers
+      ? Promise.resolve(null)
+      : db
+          .selectFrom('user_group_buyers as gb')
+          .innerJoin('buyers as b', 'b.id', 'gb.buyer_id')
+          .select(['b.id', 'b.name', 'b.icon'])
+          .distinct()
+          .where('gb.user_group_id', 'in', ids)
+          .orderBy('b.id')
+          .execute(),
+  ])
+  return { modules: modules.map(toModuleRef), buyers }
 }

@@ -1,3 +1,4 @@
+import type { ModuleRef } from '../modules/module-ref.js'
 import type { ActorRef } from '../access/actor.js'
 
 /** What `invitation.status` says; `InvitationExpired` may be derived from the clock before the sweep stores it. */
@@ -58,14 +59,7 @@ export interface UserGroupRef {
   isDefault: boolean
 }
 
-export interface ModuleRef {
-  id: string
-  name: string
-  description: string
-  paid: boolean
-  filters: Record<string, string[]>
-  settings: Record<string, unknown>
-}
+export type { ModuleRef }
 
 export interface BuyerRef {
   id: string

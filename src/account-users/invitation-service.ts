@@ -1,45 +1,23 @@
 import type { Kysely } from 'kysely'
 import { actorRef, isOperations, type Actor, type ActorRef } from '../access/actor.js'
-import { findAccountRef } from '../accounts/account-repository.js'
 import { recordAuditEvents } from '../db/audit.js'
-import { isUniqueViolation } from '../db/rows.js'
 import type { Database } from '../db/schema.js'
-import { enqueueEmail } from '../email/outbox.js'
-import { renderInvitationEmail } from '../email/templates/invitation.js'
 import { AppError, ruleError, validationError } from '../errors.js'
-import { newUniqueId } from '../lib/ids.js'
 import { hashPassword, randomSecret, secretsEqual } from '../lib/secrets.js'
-import { findGroupIdsOfAccount } from '../user-groups/user-group-repository.js'
-import { emailKey, findUserIdByEmail } from '../users/user-repository.js'
-import type { AccountUser, AccountUserView, PhoneNumber, UserSettings } from './account-user.js'
+import type { AccountUser, AccountUserView, PhoneNumber } from './account-user.js'
+import { updateAccountUserGuarded } from './account-user-repository.js'
 import {
-  accountUserIdExists,
-  setAccountUserGroups,
-  updateAccountUserGuarded,
-} from './account-user-repository.js'
-import {
-  assertAccountVisible,
   getAccountUser,
   toView,
   type AccountUserDeps,
   type AccountUserKey,
 } from './account-user-lookup.js'
-import { decodeInvitationCode, invitationUrl } from './invitation-link.js'
+import { decodeInvitationCode } from './invitation-link.js'
 import { assertPasswordPolicy } from './password-policy.js'
+import { createInvite } from './invite.js'
+import { queueInvitationEmail } from './invitation-email.js'
 
-export interface InviteInput {
-  actor: Actor
-  accountId: string
-  user: {
-    email: string
-    firstName: string
-    lastName: string
-    phone?: Partial<PhoneNumber> | null
-    settings?: UserSettings | null
-  }
-  groups: Array<{ id: string }>
-  invitation?: { status?: string | null } | null
-}
+export type { InviteInput } from './invite.js'
 
 export interface AcceptInput {
   actor: Actor | undefined
@@ -58,139 +36,8 @@ export function createInvitationService(deps: AccountUserDeps) {
     return toView(deps, await getAccountUser(deps, trx, { id }, undefined))
   }
 
-  async function queueInvitationEmail(
-    trx: Kysely<Database>,
-    accountUser: Pick<AccountUser, 'id' | 'user' | 'account'>,
-    secret: string,
-    expiresAt: Date,
-    inviterName: string,
-    isNewLink = false,
-  ): Promise<void> {
-    const email = renderInvitationEmail({
-      to: accountUser.user.email,
-      firstName: accountUser.user.firstName,
-      accountName: accountUser.account.name,
-      inviterName,
-      url: invitationUrl(config.publicUrl, secret, accountUser.id),
-      expiresAt,
-      isNewLink,
-    })
-    await enqueueEmail(trx, { box, clock }, email)
-  }
-
-  /** Runs `work` in one transaction; a unique-key race is retried once, when the loser's re-read sees the winner. */
-  async function inTransaction<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
-    try {
-      return await db.transaction().execute(work)
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error
-      return db.transaction().execute(work)
-    }
-  }
-
   return {
-    async invite(input: InviteInput): Promise<AccountUserView> {
-      const status = input.invitation?.status
-      if (status !== undefined && status !== null && status !== 'Invited') {
-        throw validationError({ 'invitation.status': [`Only "Invited" is accepted, got "${status}".`] })
-      }
-      const email = input.user.email.trim()
-      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
-        throw validationError({ 'user.email': ['Must be a valid email address.'] })
-      }
-      const groupIds = [...new Set(input.groups.map((g) => g.id))]
-      return inTransaction(async (trx) => {
-        await assertAccountVisible(trx, input.accountId, input.actor)
-        const account = (await findAccountRef(trx, input.accountId))!
-        const owned = await findGroupIdsOfAccount(trx, input.accountId, groupIds)
-        const foreign = groupIds.findIndex((id) => !owned.has(id))
-        if (foreign !== -1) {
-          throw ruleError(
-            'ACCOUNT_USER_GROUP_INVALID',
-            `User group ${groupIds[foreign]} does not belong to account ${input.accountId}.`,
-            [`groups[${input.groups.findIndex((g) => g.id === groupIds[foreign])}].id`],
-          )
-        }
-        const now = clock.now()
-        const by = actorRef(input.actor)
-        let user = await findUserIdByEmail(trx, email)
-        const events = []
-        if (!user) {
-          const userId = await newUniqueId('user', async (id) =>
-            (await trx.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst()) !== undefined,
-          )
-          await trx
-            .insertInto('users')
-            .values({
-              id: userId,
-              email,
-              email_key: emailKey(email),
-              first_name: input.user.firstName.trim(),
-              last_name: input.user.lastName.trim(),
-              phone_prefix: input.user.phone?.prefix ?? null,
-              phone_number: input.user.phone?.number ?? null,
-              icon: null,
-              status: 'Invited',
-              status_before_block: null,
-              password_hash: null,
-              settings: input.user.settings ? JSON.stringify(input.user.settings) : null,
-              last_login_at: null,
-              invitation_accepted_at: null,
-              created_at: now.toISOString(),
-              created_by: by ? JSON.stringify(by) : null,
-              updated_at: null,
-              updated_by: null,
-            })
-            .execute()
-          events.push({ objectType: 'user', objectId: userId, accountId: null, event: 'created', at: now, by })
-          user = { id: userId, status: 'Invited' as const, password_hash: null }
-        } else {
-          const existing = await trx
-            .selectFrom('account_users')
-            .select('id')
-            .where('account_id', '=', input.accountId)
-            .where('user_id', '=', user.id)
-            .executeTakeFirst()
-          if (existing) {
-            throw ruleError(
-              'ACCOUNT_USER_ALREADY_EXISTS',
-              `${email} is already a member of account ${input.accountId} (${existing.id}).`,
-              ['user.email'],
-            )
-          }
-        }
-        const id = await newUniqueId('accountUser', (candidate) => accountUserIdExists(trx, candidate))
-        const secret = randomSecret(32)
-        const expiresAt = new Date(now.getTime() + config.invitationTtlMs)
-        await trx
-          .insertInto('account_users')
-          .values({
-            id,
-            account_id: input.accountId,
-            user_id: user.id,
-            status: 'Invited',
-            invitation_secret: box.seal(secret),
-            invitation_sent_at: now.toISOString(),
-            invitation_expires_at: expiresAt.toISOString(),
-            invitation_accepted_at: null,
-            joined_at: null,
-            access_at: null,
-            last_login_at: null,
-            version: 0,
-            created_at: now.toISOString(),
-            created_by: by ? JSON.stringify(by) : null,
-            updated_at: null,
-            updated_by: null,
-          })
-          .execute()
-        await setAccountUserGroups(trx, id, groupIds)
-        events.push({ objectType: 'account-user', objectId: id, accountId: input.accountId, event: 'created', at: now, by })
-        await recordAuditEvents(trx, events)
-        const accountUser = await getAccountUser(deps, trx, { id }, undefined)
-        await queueInvitationEmail(trx, { ...accountUser, account }, secret, expiresAt, input.actor.accountName)
-        return toView(deps, accountUser)
-      })
-    },
+    invite: createInvite(deps),
 
     /** Mails the same link again and restarts its window; only while the invitation is valid. */
     async resendInvite(input: { actor: Actor; key: AccountUserKey }): Promise<AccountUserView> {
@@ -205,7 +52,7 @@ export function createInvitationService(deps: AccountUserDeps) {
           invitation_sent_at: now.toISOString(),
           invitation_expires_at: expiresAt.toISOString(),
         }, 'invitation-resent')
-        await queueInvitationEmail(trx, current, box.open(current.sealedSecret), expiresAt, input.actor.accountName)
+        await queueInvitationEmail(trx, deps, { accountUser: current, secret: box.open(current.sealedSecret), expiresAt, inviterName: input.actor.accountName })
         return reload(trx, current.id)
       })
     },
@@ -226,7 +73,7 @@ export function createInvitationService(deps: AccountUserDeps) {
           invitation_sent_at: now.toISOString(),
           invitation_expires_at: expiresAt.toISOString(),
         }, 'invitation-renewed')
-        await queueInvitationEmail(trx, current, secret, expiresAt, input.actor.accountName, true)
+        await queueInvitationEmail(trx, deps, { accountUser: current, secret, expiresAt, inviterName: input.actor.accountName, isNewLink: true })
         return reload(trx, current.id)
       })
     },
@@ -276,7 +123,7 @@ export function createInvitationService(deps: AccountUserDeps) {
           throw new AppError('CONCURRENT_UPDATE')
         }
         const isNewUser = !current.user.hasPassword
-        await trx
+        const userUpdate = await trx
           .updateTable('users')
           .set({
             status: current.user.status === 'Invited' ? 'Active' : current.user.status as 'Active',
@@ -289,7 +136,10 @@ export function createInvitationService(deps: AccountUserDeps) {
             updated_by: JSON.stringify(by),
           })
           .where('id', '=', current.user.id)
-          .execute()
+          // Guarded like the membership: a block that lands meanwhile must not be overwritten.
+          .where('status', '=', current.user.status as 'Active')
+          .executeTakeFirst()
+        if (Number(userUpdate.numUpdatedRows) !== 1) throw new AppError('CONCURRENT_UPDATE')
         await recordAuditEvents(trx, [
           { objectType: 'account-user', objectId: current.id, accountId: current.accountId, event: 'invitation-accepted', at: now, by },
         ])

@@ -40,6 +40,18 @@ describe('POST /accounts/{accountId}/users (invite)', () => {
     expect(second.json().firstName).toBe('Ada')
   })
 
+  it('brings a Disabled user back as Invited when invited again (§6.2 #12)', async () => {
+    const { accountId, groupId } = t.operations
+    const other = await createAccount(t.db.db)
+    const otherGroup = await createUserGroup(t.db.db, other)
+    const first = (await t.request({ method: 'POST', url: `/public/v1/accounts/${accountId}/users`, payload: inviteBody('gone@example.com', [groupId]) })).json()
+    await t.db.db.updateTable('users').set({ status: 'Disabled' }).where('id', '=', first.id).execute()
+    const again = await t.request({ method: 'POST', url: `/public/v1/accounts/${other}/users`, payload: inviteBody('gone@example.com', [otherGroup]) })
+    expect(again.statusCode).toBe(201)
+    const row = await t.db.db.selectFrom('users').select('status').where('id', '=', first.id).executeTakeFirstOrThrow()
+    expect(row.status).toBe('Invited')
+  })
+
   it('refuses an email already in the account with 400', async () => {
     const { accountId, groupId } = t.operations
     await t.request({ method: 'POST', url: `/public/v1/accounts/${accountId}/users`, payload: inviteBody('ada@example.com', [groupId]) })

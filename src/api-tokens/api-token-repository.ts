@@ -4,6 +4,7 @@ import { parseJson, toDate } from '../db/rows.js'
 import type { Database } from '../db/schema.js'
 import type { AccountRef, ModuleRef } from '../account-users/account-user.js'
 import type { ApiTokenStatus } from './api-token.js'
+import { MODULE_REF_COLUMNS, toModuleRef } from '../modules/module-ref.js'
 
 export function apiTokenBase(db: Kysely<Database>) {
   return db.selectFrom('api_tokens as t').innerJoin('accounts as a', 'a.id', 't.account_id')
@@ -44,7 +45,7 @@ export async function hydrateApiTokens(db: Kysely<Database>, rows: Row[]): Promi
       : await db
           .selectFrom('api_token_modules as tm')
           .innerJoin('modules as m', 'm.id', 'tm.module_id')
-          .select(['tm.api_token_id', 'm.id', 'm.name', 'm.description', 'm.paid', 'm.filters', 'm.settings'])
+          .select(['tm.api_token_id', ...MODULE_REF_COLUMNS])
           .where('tm.api_token_id', 'in', ids)
           .orderBy('m.id')
           .execute()
@@ -67,14 +68,7 @@ export async function hydrateApiTokens(db: Kysely<Database>, rows: Row[]): Promi
       },
       modules: modules
         .filter((m) => m.api_token_id === row.id)
-        .map((m) => ({
-          id: m.id,
-          name: m.name,
-          description: m.description,
-          paid: Number(m.paid) === 1,
-          filters: parseJson(m.filters, {}),
-          settings: parseJson(m.settings, {}),
-        })),
+        .map(toModuleRef),
       createdAt: toDate(row.created_at as string),
       createdBy: parseJson<ActorRef | null>(row.created_by, null),
       updatedAt: toDate(row.updated_at as string | null),

@@ -49,3 +49,16 @@ export async function newUniqueId(
   }
   throw new Error(`could not draw a free ${kind} id in 20 attempts`)
 }
+
+/**
+ * Inserts under a fresh random id: `tryInsert` inserts with `ON CONFLICT (id) DO NOTHING` and
+ * says whether a row went in. One statement per attempt instead of a look-up plus an insert,
+ * and no failed statement to abort a PostgreSQL transaction on a collision.
+ */
+export async function insertWithUniqueId(kind: IdKind, tryInsert: (id: string) => Promise<boolean>): Promise<string> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const id = randomId(kind)
+    if (await tryInsert(id)) return id
+  }
+  throw new Error(`could not draw a free ${kind} id in 20 attempts`)
+}

@@ -2,7 +2,21 @@ import type { Kysely } from 'kysely'
 import type { ActorRef } from '../access/actor.js'
 import { parseJson, toDate } from '../db/rows.js'
 import type { Database } from '../db/schema.js'
+import { MODULE_REF_COLUMNS, toModuleRef } from '../modules/module-ref.js'
 import type { UserGroup } from './user-group.js'
+
+/** The groups among `ids` that belong to `accountId`, as embedded references plus `all_buyers`. */
+export async function findGroupRefsOfAccount(db: Kysely<Database>, accountId: string, ids: string[]) {
+  if (ids.length === 0) return []
+  return db
+    .selectFrom('user_groups')
+    .select(['id', 'name', 'description', 'logo', 'is_default', 'all_buyers'])
+    .where('account_id', '=', accountId)
+    .where('id', 'in', ids)
+    .orderBy('name')
+    .orderBy('id')
+    .execute()
+}
 
 /** The ids among `ids` that name groups of `accountId`. */
 export async function findGroupIdsOfAccount(
@@ -41,7 +55,7 @@ export async function hydrateUserGroups(db: Kysely<Database>, rows: Row[]): Prom
   const ids = rows.map((r) => r.id)
   const [modules, buyers] = ids.length === 0 ? [[], []] : await Promise.all([
     db.selectFrom('user_group_modules as gm').innerJoin('modules as m', 'm.id', 'gm.module_id')
-      .select(['gm.user_group_id', 'm.id', 'm.name', 'm.description', 'm.paid', 'm.filters', 'm.settings'])
+      .select(['gm.user_group_id', ...MODULE_REF_COLUMNS])
       .where('gm.user_group_id', 'in', ids).orderBy('m.id').execute(),
     db.selectFrom('user_group_buyers as gb').innerJoin('buyers as b', 'b.id', 'gb.buyer_id')
       .select(['gb.user_group_id', 'b.id', 'b.name', 'b.icon'])
@@ -57,10 +71,7 @@ export async function hydrateUserGroups(db: Kysely<Database>, rows: Row[]): Prom
       logo: row.logo as string | null,
       isDefault: Number(row.is_default) === 1,
       account: { id: row.account_id as string, name: row.a_name as string, type: row.a_type as string, status: row.a_status as string, icon: row.a_icon as string | null },
-      modules: modules.filter((m) => m.user_group_id === row.id).map((m) => ({
-        id: m.id, name: m.name, description: m.description, paid: Number(m.paid) === 1,
-        filters: parseJson(m.filters, {}), settings: parseJson(m.settings, {}),
-      })),
+      modules: modules.filter((m) => m.user_group_id === row.id).map(toModuleRef),
       buyers: Number(row.all_buyers) === 1
         ? null
         : buyers.filter((b) => b.user_group_id === row.id).map((b) => ({ id: b.id, name: b.name, icon: b.icon })),

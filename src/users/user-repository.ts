@@ -17,6 +17,18 @@ export async function findUserIdByEmail(db: Kysely<Database>, email: string) {
     .executeTakeFirst()
 }
 
+/** The person behind an email, with what an account-user response shows of them. */
+export async function findUserByEmail(db: Kysely<Database>, email: string) {
+  return db
+    .selectFrom('users')
+    .select([
+      'id', 'email', 'first_name', 'last_name', 'phone_prefix', 'phone_number', 'icon', 'status',
+      'settings', 'last_login_at', 'password_hash',
+    ])
+    .where('email_key', '=', emailKey(email))
+    .executeTakeFirst()
+}
+
 export async function userIdExists(db: Kysely<Database>, id: string): Promise<boolean> {
   return (await db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst()) !== undefined
 }
