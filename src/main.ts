@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const dispatcher = createEmailDispatcher({ db: database.db, box: services.box, clock, mailer, logger: app.log, config })
   const scheduler = startScheduler(
     [
-      { name: 'expire-invitations', intervalMs: config.sweepIntervalMs, run: () => expireInvitations({ db: database.db, clock }) },
+      { name: 'expire-invitations', intervalMs: config.sweepIntervalMs, run: () => expireInvitations({ db: database.db, clock, dialect: database.dialect }) },
       { name: 'dispatch-email', intervalMs: config.mailPollIntervalMs, run: () => dispatcher.dispatchDue() },
     ],
     app.log,

@@ -1,9 +1,10 @@
 import type { ActorRef } from '../access/actor.js'
+import { auditEvent } from '../lib/audit-event.js'
 import type { AccountUserView } from './account-user.js'
 
+/** An audit event with `by` and `of` (the acting token or user, and its account), or a bare date event. */
 function event(at: Date | null, by?: ActorRef | null) {
-  if (!at) return undefined
-  return by ? { at: at.toISOString(), by } : { at: at.toISOString() }
+  return at ? auditEvent(at, by) : undefined
 }
 
 function invitation(view: AccountUserView) {

@@ -86,3 +86,17 @@ describe('POST /accounts/{accountId}/users (invite)', () => {
     expect(res.json()).toMatchObject({ title: 'Not Found', code: 'ACCOUNT_NOT_FOUND' })
   })
 })
+
+describe('audit of an invitation', () => {
+  it('names the token that acted (`by`) and its account (`of`)', async () => {
+    const t = await buildTestApp()
+    try {
+      const { accountId, groupId } = t.operations
+      const created = (await t.request({ method: 'POST', url: `/public/v1/accounts/account-users?select=audit`, payload: inviteBody('audit@example.com', [groupId], accountId) })).json()
+      expect(created.audit.created.by).toEqual({ id: 'TKN-0000-0001', name: 'Bootstrap Operations token', icon: null })
+      expect(created.audit.created.of).toMatchObject({ id: accountId, name: 'Operations' })
+    } finally {
+      await t.close()
+    }
+  })
+})
