@@ -1,4 +1,4 @@
-import { auditEvent } from '../lib/audit-event.js'
+import { auditEvent, type StoredActor } from '../lib/audit-event.js'
 import type { User } from './user.js'
 
 /** The status a caller reads (§5.3); mirrors `status` in user-fields.ts. */
@@ -25,9 +25,18 @@ export function presentUser(user: User, accountId: string | undefined): Record<s
     },
     ...(accountId === undefined ? { accounts: user.memberships.map((m) => m.account) } : {}),
     audit: {
-      created: auditEvent(user.createdAt, user.createdBy),
-      ...(user.updatedAt ? { updated: auditEvent(user.updatedAt, user.updatedBy) } : {}),
+      created: auditEvent(user.createdAt, actorSeenBy(user.createdBy, accountId)),
+      ...(user.updatedAt ? { updated: auditEvent(user.updatedAt, actorSeenBy(user.updatedBy, accountId)) } : {}),
       invitationAcceptedAt: user.invitationAcceptedAt?.toISOString() ?? null,
     },
   }
+}
+
+/**
+ * A user can belong to several accounts (decision 10): a token of another account that created
+ * or changed the user is that account's business, so only Operations sees who it was (issue #4).
+ */
+function actorSeenBy(actor: StoredActor | null | undefined, accountId: string | undefined): StoredActor | null {
+  if (!actor) return null
+  return accountId === undefined || !actor.of || actor.of.id === accountId ? actor : null
 }
