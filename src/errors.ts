@@ -43,6 +43,7 @@ export const ERROR_CATALOGUE = {
   ACCOUNT_DISABLE_SELF: { status: 400, detail: 'You cannot disable your own account.' },
   BUYER_STATUS_INVALID: { status: 400, detail: 'The buyer status does not allow this action.' },
   BUYER_ACCOUNT_INVALID: { status: 400, detail: 'A buyer must belong to a Client account.' },
+  USER_MANAGED_ELSEWHERE: { status: 403, detail: 'The user also belongs to another account; only Operations may change them.' },
   CONCURRENT_UPDATE: { status: 409, detail: 'The object was changed by another request; retry.' },
   INTERNAL_ERROR: { status: 500, detail: 'An unexpected error occurred.' },
 } as const satisfies Record<string, { status: number; detail: string }>

@@ -44,6 +44,26 @@ export function createUserService(deps: { db: Kysely<Database>; clock: Clock; di
 
   const present = (user: User, actor: Actor) => presentUser(user, visibleAccountId(actor))
 
+  /**
+   * A person who also belongs to another account is theirs too: only Operations may change
+   * their profile or password, or one account's administrator could take over another's user.
+   */
+  async function assertSoleAccount(executor: Kysely<Database>, actor: Actor, userId: string): Promise<void> {
+    const scope = visibleAccountId(actor)
+    if (scope === undefined) return
+    const elsewhere = await executor
+      .selectFrom('account_users')
+      .select('id')
+      .where('user_id', '=', userId)
+      .where('account_id', '!=', scope)
+      .executeTakeFirst()
+    if (elsewhere) {
+      throw new AppError('USER_MANAGED_ELSEWHERE', {
+        detail: 'The user also belongs to another account; only Operations may change their profile or password.',
+      })
+    }
+  }
+
   /** One guarded write of the user row plus its audit events, in the caller's transaction. */
   async function write(trx: Kysely<Database>, actor: Actor, current: User, changes: Parameters<typeof updateUserGuarded>[3], event: string, more: AuditEventInput[] = []) {
     const now = clock.now()
@@ -123,6 +143,7 @@ export function createUserService(deps: { db: Kysely<Database>; clock: Clock; di
       }
       return db.transaction().execute(async (trx) => {
         const current = await getUser(trx, input.actor, input.id)
+        await assertSoleAccount(trx, input.actor, current.id)
         if (current.status === 'Deleted') throw refuse(current, 'update')
         if (input.email && emailKey(input.email) !== emailKey(current.email)) {
           throw validationError({ email: ['The email is the sign-in identity and cannot be changed.'] })
@@ -148,6 +169,7 @@ export function createUserService(deps: { db: Kysely<Database>; clock: Clock; di
       const hash = await hashPassword(input.password)
       return db.transaction().execute(async (trx) => {
         const current = await getUser(trx, input.actor, input.id)
+        await assertSoleAccount(trx, input.actor, current.id)
         if (current.status === 'Blocked') throw ruleError('USER_BLOCKED', 'The user is blocked and cannot set a password.', ['status'])
         if (current.status === 'Deleted') throw refuse(current, 'set a password')
         await write(trx, input.actor, current, { password_hash: hash }, 'password-set')
