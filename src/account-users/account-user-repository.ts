@@ -36,7 +36,8 @@ export function selectAccountUserColumns<O>(query: SelectQueryBuilder<any, any, 
   return (query as unknown as AccountUserBaseQuery).select(COLUMNS)
 }
 
-type Row = Awaited<ReturnType<ReturnType<typeof selectAccountUserColumns>['executeTakeFirstOrThrow']>>
+export type AccountUserRow = Awaited<ReturnType<ReturnType<typeof selectAccountUserColumns>['executeTakeFirstOrThrow']>>
+type Row = AccountUserRow
 
 export async function findAccountUserRows(
   db: Kysely<Database>,

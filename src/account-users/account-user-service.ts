@@ -6,9 +6,8 @@ import type { Dialect } from '../db/connect.js'
 import { enqueueEmail } from '../email/outbox.js'
 import { renderRemovalEmail } from '../email/templates/account-user-removed.js'
 import { AppError, ruleError } from '../errors.js'
-import { fetchListPage } from '../db/list-page.js'
-import { listResponse } from '../lib/list-response.js'
-import { parseListQuery, parseSelectOnly } from '../rql/rql-parser.js'
+import { serveList } from '../db/list-page.js'
+import { parseSelectOnly } from '../rql/rql-parser.js'
 import { projectObject, resolveProjection } from '../rql/rql-select.js'
 import type { PhoneNumber } from './account-user.js'
 import { ACCOUNT_CONTEXT_USER_FIELDS, LEGACY_ACCOUNT_USER_FIELDS } from './account-user-fields.js'
@@ -23,6 +22,7 @@ import { ACCOUNT_USER_OUTPUT, PRESENTERS, type AccountUserFamily } from './accou
 import {
   accountUserBase,
   hydrateAccountUsers,
+  type AccountUserRow,
   selectAccountUserColumns,
   setAccountUserGroups,
   updateAccountUserGuarded,
@@ -101,29 +101,20 @@ export function createAccountUserService(deps: AccountUserDeps & { dialect: Dial
     },
 
     async list(input: { actor: Actor; family: AccountUserFamily; accountId?: string; rawQuery: string }) {
-      const query = parseListQuery(input.rawQuery)
-      const fields = FIELDS[input.family]
-      const view = projection(input.family, query.select)
-      const ctx = { dialect: deps.dialect, now: clock.now() }
       if (input.accountId) await assertAccountVisible(db, input.accountId, input.actor)
       const scope = input.accountId ?? visibleAccountId(input.actor)
-      const base = scope ? accountUserBase(db).where('au.account_id', '=', scope) : accountUserBase(db)
-      const { rows, total } = await fetchListPage({
-        base,
-        query,
-        fields,
-        ctx,
+      const now = clock.now()
+      return serveList({
+        rawQuery: input.rawQuery,
+        output: { fields: ACCOUNT_USER_OUTPUT[input.family], omittedByDefault: OMITTED_BY_DEFAULT },
+        base: scope ? accountUserBase(db).where('au.account_id', '=', scope) : accountUserBase(db),
+        fields: FIELDS[input.family],
+        ctx: { dialect: deps.dialect, now },
         tieBreak: 'au.id',
         columns: selectAccountUserColumns,
+        hydrate: (rows) => hydrateAccountUsers(db, rows as AccountUserRow[], now),
+        present: (au) => PRESENTERS[input.family](toView(deps, au)),
       })
-      const accountUsers = await hydrateAccountUsers(db, rows, ctx.now)
-      const presentOne = PRESENTERS[input.family]
-      return listResponse(
-        query,
-        total,
-        view.omitted,
-        accountUsers.map((au) => projectObject(presentOne(toView(deps, au)), view) as Record<string, unknown>),
-      )
     },
 
     /** The v5 PUT: replaces the groups; names and phone change only while the user is still invited. */

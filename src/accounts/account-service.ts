@@ -3,13 +3,12 @@ import type { Kysely, Updateable } from 'kysely'
 import { actorRef, isOperations, visibleAccountId, type Actor } from '../access/actor.js'
 import { recordAuditEvents } from '../db/audit.js'
 import type { Dialect } from '../db/connect.js'
-import { fetchListPage } from '../db/list-page.js'
+import { serveList } from '../db/list-page.js'
 import type { AccountTable, Database } from '../db/schema.js'
 import { AppError, validationError } from '../errors.js'
 import { storeIcon } from '../icons/icon-store.js'
 import type { Clock } from '../lib/clock.js'
-import { listResponse } from '../lib/list-response.js'
-import { parseListQuery, parseSelectOnly } from '../rql/rql-parser.js'
+import { parseSelectOnly } from '../rql/rql-parser.js'
 import { projectObject, resolveProjection } from '../rql/rql-select.js'
 import { enabledStatusOf } from './account.js'
 import { ACCOUNT_FIELDS, ACCOUNT_OUTPUT } from './account-fields.js'
@@ -105,18 +104,17 @@ export function createAccountService(deps: { db: Kysely<Database>; clock: Clock;
     },
 
     async list(input: { actor: Actor; rawQuery: string }) {
-      const query = parseListQuery(input.rawQuery)
-      const projection = resolveProjection(query.select, SPEC)
-      const { rows, total } = await fetchListPage({
+      return serveList({
+        rawQuery: input.rawQuery,
+        output: SPEC,
         base: scoped(db, input.actor),
-        query,
         fields: ACCOUNT_FIELDS,
         ctx: { dialect, now: clock.now() },
         tieBreak: 'a.id',
         columns: (qb) => qb.select(ACCOUNT_COLUMNS),
+        hydrate: (rows) => hydrateAccounts(db, rows),
+        present: presentAccount,
       })
-      const accounts = await hydrateAccounts(db, rows)
-      return listResponse(query, total, projection.omitted, accounts.map((a) => projectObject(presentAccount(a), projection)))
     },
 
     async get(input: { actor: Actor; id: string; rawQuery: string }) {

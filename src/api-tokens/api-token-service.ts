@@ -4,14 +4,13 @@ import { actorRef, isOperations, visibleAccountId, type Actor } from '../access/
 import { findAccountRef } from '../accounts/account-repository.js'
 import { recordAuditEvents } from '../db/audit.js'
 import type { Dialect } from '../db/connect.js'
-import { fetchListPage } from '../db/list-page.js'
+import { serveList } from '../db/list-page.js'
 import type { Database } from '../db/schema.js'
 import { AppError, ruleError, validationError } from '../errors.js'
 import type { Clock } from '../lib/clock.js'
 import { newUniqueId } from '../lib/ids.js'
-import { listResponse } from '../lib/list-response.js'
 import { hashTokenSecret } from '../lib/secrets.js'
-import { parseListQuery, parseSelectOnly } from '../rql/rql-parser.js'
+import { parseSelectOnly } from '../rql/rql-parser.js'
 import { projectObject, resolveProjection } from '../rql/rql-select.js'
 import { API_TOKEN_TRANSITIONS, type ApiTokenStatus } from './api-token.js'
 import { formatCredential } from './api-token-credential.js'
@@ -121,18 +120,17 @@ export function createApiTokenService(deps: {
     },
 
     async list(input: { actor: Actor; rawQuery: string }) {
-      const query = parseListQuery(input.rawQuery)
-      const projection = resolveProjection(query.select, SPEC)
-      const { rows, total } = await fetchListPage({
+      return serveList({
+        rawQuery: input.rawQuery,
+        output: SPEC,
         base: scoped(db, input.actor),
-        query,
         fields: API_TOKEN_FIELDS,
         ctx: { dialect, now: clock.now() },
         tieBreak: 't.id',
         columns: (qb) => qb.select(API_TOKEN_COLUMNS),
+        hydrate: (rows) => hydrateApiTokens(db, rows),
+        present: presentApiToken,
       })
-      const tokens = await hydrateApiTokens(db, rows)
-      return listResponse(query, total, projection.omitted, tokens.map((t) => projectObject(presentApiToken(t), projection)))
     },
 
     async get(input: { actor: Actor; id: string; rawQuery: string }) {

@@ -4,13 +4,12 @@ import { actorRef, isOperations, visibleAccountId, type Actor } from '../access/
 import { findAccountRef } from '../accounts/account-repository.js'
 import { recordAuditEvents } from '../db/audit.js'
 import type { Dialect } from '../db/connect.js'
-import { fetchListPage } from '../db/list-page.js'
+import { serveList } from '../db/list-page.js'
 import type { BuyerTable, Database } from '../db/schema.js'
 import { AppError, ruleError, validationError } from '../errors.js'
 import { storeIcon } from '../icons/icon-store.js'
 import type { Clock } from '../lib/clock.js'
-import { listResponse } from '../lib/list-response.js'
-import { parseListQuery, parseSelectOnly } from '../rql/rql-parser.js'
+import { parseSelectOnly } from '../rql/rql-parser.js'
 import { projectObject, resolveProjection } from '../rql/rql-select.js'
 import type { Buyer } from './buyer.js'
 import { BUYER_FIELDS } from './buyer-fields.js'
@@ -82,18 +81,17 @@ export function createBuyerService(deps: { db: Kysely<Database>; clock: Clock; d
 
     async list(input: { actor: Actor; rawQuery: string }) {
       const view = buyerView(input.actor)
-      const query = parseListQuery(input.rawQuery)
-      const projection = resolveProjection(query.select, view.spec)
-      const { rows, total } = await fetchListPage({
+      return serveList({
+        rawQuery: input.rawQuery,
+        output: view.spec,
         base: scoped(db, input.actor),
-        query,
         fields: BUYER_FIELDS,
         ctx: { dialect, now: clock.now() },
         tieBreak: 'b.id',
         columns: (qb) => qb.select(BUYER_COLUMNS),
+        hydrate: (rows) => hydrateBuyers(db, rows),
+        present: view.present,
       })
-      const buyers = await hydrateBuyers(db, rows)
-      return listResponse(query, total, projection.omitted, buyers.map((b) => projectObject(view.present(b), projection)))
     },
 
     async get(input: { actor: Actor; id: string; rawQuery: string }) {

@@ -1,7 +1,9 @@
 import type { SelectQueryBuilder } from 'kysely'
+import { listResponse } from '../lib/list-response.js'
 import { applyFilter, applyOrder } from '../rql/rql-compiler.js'
 import type { CompileContext, FieldMap } from '../rql/rql-fields.js'
-import type { ListQuery } from '../rql/rql-parser.js'
+import { parseListQuery, type ListQuery } from '../rql/rql-parser.js'
+import { projectObject, resolveProjection } from '../rql/rql-select.js'
 
 /**
  * One page of a list endpoint: the RQL filter (plus whatever scope the caller already put on
@@ -30,4 +32,27 @@ export async function fetchListPage<DB, TB extends keyof DB, Row>(input: {
           .execute()
   const [{ total }, rows] = await Promise.all([count, page])
   return { rows: rows as Row[], total: Number(total) }
+}
+
+/**
+ * The one path every list endpoint is served by (issue #3): raw query string → RQL → page of
+ * rows (the caller's `base` already carries its access scope) → models → presented objects
+ * trimmed by `select`, in the `{ $meta, data }` envelope.
+ */
+export async function serveList<DB, TB extends keyof DB, Row, Model>(input: {
+  rawQuery: string
+  output: { fields: readonly string[]; omittedByDefault: readonly string[] }
+  base: SelectQueryBuilder<DB, TB, object>
+  fields: FieldMap
+  ctx: CompileContext
+  tieBreak: string
+  columns: (qb: SelectQueryBuilder<DB, TB, object>) => SelectQueryBuilder<DB, TB, Row>
+  hydrate: (rows: Row[]) => Promise<Model[]>
+  present: (model: Model) => Record<string, unknown>
+}) {
+  const query = parseListQuery(input.rawQuery)
+  const projection = resolveProjection(query.select, input.output)
+  const { rows, total } = await fetchListPage({ ...input, query })
+  const models = await input.hydrate(rows)
+  return listResponse(query, total, projection.omitted, models.map((m) => projectObject(input.present(m), projection)))
 }

@@ -1,12 +1,11 @@
 import type { Kysely } from 'kysely'
 import type { Dialect } from '../db/connect.js'
-import { fetchListPage } from '../db/list-page.js'
+import { serveList } from '../db/list-page.js'
 import { parseJson, toIso } from '../db/rows.js'
 import type { Database } from '../db/schema.js'
 import { AppError } from '../errors.js'
 import type { Clock } from '../lib/clock.js'
-import { listResponse } from '../lib/list-response.js'
-import { parseListQuery, parseSelectOnly } from '../rql/rql-parser.js'
+import { parseSelectOnly } from '../rql/rql-parser.js'
 import { projectObject, resolveProjection } from '../rql/rql-select.js'
 import { MODULE_FIELDS, MODULE_OUTPUT } from './module-fields.js'
 
@@ -43,17 +42,17 @@ export function createModuleService(deps: { db: Kysely<Database>; clock: Clock; 
 
   return {
     async list(input: { rawQuery: string }) {
-      const query = parseListQuery(input.rawQuery)
-      const projection = resolveProjection(query.select, spec)
-      const { rows, total } = await fetchListPage({
+      return serveList({
+        rawQuery: input.rawQuery,
+        output: spec,
         base: base(),
-        query,
         fields: MODULE_FIELDS,
         ctx: { dialect, now: clock.now() },
         tieBreak: 'm.id',
         columns: (qb) => qb.select(COLUMNS),
+        hydrate: async (rows) => rows as Row[],
+        present,
       })
-      return listResponse(query, total, projection.omitted, rows.map((r) => projectObject(present(r as Row), projection)))
     },
 
     async get(input: { id: string; rawQuery: string }) {

@@ -4,14 +4,13 @@ import { findAccountRef } from '../accounts/account-repository.js'
 import { findModulesForAccountType } from '../api-tokens/api-token-repository.js'
 import { recordAuditEvents } from '../db/audit.js'
 import type { Dialect } from '../db/connect.js'
-import { fetchListPage } from '../db/list-page.js'
+import { serveList } from '../db/list-page.js'
 import { isUniqueViolation } from '../db/rows.js'
 import type { Database } from '../db/schema.js'
 import { AppError, ruleError, validationError } from '../errors.js'
 import type { Clock } from '../lib/clock.js'
 import { newUniqueId } from '../lib/ids.js'
-import { listResponse } from '../lib/list-response.js'
-import { parseListQuery, parseSelectOnly } from '../rql/rql-parser.js'
+import { parseSelectOnly } from '../rql/rql-parser.js'
 import { projectObject, resolveProjection } from '../rql/rql-select.js'
 import { MARKETPLACE_MODULE_ID, type UserGroup } from './user-group.js'
 import { USER_GROUP_FIELDS, USER_GROUP_OUTPUT } from './user-group-fields.js'
@@ -83,18 +82,17 @@ export function createUserGroupService(deps: { db: Kysely<Database>; clock: Cloc
 
   return {
     async list(input: { actor: Actor; rawQuery: string }) {
-      const query = parseListQuery(input.rawQuery)
-      const projection = resolveProjection(query.select, SPEC)
-      const { rows, total } = await fetchListPage({
+      return serveList({
+        rawQuery: input.rawQuery,
+        output: SPEC,
         base: userGroupBase(db, visibleAccountId(input.actor)),
-        query,
         fields: USER_GROUP_FIELDS,
         ctx: { dialect, now: clock.now() },
         tieBreak: 'g.id',
         columns: (qb) => qb.select(USER_GROUP_COLUMNS),
+        hydrate: (rows) => hydrateUserGroups(db, rows),
+        present: presentUserGroup,
       })
-      const groups = await hydrateUserGroups(db, rows)
-      return listResponse(query, total, projection.omitted, groups.map((g) => projectObject(presentUserGroup(g), projection)))
     },
 
     async get(input: { actor: Actor; id: string; rawQuery: string }) {

@@ -4,15 +4,14 @@ import type { PhoneNumber, UserSettings } from '../account-users/account-user.js
 import { assertPasswordPolicy } from '../account-users/password-policy.js'
 import { recordAuditEvents, type AuditEventInput } from '../db/audit.js'
 import type { Dialect } from '../db/connect.js'
-import { fetchListPage } from '../db/list-page.js'
+import { serveList } from '../db/list-page.js'
 import type { Database } from '../db/schema.js'
 import { AppError, ruleError, validationError } from '../errors.js'
 import type { Upload } from '../http/multipart.js'
 import { storeIcon } from '../icons/icon-store.js'
 import type { Clock } from '../lib/clock.js'
-import { listResponse } from '../lib/list-response.js'
 import { hashPassword } from '../lib/secrets.js'
-import { parseListQuery, parseSelectOnly } from '../rql/rql-parser.js'
+import { parseSelectOnly } from '../rql/rql-parser.js'
 import { projectObject, resolveProjection } from '../rql/rql-select.js'
 import { USER_ACTIONS, type User, type UserAction, type UserStatus } from './user.js'
 import { userFields, userOutput } from './user-fields.js'
@@ -111,19 +110,18 @@ export function createUserService(deps: { db: Kysely<Database>; clock: Clock; di
   return {
     async list(input: { actor: Actor; rawQuery: string }) {
       const scope = visibleAccountId(input.actor)
-      const query = parseListQuery(input.rawQuery)
-      const projection = resolveProjection(query.select, spec(scope))
       const now = clock.now()
-      const { rows, total } = await fetchListPage({
+      return serveList({
+        rawQuery: input.rawQuery,
+        output: spec(scope),
         base: userBase(db, scope),
-        query,
         fields: userFields(scope),
         ctx: { dialect, now },
         tieBreak: 'u.id',
         columns: (qb) => qb.select(USER_COLUMNS),
+        hydrate: (rows) => hydrateUsers(db, rows, now),
+        present: (user) => presentUser(user, scope),
       })
-      const users = await hydrateUsers(db, rows, now)
-      return listResponse(query, total, projection.omitted, users.map((u) => projectObject(presentUser(u, scope), projection)))
     },
 
     async get(input: { actor: Actor; id: string; rawQuery: string }) {
