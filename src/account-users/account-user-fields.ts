@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder } from 'kysely'
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely'
 import type { CollectionField, CompileContext, FieldMap, ScalarField } from '../rql/rql-fields.js'
 
 const text = (column: string): ScalarField => ({ type: 'string', sql: () => sql.ref(column) })
@@ -8,10 +8,44 @@ const instant = (column: string): ScalarField => ({ type: 'date', sql: () => sql
 export const effectiveInvitationStatusSql = (ctx: CompileContext) =>
   sql<string>`(CASE WHEN au.status = 'Invited' AND au.invitation_expires_at <= ${ctx.now.toISOString()} THEN 'InvitationExpired' ELSE au.status END)`
 
+/**
+ * "The effective status is `status`", on the stored columns: the same rows as comparing the CASE
+ * above (a NULL deadline never expires there either), two-valued on every row, so `NOT` is exact.
+ */
+function invitationStatusIs(status: string, ctx: CompileContext): Expression<SqlBool> {
+  const now = ctx.now.toISOString()
+  switch (status) {
+    case 'Invited':
+      return sql<SqlBool>`(au.status = 'Invited' AND (au.invitation_expires_at > ${now} OR au.invitation_expires_at IS NULL))`
+    case 'InvitationExpired':
+      return sql<SqlBool>`(au.status = 'InvitationExpired' OR (au.status = 'Invited' AND au.invitation_expires_at IS NOT NULL AND au.invitation_expires_at <= ${now}))`
+    default:
+      // Only stored Invited rows change their reading; au.status is NOT NULL.
+      return sql<SqlBool>`(au.status = ${status})`
+  }
+}
+
+/**
+ * eq/in of one status that is a single stored status (Invited, Active) becomes `au.status = …`
+ * (+ the deadline), which the (status, created_at DESC, id) indexes walk in list order, one page
+ * and done. InvitationExpired (stored InvitationExpired OR Invited past the deadline) and lists of
+ * several statuses keep the CASE comparison: as an OR of two index ranges, SQLite would fetch and
+ * sort every match instead of walking created_at and stopping after a page. ne/out select what is
+ * left, which no index narrows; they compile to NOT(…) of the stored-column predicates.
+ */
 const invitationStatus: ScalarField = {
   type: 'string',
   sql: effectiveInvitationStatusSql,
   values: ['Invited', 'InvitationExpired', 'Active'],
+  compare: (op, values, ctx) => {
+    const statuses = [...new Set(values)]
+    if (op === 'in') {
+      return statuses.length === 1 && statuses[0] !== 'InvitationExpired' ? invitationStatusIs(statuses[0]!, ctx) : undefined
+    }
+    const parts = statuses.map((status) => invitationStatusIs(status, ctx))
+    // The effective status is never NULL, so `out` is exactly the complement of `in`.
+    return sql<SqlBool>`(NOT ${parts.length === 1 ? parts[0]! : sql`(${sql.join(parts, sql` OR `)})`})`
+  },
 }
 
 const fullName = (): ScalarField => ({ type: 'string', sql: () => sql`(u.first_name || ' ' || u.last_name)` })

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { applyFilter, applyOrder } from './rql-compiler.js'
 import type { FieldMap } from './rql-fields.js'
 import { parseListQuery } from './rql-parser.js'
+import { LEGACY_ACCOUNT_USER_FIELDS } from '../account-users/account-user-fields.js'
 import {
   ACCOUNT_FIELDS,
   ACCOUNT_USER_FIELDS,
@@ -116,6 +117,31 @@ describe.each(['sqlite', 'postgres'] as const)('compiled SQL on %s', (dialect) =
       `where (CASE WHEN au.status = 'Invited' AND au.invitation_expires_at <= ${now} THEN 'InvitationExpired' ELSE au.status END) = ${status} order by "au"."id" asc`,
     )
     expect(parameters).toEqual([FIXTURE_NOW.toISOString(), 'Invited'])
+  })
+
+  it("compiles eq/ne/in/out through a field's own compare (invitation.status: stored, indexed columns)", () => {
+    const [p1, p2] = dialect === 'sqlite' ? ['?', '?'] : ['$1', '$2']
+    const at = (raw: string) =>
+      compile(dialect, raw, LEGACY_ACCOUNT_USER_FIELDS, 'account_users as au', 'au.id')
+    expect(at('eq(invitation.status,Invited)')).toEqual({
+      sql: `where (au.status = 'Invited' AND (au.invitation_expires_at > ${p1} OR au.invitation_expires_at IS NULL)) order by "au"."id" asc`,
+      parameters: [FIXTURE_NOW.toISOString()],
+    })
+    expect(at('ne(invitation.status,Active)')).toEqual({
+      sql: `where (NOT (au.status = ${p1})) order by "au"."id" asc`,
+      parameters: ['Active'],
+    })
+    expect(at('out(invitation.status,(InvitationExpired,Active))')).toEqual({
+      sql:
+        `where (NOT ((au.status = 'InvitationExpired' OR (au.status = 'Invited' AND au.invitation_expires_at IS NOT NULL AND au.invitation_expires_at <= ${p1})) OR (au.status = ${p2}))) ` +
+        `order by "au"."id" asc`,
+      parameters: [FIXTURE_NOW.toISOString(), 'Active'],
+    })
+    // InvitationExpired and several statuses: the CASE comparison (see account-user-fields.ts)
+    expect(at('eq(invitation.status,InvitationExpired)').sql).toContain('CASE WHEN')
+    expect(at('in(invitation.status,(Invited,Active))').sql).toContain('CASE WHEN')
+    // null() in the list: the generic comparison of the CASE expression
+    expect(at('in(invitation.status,(Active,null()))').sql).toContain('CASE WHEN')
   })
 
   it('never puts a value into the SQL text', () => {

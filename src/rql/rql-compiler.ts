@@ -193,6 +193,10 @@ class FilterCompiler {
     negate: boolean,
   ): Condition {
     const { eb } = this
+    if (value.kind !== 'null' && (op === 'eq' || op === 'ne')) {
+      const own = this.fieldComparison(path, field, [value], (op === 'eq') !== negate)
+      if (own) return own
+    }
     const column = field.sql(this.ctx)
     if (value.kind === 'null') {
       if (op !== 'eq' && op !== 'ne') {
@@ -206,8 +210,19 @@ class FilterCompiler {
     return operator.orNull ? eb.or([comparison, eb(column, 'is', null)]) : comparison
   }
 
+  /** The field's own `compare` for eq/ne/in/out (see ScalarField.compare), if it has one and takes these values. */
+  private fieldComparison(path: string, field: ScalarField, values: RqlValue[], isIn: boolean): Condition | undefined {
+    if (!field.compare || field.type !== 'string' || values.length === 0) return undefined
+    if (values.some((value) => value.kind === 'null')) return undefined
+    const bound = values.map((value) => this.bind(path, field, value, true))
+    if (!bound.every((b): b is string => typeof b === 'string')) return undefined
+    return field.compare(isIn ? 'in' : 'out', bound, this.ctx)
+  }
+
   private compileMembership(path: string, field: ScalarField, values: RqlValue[], isIn: boolean) {
     const { eb } = this
+    const own = this.fieldComparison(path, field, values, isIn)
+    if (own) return own
     const column = field.sql(this.ctx)
     const hasNull = values.some((value) => value.kind === 'null')
     const bound = values

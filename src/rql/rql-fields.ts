@@ -1,5 +1,5 @@
 import { AppError } from '../errors.js'
-import type { Expression, ExpressionBuilder, SelectQueryBuilder } from 'kysely'
+import type { Expression, ExpressionBuilder, SelectQueryBuilder, SqlBool } from 'kysely'
 
 export type FieldType = 'string' | 'number' | 'boolean' | 'date'
 
@@ -19,6 +19,17 @@ export interface ScalarField {
   sortable?: boolean
   /** an enum's allowed values; eq/ne/in/out reject anything else */
   values?: readonly string[]
+  /**
+   * Optional: compiles eq/ne/in/out to a predicate of the field's own, typically on stored,
+   * indexed columns where `sql` is a derived expression (an index cannot serve `CASE … = ?`).
+   * `eq(f,v)` arrives as `in [v]`, `ne(f,v)` as `out [v]`, and a negation (`not(…)`) flips
+   * in ⇄ out. Called only for a string field with non-null, enum-checked values (a list with
+   * `null()` compiles generically). The result must select exactly the rows the generic
+   * comparison of `sql` would: `in` the rows whose value is one of `values`, `out` every other
+   * row including those whose value is NULL; and it must be two-valued (never NULL), so that
+   * negations stay complements. Return undefined to use the generic comparison.
+   */
+  compare?: (op: 'in' | 'out', values: readonly string[], ctx: CompileContext) => Expression<SqlBool> | undefined
 }
 
 /**
