@@ -1,0 +1,186 @@
+/**
+ * The real service, wired the way src/main.ts does it, as a child of bench/run.ts:
+ * SQLite FILE database in a temp folder (WAL, as connectDatabase sets it), migrations, first
+ * start with a fixed bootstrap token, logger off, listening on 127.0.0.1 and an ephemeral port.
+ * Differences from main.ts, on purpose:
+ *  - the clock is a ControllableClock the parent can move forward (to expire invitations);
+ *  - no scheduler: neither the expiry sweep nor the email dispatcher runs, so queued
+ *    invitation emails just accumulate in email_outbox;
+ *  - SECRET_KEY is fixed instead of generated into <dataDir>/secret.key.
+ * For the RQL list scenarios the parent passes BENCH_APP_DATABASE_URL (a cached, seeded SQLite
+ * file or PostgreSQL database, see bench/list-data.ts) and BENCH_CLOCK_AT (the dataset's seed
+ * instant: the clock starts there and runs in real time).
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { CompiledQuery, sql } from 'kysely'
+import { buildApp } from '../src/app.js'
+import { loadConfig } from '../src/config.js'
+import { connectDatabase } from '../src/db/connect.js'
+import { migrateToLatest } from '../src/db/migrate.js'
+import { ensureFirstStart } from '../src/first-start.js'
+import { createServices } from '../src/services.js'
+import { ControllableClock } from './controllable-clock.js'
+import { serveCalls } from './protocol.js'
+import { captureListSql, timeRawSql, type CapturedQuery } from './list-sql.js'
+import { installSqlTiming, takeSqlStats } from './sql-timing.js'
+
+if (process.env.BENCH_SQL_TIMING === '1') installSqlTiming()
+
+const BENCH_TOKEN = 'idt:TKN-0000-0001:bench-operations-secret-0123456789'
+
+const dataDir = mkdtempSync(join(tmpdir(), 'accounts-bench-'))
+const keepData = process.env.BENCH_KEEP_DATA === '1'
+// Also on a crash during start-up (e.g. the working tree does not compile): no temp folders left behind.
+process.on('exit', () => {
+  if (!keepData) rmSync(dataDir, { recursive: true, force: true })
+})
+const config = Object.freeze({
+  ...loadConfig({
+    DATA_DIR: dataDir,
+    DATABASE_URL: process.env.BENCH_APP_DATABASE_URL || join(dataDir, 'accounts.db'),
+    HOST: '127.0.0.1',
+    PORT: '0',
+    PUBLIC_URL: 'http://portal.bench',
+    LOG_LEVEL: 'silent',
+    INVITATION_TTL: process.env.BENCH_INVITATION_TTL ?? '1h',
+    BOOTSTRAP_TOKEN: BENCH_TOKEN,
+  }),
+  secretKey: 'bench-secret-key-bench-secret-key-0123456789',
+})
+
+const database = connectDatabase(config.database)
+await migrateToLatest(database.db)
+const clock = new ControllableClock()
+if (process.env.BENCH_CLOCK_AT) clock.advance(Date.parse(process.env.BENCH_CLOCK_AT) - Date.now())
+const services = createServices({ database, clock, config })
+const app = await buildApp({ config, services, logger: false })
+const first = await ensureFirstStart({ db: database.db, dialect: database.dialect, clock }, { bootstrapToken: config.bootstrapToken })
+const actor = await services.authenticator.authenticate(BENCH_TOKEN)
+if (!actor) throw new Error('the bootstrap token does not authenticate')
+
+let seeded = 0
+let requestsServed = 0
+if (process.env.BENCH_SQL_TIMING === '1') {
+  app.addHook('onResponse', async () => {
+    requestsServed += 1
+  })
+}
+
+/** `/public/v1/accounts/account-users?…` (legacy family) or `/public/v1/accounts/{ACC}/users?…` (scoped). */
+function listInput(path: string) {
+  const at = path.indexOf('?')
+  const route = at === -1 ? path : path.slice(0, at)
+  const rawQuery = at === -1 ? '' : path.slice(at + 1)
+  if (route === '/public/v1/accounts/account-users') return { actor: actor!, family: 'legacy' as const, rawQuery }
+  const scoped = /^\/public\/v1\/accounts\/(?:accounts\/)?([^/]+)\/users$/.exec(route)
+  if (!scoped) throw new Error(`not a list path: ${path}`)
+  return { actor: actor!, family: 'account' as const, accountId: scoped[1]!, rawQuery }
+}
+const captured = new Map<string, CapturedQuery[]>()
+async function listSql(path: string) {
+  let queries = captured.get(path)
+  if (!queries) {
+    queries = await captureListSql(services, database.dialect, listInput(path))
+    captured.set(path, queries)
+  }
+  return queries
+}
+
+serveCalls({
+  /** The SQL the service issues for a list request (count, page, the rest), captured from its own code path. */
+  listSql,
+  /** Times the list request's count + page directly on the database, outside the service. */
+  async timeRawSql(path: string, options: { maxIterations: number; minIterations: number; budgetMs: number }) {
+    return timeRawSql(config.database, await listSql(path), options)
+  },
+  /** The query plan of the list request's count and page (EXPLAIN QUERY PLAN / EXPLAIN ANALYZE). */
+  async explain(path: string) {
+    const out: string[] = []
+    for (const q of (await listSql(path)).filter((x) => x.role !== 'other')) {
+      const prefix = database.dialect === 'sqlite' ? 'EXPLAIN QUERY PLAN ' : 'EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) '
+      const result = await database.db.executeQuery(CompiledQuery.raw(prefix + q.sql, q.parameters))
+      const rows = result.rows as Array<Record<string, unknown>>
+      out.push(`-- ${q.role}: ${q.sql}`, `   parameters: ${JSON.stringify(q.parameters)}`)
+      if (database.dialect === 'postgres') out.push(...rows.map((r) => `   ${String(r['QUERY PLAN'])}`))
+      else {
+        const depth = new Map<number, number>([[0, 0]])
+        for (const r of rows) {
+          const d = (depth.get(Number(r.parent)) ?? 0) + 1
+          depth.set(Number(r.id), d)
+          out.push(`${'  '.repeat(d)} ${String(r.detail)}`)
+        }
+      }
+    }
+    return out.join('\n')
+  },
+  /** Moves the service's clock forward by `ms`. */
+  advanceClock(ms: number) {
+    clock.advance(ms)
+    return clock.offset
+  },
+  /** Invites `count` new users into the Operations account through the service (no HTTP). */
+  async seedInvitations(count: number, prefix: string) {
+    for (let i = 0; i < count; i++) {
+      seeded += 1
+      await services.invitations.invite({
+        actor,
+        accountId: first.operationsAccountId,
+        user: { email: `${prefix}-${seeded}@example.com`, firstName: 'Ada', lastName: 'Lovelace' },
+        groups: [{ id: first.defaultGroupId }],
+        invitation: { status: 'Invited' },
+      })
+    }
+    return seeded
+  },
+  /** USR ids of the Operations account's members not yet Active (after a clock jump: all expired). */
+  async pendingUserIds() {
+    const rows = await database.db
+      .selectFrom('account_users')
+      .select('user_id')
+      .where('account_id', '=', first.operationsAccountId)
+      .where('status', '!=', 'Active')
+      .orderBy('created_at')
+      .execute()
+    return rows.map((r) => r.user_id)
+  },
+  /** SQL timings since the previous call (empty unless BENCH_SQL_TIMING=1), and the requests served meanwhile */
+  takeSqlStats() {
+    const served = requestsServed
+    requestsServed = 0
+    return { requests: served, statements: takeSqlStats() }
+  },
+  async stats() {
+    const count = async (table: 'users' | 'account_users' | 'audit_events' | 'email_outbox') =>
+      Number((await sql<{ n: number }>`SELECT count(*) AS n FROM ${sql.table(table)}`.execute(database.db)).rows[0]!.n)
+    return {
+      users: await count('users'),
+      accountUsers: await count('account_users'),
+      auditEvents: await count('audit_events'),
+      emailOutbox: await count('email_outbox'),
+      clockOffsetMs: clock.offset,
+    }
+  },
+  async stop() {
+    await app.close()
+    await database.close()
+    setImmediate(() => process.exit(0))
+  },
+})
+
+await app.listen({ port: 0, host: '127.0.0.1' })
+const address = app.server.address()
+const port = typeof address === 'object' && address ? address.port : 0
+process.send?.({
+  type: 'ready',
+  port,
+  info: {
+    operationsAccountId: first.operationsAccountId,
+    defaultGroupId: first.defaultGroupId,
+    token: BENCH_TOKEN,
+    dataDir,
+    database: config.database.dialect === 'sqlite' ? config.database.filename : config.database.connectionString.replace(/\/\/[^@/]*@/, '//'),
+    invitationTtlMs: config.invitationTtlMs,
+  },
+})

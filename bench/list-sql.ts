@@ -1,0 +1,141 @@
+/**
+ * "The same query's raw SQL time", for the list scenarios, in the service child:
+ *  1. capture: the service's own `list` runs once through a Kysely instance with a plugin that
+ *     compiles (exactly as the executor will) and records every query it issues — the count and
+ *     the page built by fetchListPage, the scope check, the three hydration queries;
+ *  2. time: the count and the page are executed N times directly on a connection of their own
+ *     (better-sqlite3 prepared once, as the service's statement cache does; pg `query(text, values)`
+ *     per call, as Kysely's pg driver does), as the service runs them: on SQLite one after the
+ *     other (one connection, synchronous), on PostgreSQL concurrently on two connections.
+ */
+import SqliteDatabase from 'better-sqlite3'
+import type { CompiledQuery, Kysely, KyselyPlugin, QueryResult, RootOperationNode, UnknownRow } from 'kysely'
+import pg from 'pg'
+import type { Actor } from '../src/access/actor.js'
+import type { AccountUserFamily } from '../src/account-users/account-user-presenter.js'
+import { createAccountUserService } from '../src/account-users/account-user-service.js'
+import type { DatabaseTarget } from '../src/config.js'
+import type { Database } from '../src/db/schema.js'
+import type { Services } from '../src/services.js'
+
+export interface CapturedQuery {
+  role: 'count' | 'page' | 'other'
+  sql: string
+  parameters: unknown[]
+}
+
+export interface RawTiming {
+  n: number
+  /** ms; count + page as the service runs them */
+  pair: { p50: number; p99: number; mean: number }
+  count: { p50: number; p99: number }
+  page: { p50: number; p99: number }
+  /** rows the page returned and the count's value, to check against the HTTP answer */
+  pageRows: number
+  total: number
+}
+
+class CapturePlugin implements KyselyPlugin {
+  readonly queries: CompiledQuery[] = []
+  constructor(private readonly db: Kysely<Database>) {}
+  transformQuery(args: { node: RootOperationNode; queryId: { readonly queryId: string } }): RootOperationNode {
+    // The last plugin sees the final node; the executor compiles it the same way right after.
+    this.queries.push(this.db.getExecutor().compileQuery(args.node, args.queryId))
+    return args.node
+  }
+  async transformResult(args: { result: QueryResult<UnknownRow> }): Promise<QueryResult<UnknownRow>> {
+    return args.result
+  }
+}
+
+/** Runs the service's list once and returns the SQL it issued, count and page identified. */
+export async function captureListSql(
+  services: Services,
+  dialect: 'sqlite' | 'postgres',
+  input: { actor: Actor; family: AccountUserFamily; accountId?: string; rawQuery: string },
+): Promise<CapturedQuery[]> {
+  const plugin = new CapturePlugin(services.db)
+  const service = createAccountUserService({ ...services.accountUserDeps, db: services.db.withPlugin(plugin), dialect })
+  await service.list(input)
+  const out = plugin.queries.map((q): CapturedQuery => ({ role: 'other', sql: q.sql, parameters: [...q.parameters] }))
+  // fetchListPage builds the count first, then the page (both before awaiting either).
+  const count = out.findIndex((q) => /count\(\*\) as "total"/i.test(q.sql))
+  if (count < 0 || !out[count + 1]) throw new Error(`could not find the count and page queries among: ${out.map((q) => q.sql).join('\n')}`)
+  out[count]!.role = 'count'
+  out[count + 1]!.role = 'page'
+  return out
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
+
+function summarize(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b)
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), mean: values.reduce((a, b) => a + b, 0) / values.length }
+}
+
+/** Executes count + page `iterations` times (at least `minIterations`, stopping after `budgetMs`). */
+export async function timeRawSql(
+  target: DatabaseTarget,
+  queries: CapturedQuery[],
+  options: { maxIterations: number; minIterations: number; budgetMs: number },
+): Promise<RawTiming> {
+  const count = queries.find((q) => q.role === 'count')!
+  const page = queries.find((q) => q.role === 'page')!
+  const pairs: number[] = []
+  const counts: number[] = []
+  const pages: number[] = []
+  let pageRows = 0
+  let total = 0
+  const started = performance.now()
+  const more = (i: number) => i < options.minIterations || (i < options.maxIterations && performance.now() - started < options.budgetMs)
+
+  if (target.dialect === 'sqlite') {
+    const sqlite = new SqliteDatabase(target.filename, { readonly: true })
+    // as src/db/connect.ts registers it (ilike folds Unicode through it)
+    sqlite.function('unicode_lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value))
+    try {
+      const countStmt = sqlite.prepare(count.sql)
+      const pageStmt = sqlite.prepare(page.sql)
+      for (let i = 0; more(i); i++) {
+        const t0 = performance.now()
+        const c = countStmt.get(...(count.parameters as unknown[])) as { total: number }
+        const t1 = performance.now()
+        const rows = pageStmt.all(...(page.parameters as unknown[]))
+        const t2 = performance.now()
+        counts.push(t1 - t0)
+        pages.push(t2 - t1)
+        pairs.push(t2 - t0)
+        total = Number(c.total)
+        pageRows = rows.length
+      }
+    } finally {
+      sqlite.close()
+    }
+  } else {
+    const a = new pg.Client({ connectionString: target.connectionString })
+    const b = new pg.Client({ connectionString: target.connectionString })
+    await Promise.all([a.connect(), b.connect()])
+    try {
+      for (let i = 0; more(i); i++) {
+        const t0 = performance.now()
+        let tc = 0
+        let tp = 0
+        const [c, p] = await Promise.all([
+          a.query(count.sql, count.parameters as unknown[]).then((r) => ((tc = performance.now() - t0), r)),
+          b.query(page.sql, page.parameters as unknown[]).then((r) => ((tp = performance.now() - t0), r)),
+        ])
+        pairs.push(performance.now() - t0)
+        counts.push(tc)
+        pages.push(tp)
+        total = Number(c.rows[0].total)
+        pageRows = p.rows.length
+      }
+    } finally {
+      await Promise.all([a.end(), b.end()])
+    }
+  }
+  const s = summarize(pairs)
+  const c = summarize(counts)
+  const p = summarize(pages)
+  return { n: pairs.length, pair: s, count: { p50: c.p50, p99: c.p99 }, page: { p50: p.p50, p99: p.p99 }, pageRows, total }
+}

@@ -1,0 +1,262 @@
+/**
+ * The scenario registry. A scenario names the server it loads (started once, lazily, in its own
+ * child process), prepares what a run needs (data, clock) and returns the requests autocannon
+ * sends. To add one (e.g. an RQL list over 10k / 1M rows): write a `Scenario`, seed its data in
+ * `setup` (once) or `prepare` (before every run), and append it to SCENARIOS.
+ */
+import type autocannon from 'autocannon'
+import type { ServerChild } from './child.js'
+import { ensurePostgresListDatabase, ensureSqliteListDatabase, type ListDatabase } from './list-data.js'
+import type { RawTiming } from './list-sql.js'
+
+export interface BenchOptions {
+  runs: number
+  durationSec: number
+  warmupSec: number
+  connections: number
+  pipelining: number
+  quick: boolean
+  /** drop and re-seed the cached list databases */
+  reseed: boolean
+}
+
+export interface BenchContext {
+  options: BenchOptions
+  /** the real service (bench/app-server.ts), started on first use */
+  app(): Promise<ServerChild>
+  /** the bare Fastify baseline (bench/bare-server.ts), started on first use */
+  bare(): Promise<ServerChild>
+  /** a service child on a seeded list database (bench/list-data.ts), one per database, started on first use */
+  listApp(database: ListDatabase): Promise<ServerChild>
+  /** median req/s measured so far for a scenario (or its warm-up), to size data pools */
+  lastRate(name: string): number | undefined
+  log(message: string): void
+}
+
+export interface RunPlan {
+  server: ServerChild
+  requests: autocannon.Request[]
+  /** the status every response must have; anything else counts as an error */
+  expectStatus: number
+}
+
+export interface Scenario {
+  name: string
+  title: string
+  /** the scenario every other is divided by; always measured */
+  baseline?: boolean
+  /** pass/fail line: this scenario's req/s must be at least `minRatio` × the baseline's */
+  target?: { minRatio: number }
+  /** once, before the first run of this scenario */
+  setup?(ctx: BenchContext): Promise<void>
+  /** before every run (warm-up included); returns what to send */
+  prepare(ctx: BenchContext, run: { durationSec: number; warmup: boolean }): Promise<RunPlan>
+  /** lines printed under the table */
+  notes?: string[]
+  /**
+   * After each measured round: a latency run with this few connections (so that p50/p99 are not
+   * queueing behind the other connections), reported in its own columns.
+   */
+  latencyConnections?: number
+  /** After each measured round: the same request's SQL timed directly on the database. */
+  rawSql?(ctx: BenchContext): Promise<RawTiming>
+  /** pass/fail line: service p99 (latency run) within `maxOverRawMs` of the raw SQL p99 */
+  latencyTarget?: { maxOverRawMs: number }
+}
+
+function bearer(app: ServerChild): Record<string, string> {
+  return { authorization: `Bearer ${String(app.info.token)}` }
+}
+
+function inviteJson(email: string, groupId: string): string {
+  // the same body as test/support/factories.ts inviteBody(email, [groupId])
+  return JSON.stringify({
+    user: { email, firstName: 'Ada', lastName: 'Lovelace' },
+    groups: [{ id: groupId }],
+    invitation: { status: 'Invited' },
+  })
+}
+
+/** Unique across every run of this process (each `npm run bench` starts on a fresh database). */
+let emailCounter = 0
+
+const bare: Scenario = {
+  name: 'bare',
+  title: 'bare Fastify GET, constant JSON',
+  baseline: true,
+  async setup(ctx) {
+    // One real invite response, so the constant has the same serialized size (and shape).
+    const app = await ctx.app()
+    const response = await fetch(`${app.url}/public/v1/accounts/${String(app.info.operationsAccountId)}/users`, {
+      method: 'POST',
+      headers: { ...bearer(app), 'content-type': 'application/json' },
+      body: inviteJson('bench-size-sample@example.com', String(app.info.defaultGroupId)),
+    })
+    const text = await response.text()
+    if (response.status !== 201) throw new Error(`sample invite answered ${response.status}: ${text}`)
+    const size = Buffer.byteLength(text)
+    const server = await ctx.bare()
+    const served = await server.call<number>('setBody', constantOfSize(text, size))
+    if (served !== size) throw new Error(`bare constant is ${served} bytes, the invite response ${size}`)
+    ctx.log(`real invite response: ${size} bytes; the bare route answers a constant JSON object of exactly ${served} bytes`)
+  },
+  async prepare(ctx) {
+    return { server: await ctx.bare(), requests: [{ method: 'GET', path: '/bare' }], expectStatus: 200 }
+  },
+}
+
+/** The real response re-serialized (same shape), padded or replaced by filler if the size drifts. */
+function constantOfSize(sampleJson: string, size: number): string {
+  const reparsed = JSON.stringify(JSON.parse(sampleJson))
+  if (Buffer.byteLength(reparsed) === size) return reparsed
+  const skeleton = JSON.stringify({ data: '' })
+  return JSON.stringify({ data: 'x'.repeat(Math.max(0, size - Buffer.byteLength(skeleton))) })
+}
+
+const invite: Scenario = {
+  name: 'invite',
+  title: 'POST /public/v1/accounts/{ACC}/users (invite)',
+  target: { minRatio: 0.15 },
+  async prepare(ctx) {
+    const app = await ctx.app()
+    const path = `/public/v1/accounts/${String(app.info.operationsAccountId)}/users`
+    const groupId = String(app.info.defaultGroupId)
+    return {
+      server: app,
+      expectStatus: 201,
+      requests: [
+        {
+          method: 'POST',
+          path,
+          headers: { ...bearer(app), 'content-type': 'application/json' },
+          setupRequest: (request) => {
+            emailCounter += 1
+            return { ...request, body: inviteJson(`bench-${emailCounter}@example.com`, groupId) }
+          },
+        },
+      ],
+    }
+  },
+  notes: ['invite: a new user per request (bench-<n>@example.com) into the Operations account, its default group.'],
+}
+
+const sendNewInvite: Scenario = {
+  name: 'send-new-invite',
+  title: 'POST …/users/{USR}/send-new-invite',
+  async prepare(ctx, run) {
+    const app = await ctx.app()
+    const accountId = String(app.info.operationsAccountId)
+    const ttlMs = Number(app.info.invitationTtlMs)
+    // Enough expired invitations that no request of this run targets one twice (that is a 400).
+    const rate = ctx.lastRate('send-new-invite') ?? (ctx.lastRate('invite') ?? 800) * 1.5
+    const needed = Math.ceil(rate * run.durationSec * 1.6) + 100
+    let pending = await app.call<string[]>('pendingUserIds')
+    if (pending.length < needed) {
+      const t0 = performance.now()
+      await app.call('seedInvitations', needed - pending.length, 'bench-seed')
+      ctx.log(`seeded ${needed - pending.length} invitations through the service in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+      pending = await app.call<string[]>('pendingUserIds')
+    }
+    // Every invitation (including the ones the previous run renewed) is now past its deadline.
+    await app.call('advanceClock', ttlMs + 1000)
+    if (!run.warmup) ctx.log(`send-new-invite: ${pending.length} expired invitations to renew (${needed} wanted for this run)`)
+    let next = 0
+    return {
+      server: app,
+      expectStatus: 200,
+      requests: [
+        {
+          method: 'POST',
+          path: `/public/v1/accounts/${accountId}/users/${pending[0]}/send-new-invite`,
+          headers: bearer(app),
+          setupRequest: (request) => {
+            const userId = pending[next % pending.length]
+            next += 1
+            return { ...request, path: `/public/v1/accounts/${accountId}/users/${userId}/send-new-invite` }
+          },
+        },
+      ],
+    }
+  },
+  notes: [
+    'send-new-invite: before each run the server clock jumps past INVITATION_TTL, so every pending invitation reads',
+    '  InvitationExpired; each request renews a different one (POST, no body; pool topped up through the service).',
+  ],
+}
+
+/** The issue #3 request: Invited members with an @example.com address, newest first, a page of 10. */
+export const LIST_QUERY = 'and(eq(invitation.status,Invited),ilike(user.email,*@example.com))&order=-audit.created.at&limit=10'
+export const LIST_PATH = `/public/v1/accounts/account-users?${LIST_QUERY}`
+/** The same, scoped to one of the dataset's three accounts (the account-context family). */
+export const LIST_ACCOUNT_PATH = `/public/v1/accounts/ACC-9000-0001/users?${LIST_QUERY}`
+
+function listScenario(options: {
+  name: string
+  title: string
+  count: number
+  postgres?: boolean
+  path: string
+  target?: { minRatio: number }
+  latencyTarget?: { maxOverRawMs: number }
+}): Scenario {
+  let database: Promise<ListDatabase> | undefined
+  const ensure = (ctx: BenchContext) => {
+    database ??= (async () => {
+      const db = options.postgres
+        ? await ensurePostgresListDatabase(process.env.BENCH_DATABASE_URL!, options.count, { reseed: ctx.options.reseed, log: ctx.log })
+        : await ensureSqliteListDatabase(options.count, { reseed: ctx.options.reseed, log: ctx.log })
+      ctx.log(`${options.name}: ${db.where}, ${db.count.toLocaleString('en')} account users${db.reused ? ` (cached; seeded in ${db.seedSeconds.toFixed(1)} s)` : ''}`)
+      return db
+    })()
+    return database
+  }
+  return {
+    name: options.name,
+    title: options.title,
+    ...(options.target ? { target: options.target } : {}),
+    ...(options.latencyTarget ? { latencyTarget: options.latencyTarget } : {}),
+    latencyConnections: 1,
+    async setup(ctx) {
+      const app = await ctx.listApp(await ensure(ctx))
+      const response = await fetch(`${app.url}${options.path}`, { headers: bearer(app) })
+      const body = (await response.json()) as { data?: unknown[]; $meta?: { pagination?: { total?: number } } }
+      if (response.status !== 200) throw new Error(`${options.name}: ${response.status} ${JSON.stringify(body).slice(0, 300)}`)
+      ctx.log(`${options.name}: ${body.data?.length} rows of total ${body.$meta?.pagination?.total}`)
+    },
+    async prepare(ctx) {
+      const app = await ctx.listApp(await ensure(ctx))
+      // Wait out the requests the previous run left queued (at 1M rows a request takes ~0.3 s and
+      // autocannon stops without waiting for them): one request answered = the server is idle.
+      await (await fetch(`${app.url}${options.path}`, { headers: bearer(app) })).arrayBuffer()
+      return { server: app, expectStatus: 200, requests: [{ method: 'GET', path: options.path, headers: bearer(app) }] }
+    },
+    async rawSql(ctx) {
+      const app = await ctx.listApp(await ensure(ctx))
+      const budgetMs = ctx.options.quick ? 1000 : 3000
+      return app.call<RawTiming>('timeRawSql', options.path, { maxIterations: 500, minIterations: 5, budgetMs })
+    },
+  }
+}
+
+const LIST_SCENARIOS: Scenario[] = [
+  listScenario({ name: 'list-10k', title: 'GET account-users RQL list, 10k rows, SQLite', count: 10_000, path: LIST_PATH, target: { minRatio: 0.4 } }),
+  listScenario({ name: 'list-1m', title: 'GET account-users RQL list, 1M rows, SQLite', count: 1_000_000, path: LIST_PATH, latencyTarget: { maxOverRawMs: 5 } }),
+  listScenario({ name: 'list-1m-acc', title: 'GET {ACC}/users RQL list, 1M rows, SQLite', count: 1_000_000, path: LIST_ACCOUNT_PATH, latencyTarget: { maxOverRawMs: 5 } }),
+  ...(process.env.BENCH_DATABASE_URL
+    ? [
+        listScenario({ name: 'list-10k-pg', title: 'GET account-users RQL list, 10k rows, PostgreSQL', count: 10_000, postgres: true, path: LIST_PATH, target: { minRatio: 0.4 } }),
+        listScenario({ name: 'list-1m-pg', title: 'GET account-users RQL list, 1M rows, PostgreSQL', count: 1_000_000, postgres: true, path: LIST_PATH, latencyTarget: { maxOverRawMs: 5 } }),
+        listScenario({ name: 'list-1m-pg-acc', title: 'GET {ACC}/users RQL list, 1M rows, PostgreSQL', count: 1_000_000, postgres: true, path: LIST_ACCOUNT_PATH, latencyTarget: { maxOverRawMs: 5 } }),
+      ]
+    : []),
+]
+for (const s of LIST_SCENARIOS) s.notes = []
+LIST_SCENARIOS[0]!.notes = [
+  `list-*: GET ${LIST_PATH} (Operations token; -acc: ${LIST_ACCOUNT_PATH.split('?')[0]}), a seeded dataset`,
+  '  (test/support/account-user-dataset.ts, cached in .bench/ or <db>_bench_<count>): 1 in 20 rows match. p50@1/p99@1: a',
+  '  1-connection run (no queueing); raw SQL: the count + page the service issued (captured from its own list()), run',
+  '  directly on the database in the same process, between rounds, as the service runs them (SQLite: one after the',
+  '  other; PostgreSQL: concurrently on two connections). Δp99 = p99@1 − raw p99.',
+]
+
+export const SCENARIOS: Scenario[] = [bare, invite, sendNewInvite, ...LIST_SCENARIOS]
