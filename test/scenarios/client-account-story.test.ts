@@ -1,17 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { multipartBody, TINY_PNG } from '../support/multipart.js'
+import { invitationCodeFrom } from '../support/factories.js'
 import { buildTestApp, type TestApp } from '../support/test-app.js'
 
 const address = { addressLine1: '1 Main St', postCode: '08001', city: 'Barcelona', state: 'Catalonia', country: 'ES' }
 
-describe('scenario: Operations onboards a Client account with its logo and first buyer', () => {
+describe('scenario: Operations onboards a Client account; its administrator invites a colleague into Purchasing', () => {
   let t: TestApp
   beforeEach(async () => {
     t = await buildTestApp()
   })
   afterEach(async () => t.close())
 
-  it('creates the account from multipart, reads the logo back and creates a buyer for it', async () => {
+  it('shows the colleague exactly the Marketplace module and the one buyer of their group', async () => {
     // The official SDK always sends account creates as multipart, here with a logo.
     const account = await multipartBody(
       'account',
@@ -40,8 +41,42 @@ describe('scenario: Operations onboards a Client account with its logo and first
     const listed = await t.request({ method: 'GET', url: `/public/v1/accounts/buyers?eq(account.id,'${contoso.id}')` })
     expect(listed.json().data.map((b: { id: string }) => b.id)).toEqual([createdBuyer.json().id])
 
-    // TODO(#5): the rest of the story belongs to the user-groups and account-users work: create a
-    // user group for the new buyer, invite the account's first administrator into Administrators
-    // (`administrators.id`), deliver the email, accept, and check the user sees the buyer.
+    // A second buyer, so "that buyer only" means something.
+    const other = await multipartBody('buyer', { name: 'Contoso Portugal', address: { ...address, country: 'PT' }, account: { id: contoso.id } })
+    expect((await t.request({ method: 'POST', url: '/public/v1/accounts/buyers', ...other })).statusCode).toBe(201)
+
+    // Operations gives the client an API token and a "Purchasing" group: Marketplace, one buyer.
+    const token = await t.request({ method: 'POST', url: '/public/v1/accounts/api-tokens', payload: { account: { id: contoso.id }, name: 'Contoso admin', icon: '' } })
+    expect(token.statusCode).toBe(201)
+    const clientToken = token.json().token as string
+    const purchasing = await t.request({
+      method: 'POST',
+      url: '/public/v1/accounts/user-groups',
+      payload: { name: 'Purchasing', account: { id: contoso.id }, logo: '', description: 'Buys for Spain', modules: [{ id: 'MOD-0478' }], buyers: [{ id: createdBuyer.json().id }] },
+    })
+    expect(purchasing.statusCode).toBe(201)
+
+    // The client's administrator invites a colleague into Purchasing; the colleague accepts.
+    const invited = await t.request({
+      method: 'POST',
+      url: `/public/v1/accounts/accounts/${contoso.id}/users`,
+      token: clientToken,
+      payload: { user: { email: 'colleague@contoso.example', firstName: 'Cole', lastName: 'League' }, groups: [{ id: purchasing.json().id }], invitation: { status: 'Invited' } },
+    })
+    expect(invited.statusCode).toBe(201)
+    const [mail] = await t.deliverEmails()
+    expect(mail!.subject).toContain('Contoso')
+    const accepted = await t.request({
+      method: 'POST',
+      url: `/public/v1/accounts/accounts/${contoso.id}/users/${invited.json().id}/accept-invite`,
+      token: null,
+      payload: { code: invitationCodeFrom(mail!.text), password: 'Purch4se!Now' },
+    })
+    expect(accepted.statusCode).toBe(200)
+
+    const colleague = (await t.request({ method: 'GET', url: `/public/v1/accounts/accounts/${contoso.id}/users/${invited.json().id}`, token: clientToken })).json()
+    expect(colleague.status).toBe('Active')
+    expect(colleague.modules.map((m: { id: string }) => m.id)).toEqual(['MOD-0478'])
+    expect(colleague.buyers).toEqual([{ id: createdBuyer.json().id, name: 'Contoso Spain', icon: null }])
   })
 })
