@@ -14,6 +14,7 @@ import {
   UserGroupRefSchema,
 } from '../http/schema-helpers.js'
 import { idPattern } from '../lib/ids.js'
+import { USER_PROFILE_FIELDS } from '../users/user-schemas.js'
 
 export const AccountIdParam = Type.String({ pattern: idPattern('account') })
 const userOrMembershipId = `(${idPattern('user')})|(${idPattern('accountUser')})`
@@ -113,16 +114,7 @@ export const LegacyAccountUser = Projected({
 })
 
 export const AccountContextUser = Projected({
-  id: Type.String(),
-  name: Type.String(),
-  icon: Nullable(Type.String()),
-  phone: PhoneSchema,
-  email: Type.String(),
-  firstName: Type.String(),
-  lastName: Type.String(),
-  status: Type.String(),
-  lastLoginAt: Nullable(Type.String()),
-  settings: Projected({ cultureCode: Nullable(Type.String()), languageCode: Nullable(Type.String()) }),
+  ...USER_PROFILE_FIELDS,
   user: Projected({ id: Type.String(), name: Type.String(), icon: Nullable(Type.String()), email: Type.String() }),
   accountUserId: Type.String(),
   ...Collections,

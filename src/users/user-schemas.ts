@@ -42,7 +42,8 @@ export const UpdateUserBody = Type.Object({
 /** `SetPasswordDto`. */
 export const SetPasswordBody = Type.Object({ password: Type.String({ minLength: 1, maxLength: 200 }) })
 
-export const UserSchema = Projected({
+/** The person's own fields: a `User`, and the user in an account's context, both start with these. */
+export const USER_PROFILE_FIELDS = {
   id: Type.String(),
   name: Type.String(),
   icon: Nullable(Type.String()),
@@ -53,6 +54,10 @@ export const UserSchema = Projected({
   status: Type.String(),
   lastLoginAt: Nullable(Type.String()),
   settings: Projected({ cultureCode: Nullable(Type.String()), languageCode: Nullable(Type.String()) }),
+}
+
+export const UserSchema = Projected({
+  ...USER_PROFILE_FIELDS,
   accounts: Type.Array(AccountRefSchema),
   audit: Projected({ created: EventSchema, updated: EventSchema, invitationAcceptedAt: Nullable(Type.String()) }),
   $meta: MetaSchema,
