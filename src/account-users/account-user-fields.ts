@@ -1,8 +1,8 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely'
-import type { CollectionField, CompileContext, FieldMap, ScalarField } from '../rql/rql-fields.js'
+import { type CollectionField, type CompileContext, type FieldMap, type ScalarField, textColumn, dateColumn } from '../rql/rql-fields.js'
 
-const text = (column: string): ScalarField => ({ type: 'string', sql: () => sql.ref(column) })
-const instant = (column: string): ScalarField => ({ type: 'date', sql: () => sql.ref(column) })
+const text = textColumn
+const instant = dateColumn
 
 /** `Invited` past its deadline reads as `InvitationExpired` before the sweep stores it. */
 export const effectiveInvitationStatusSql = (ctx: CompileContext) =>

@@ -1,9 +1,9 @@
 import { sql, type ExpressionBuilder } from 'kysely'
-import type { CompileContext, FieldMap, ScalarField } from '../rql/rql-fields.js'
+import { type CompileContext, type FieldMap, type ScalarField, textColumn, dateColumn } from '../rql/rql-fields.js'
 import { ACCOUNT_STATUSES, ACCOUNT_TYPES, SERVICE_LEVELS } from './account.js'
 
-const text = (column: string): ScalarField => ({ type: 'string', sql: () => sql.ref(column) })
-const instant = (column: string): ScalarField => ({ type: 'date', sql: () => sql.ref(column) })
+const text = textColumn
+const instant = dateColumn
 
 /**
  * A member of a JSON text column. The key is a literal from this file, never user input;

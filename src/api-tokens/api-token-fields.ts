@@ -1,8 +1,8 @@
 import { sql, type ExpressionBuilder } from 'kysely'
-import type { FieldMap, ScalarField } from '../rql/rql-fields.js'
+import { type FieldMap, textColumn, dateColumn } from '../rql/rql-fields.js'
 
-const text = (column: string): ScalarField => ({ type: 'string', sql: () => sql.ref(column) })
-const instant = (column: string): ScalarField => ({ type: 'date', sql: () => sql.ref(column) })
+const text = textColumn
+const instant = dateColumn
 
 export const API_TOKEN_FIELDS: FieldMap = {
   id: text('t.id'),

@@ -1,10 +1,9 @@
-import { sql } from 'kysely'
 import { addressFields, jsonMember } from '../accounts/account-fields.js'
-import type { FieldMap, ScalarField } from '../rql/rql-fields.js'
+import { type FieldMap, textColumn, dateColumn } from '../rql/rql-fields.js'
 import { BUYER_STATUSES } from './buyer.js'
 
-const text = (column: string): ScalarField => ({ type: 'string', sql: () => sql.ref(column) })
-const instant = (column: string): ScalarField => ({ type: 'date', sql: () => sql.ref(column) })
+const text = textColumn
+const instant = dateColumn
 
 export const BUYER_FIELDS: FieldMap = {
   id: text('b.id'),

@@ -1,8 +1,8 @@
 import { sql } from 'kysely'
-import type { FieldMap, ScalarField } from '../rql/rql-fields.js'
+import { type FieldMap, textColumn, flagColumn } from '../rql/rql-fields.js'
 
-const text = (column: string): ScalarField => ({ type: 'string', sql: () => sql.ref(column) })
-const flag = (column: string): ScalarField => ({ type: 'boolean', sql: () => sql.ref(column) })
+const text = textColumn
+const flag = flagColumn
 
 export const MODULE_FIELDS: FieldMap = {
   id: text('m.id'),

@@ -1,5 +1,5 @@
 import { AppError } from '../errors.js'
-import type { Expression, ExpressionBuilder, SelectQueryBuilder, SqlBool } from 'kysely'
+import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely'
 
 export type FieldType = 'string' | 'number' | 'boolean' | 'date'
 
@@ -82,3 +82,8 @@ export function unknownField(path: string): AppError {
     errors: { [path]: ['Unknown field.'] },
   })
 }
+
+/** A field read straight from a column, by type: the common case of every field map. */
+export const textColumn = (column: string): ScalarField => ({ type: 'string', sql: () => sql.ref(column) })
+export const dateColumn = (column: string): ScalarField => ({ type: 'date', sql: () => sql.ref(column) })
+export const flagColumn = (column: string): ScalarField => ({ type: 'boolean', sql: () => sql.ref(column) })

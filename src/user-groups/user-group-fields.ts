@@ -1,7 +1,7 @@
 import { sql, type ExpressionBuilder } from 'kysely'
-import type { FieldMap, ScalarField } from '../rql/rql-fields.js'
+import { type FieldMap, textColumn } from '../rql/rql-fields.js'
 
-const text = (column: string): ScalarField => ({ type: 'string', sql: () => sql.ref(column) })
+const text = textColumn
 
 export const USER_GROUP_FIELDS: FieldMap = {
   id: text('g.id'),

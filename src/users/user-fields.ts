@@ -1,8 +1,8 @@
 import { sql, type ExpressionBuilder } from 'kysely'
-import type { CompileContext, FieldMap, ScalarField } from '../rql/rql-fields.js'
+import { type CompileContext, type FieldMap, type ScalarField, textColumn, dateColumn } from '../rql/rql-fields.js'
 
-const text = (column: string): ScalarField => ({ type: 'string', sql: () => sql.ref(column) })
-const instant = (column: string): ScalarField => ({ type: 'date', sql: () => sql.ref(column) })
+const text = textColumn
+const instant = dateColumn
 
 const STATUSES = ['Invited', 'InvitationExpired', 'Active', 'Blocked', 'Disabled', 'Deleted'] as const
 
