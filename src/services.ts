@@ -35,7 +35,7 @@ export function createServices({ database, clock, config }: ServiceDeps) {
     userGroups: createUserGroupService({ db, clock, dialect }),
     modules: createModuleService({ db, clock, dialect }),
     apiTokens: createApiTokenService({ db, clock, dialect, onStatusChanged: authenticator.forgetVerified }),
-    accounts: createAccountService({ db, clock, dialect }),
+    accounts: createAccountService({ db, clock, dialect, onStatusChanged: authenticator.forgetVerified }),
     buyers: createBuyerService({ db, clock, dialect }),
     users: createUserService({ db, clock, dialect }),
   }

@@ -34,7 +34,12 @@ type UpdateInput = Static<typeof UpdateAccountBody> & { actor: Actor; id: string
 /** Reads one account; `actor` undefined means unscoped (re-reading what was just written). */
 export type GetAccount = (executor: Kysely<Database>, actor: Actor | undefined, id: string) => Promise<AccountRecord>
 
-export function createAccountService(deps: { db: Kysely<Database>; clock: Clock; dialect: Dialect }) {
+export function createAccountService(deps: {
+  db: Kysely<Database>
+  clock: Clock
+  dialect: Dialect
+  onStatusChanged?: () => void
+}) {
   const { db, clock, dialect } = deps
 
   /** Non-Operations callers see their own account only (decision 20). */
@@ -157,7 +162,7 @@ export function createAccountService(deps: { db: Kysely<Database>; clock: Clock;
       return row.icon
     },
 
-    ...createAccountStatusUseCases({ db, clock, getAccount }),
+    ...createAccountStatusUseCases({ db, clock, getAccount, onStatusChanged: deps.onStatusChanged }),
   }
 }
 

@@ -17,7 +17,13 @@ const PAST: Record<AccountAction, string> = {
 }
 
 /** enable, disable, activate (assign the CDG), deactivate (unassign it): §5.1, decision 21. */
-export function createAccountStatusUseCases(deps: { db: Kysely<Database>; clock: Clock; getAccount: GetAccount }) {
+export function createAccountStatusUseCases(deps: {
+  db: Kysely<Database>
+  clock: Clock
+  getAccount: GetAccount
+  /** called after a status change: a disabled account's tokens must stop working at once */
+  onStatusChanged?: (() => void) | undefined
+}) {
   const { db, clock, getAccount } = deps
 
   function targetOf(action: AccountAction, account: AccountRecord): AccountStatus {
@@ -46,7 +52,7 @@ export function createAccountStatusUseCases(deps: { db: Kysely<Database>; clock:
   }
 
   async function transition(actor: Actor, id: string, action: AccountAction, extra: Updateable<AccountTable> = {}) {
-    return db.transaction().execute(async (trx) => {
+    const account = await db.transaction().execute(async (trx) => {
       const current = await getAccount(trx, actor, id)
       refuseUnless(action, current, actor)
       const now = clock.now()
@@ -61,6 +67,8 @@ export function createAccountStatusUseCases(deps: { db: Kysely<Database>; clock:
       await recordAuditEvents(trx, [{ objectType: 'account', objectId: id, accountId: id, event: ACCOUNT_ACTIONS[action].event, at: now, by }])
       return presentAccount(await getAccount(trx, undefined, id))
     })
+    deps.onStatusChanged?.()
+    return account
   }
 
   return {

@@ -16,6 +16,14 @@ describe('account status', () => {
   const act = (id: string, action: string, payload?: object, token?: string) =>
     t.request({ method: 'POST', url: `${URL}/${id}/${action}`, ...(payload ? { payload } : {}), token })
 
+  it('refuses the tokens of an account the moment it is disabled', async () => {
+    const account = await newAccount()
+    const token = await createApiToken(t.db.db, account.id)
+    expect((await t.request({ method: 'GET', url: `${URL}/${account.id}`, token: token.credential })).statusCode).toBe(200)
+    await act(account.id, 'disable')
+    expect((await t.request({ method: 'GET', url: `${URL}/${account.id}`, token: token.credential })).statusCode).toBe(401)
+  })
+
   it('takes a Client through activate, deactivate, disable and enable', async () => {
     const { id } = await newAccount()
     const activated = await act(id, 'activate', { externalId: 'CDG-42', name: 'Contoso Group', externalName: 'Contoso CDG' })
