@@ -56,7 +56,10 @@ const clock = new ControllableClock()
 if (process.env.BENCH_CLOCK_AT) clock.advance(Date.parse(process.env.BENCH_CLOCK_AT) - Date.now())
 const services = createServices({ database, clock, config })
 const app = await buildApp({ config, services, logger: false })
-const first = await ensureFirstStart({ db: database.db, dialect: database.dialect, clock }, { bootstrapToken: config.bootstrapToken })
+const first = await ensureFirstStart(
+  { db: database.db, dialect: database.dialect, clock },
+  { bootstrapToken: config.bootstrapToken },
+)
 const actor = await services.authenticator.authenticate(BENCH_TOKEN)
 if (!actor) throw new Error('the bootstrap token does not authenticate')
 
@@ -73,7 +76,8 @@ function listInput(path: string) {
   const at = path.indexOf('?')
   const route = at === -1 ? path : path.slice(0, at)
   const rawQuery = at === -1 ? '' : path.slice(at + 1)
-  if (route === '/public/v1/accounts/account-users') return { actor: actor!, family: 'legacy' as const, rawQuery }
+  if (route === '/public/v1/accounts/account-users')
+    return { actor: actor!, family: 'legacy' as const, rawQuery }
   const scoped = /^\/public\/v1\/accounts\/(?:accounts\/)?([^/]+)\/users$/.exec(route)
   if (!scoped) throw new Error(`not a list path: ${path}`)
   return { actor: actor!, family: 'account' as const, accountId: scoped[1]!, rawQuery }
@@ -92,18 +96,25 @@ serveCalls({
   /** The SQL the service issues for a list request (count, page, the rest), captured from its own code path. */
   listSql,
   /** Times the list request's count + page directly on the database, outside the service. */
-  async timeRawSql(path: string, options: { maxIterations: number; minIterations: number; budgetMs: number }) {
+  async timeRawSql(
+    path: string,
+    options: { maxIterations: number; minIterations: number; budgetMs: number },
+  ) {
     return timeRawSql(config.database, await listSql(path), options)
   },
   /** The query plan of the list request's count and page (EXPLAIN QUERY PLAN / EXPLAIN ANALYZE). */
   async explain(path: string) {
     const out: string[] = []
     for (const q of (await listSql(path)).filter((x) => x.role !== 'other')) {
-      const prefix = database.dialect === 'sqlite' ? 'EXPLAIN QUERY PLAN ' : 'EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) '
+      const prefix =
+        database.dialect === 'sqlite'
+          ? 'EXPLAIN QUERY PLAN '
+          : 'EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) '
       const result = await database.db.executeQuery(CompiledQuery.raw(prefix + q.sql, q.parameters))
       const rows = result.rows as Array<Record<string, unknown>>
       out.push(`-- ${q.role}: ${q.sql}`, `   parameters: ${JSON.stringify(q.parameters)}`)
-      if (database.dialect === 'postgres') out.push(...rows.map((r) => `   ${String(r['QUERY PLAN'])}`))
+      if (database.dialect === 'postgres')
+        out.push(...rows.map((r) => `   ${String(r['QUERY PLAN'])}`))
       else {
         const depth = new Map<number, number>([[0, 0]])
         for (const r of rows) {
@@ -153,7 +164,13 @@ serveCalls({
   },
   async stats() {
     const count = async (table: 'users' | 'account_users' | 'audit_events' | 'email_outbox') =>
-      Number((await sql<{ n: number }>`SELECT count(*) AS n FROM ${sql.table(table)}`.execute(database.db)).rows[0]!.n)
+      Number(
+        (
+          await sql<{ n: number }>`SELECT count(*) AS n FROM ${sql.table(table)}`.execute(
+            database.db,
+          )
+        ).rows[0]!.n,
+      )
     return {
       users: await count('users'),
       accountUsers: await count('account_users'),
@@ -180,7 +197,10 @@ process.send?.({
     defaultGroupId: first.defaultGroupId,
     token: BENCH_TOKEN,
     dataDir,
-    database: config.database.dialect === 'sqlite' ? config.database.filename : config.database.connectionString.replace(/\/\/[^@/]*@/, '//'),
+    database:
+      config.database.dialect === 'sqlite'
+        ? config.database.filename
+        : config.database.connectionString.replace(/\/\/[^@/]*@/, '//'),
     invitationTtlMs: config.invitationTtlMs,
   },
 })

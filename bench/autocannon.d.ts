@@ -9,8 +9,16 @@ declare module 'autocannon' {
     }
     interface Request extends RequestParams {
       /** Called before every request built from this entry; return the request to send. */
-      onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, unknown>) => void
-      setupRequest?: (request: RequestParams & Record<string, unknown>, context: Record<string, unknown>) => RequestParams | null | undefined
+      onResponse?: (
+        status: number,
+        body: string,
+        context: Record<string, unknown>,
+        headers: Record<string, unknown>,
+      ) => void
+      setupRequest?: (
+        request: RequestParams & Record<string, unknown>,
+        context: Record<string, unknown>,
+      ) => RequestParams | null | undefined
     }
     interface Options {
       url: string

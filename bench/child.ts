@@ -32,14 +32,18 @@ export async function startChild(
   const exit = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => {
       exited = true
-      for (const p of pending.values()) p.reject(new Error(`${name} server exited (code ${code}) during a call`))
+      for (const p of pending.values())
+        p.reject(new Error(`${name} server exited (code ${code}) during a call`))
       pending.clear()
       resolve(code)
     }),
   )
 
   const ready = await new Promise<ReadyMessage>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} server did not report ready`)), options.startTimeoutMs ?? 60_000)
+    const timer = setTimeout(
+      () => reject(new Error(`${name} server did not report ready`)),
+      options.startTimeoutMs ?? 60_000,
+    )
     child.on('message', (raw) => {
       const message = raw as ChildMessage
       if (message.type === 'ready') {

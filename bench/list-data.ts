@@ -46,14 +46,19 @@ interface SeedRow {
 
 async function readSeed(db: Kysely<any>): Promise<SeedRow | undefined> {
   try {
-    const { rows } = await sql<SeedRow>`SELECT version, count, seed_now, seconds FROM bench_seed`.execute(db)
+    const { rows } =
+      await sql<SeedRow>`SELECT version, count, seed_now, seconds FROM bench_seed`.execute(db)
     return rows[0]
   } catch {
     return undefined
   }
 }
 
-async function seedInto(db: Kysely<Database>, count: number, log: (m: string) => void): Promise<{ seedNow: string; seconds: number }> {
+async function seedInto(
+  db: Kysely<Database>,
+  count: number,
+  log: (m: string) => void,
+): Promise<{ seedNow: string; seconds: number }> {
   const t0 = performance.now()
   await migrateToLatest(db)
   const now = new Date()
@@ -63,8 +68,12 @@ async function seedInto(db: Kysely<Database>, count: number, log: (m: string) =>
   })
   const seconds = (performance.now() - t0) / 1000
   const dbAny = db as Kysely<any>
-  await sql`CREATE TABLE bench_seed (version text NOT NULL, count integer NOT NULL, seed_now text NOT NULL, seconds real NOT NULL)`.execute(dbAny)
-  await sql`INSERT INTO bench_seed (version, count, seed_now, seconds) VALUES (${DATASET_VERSION}, ${count}, ${now.toISOString()}, ${seconds})`.execute(dbAny)
+  await sql`CREATE TABLE bench_seed (version text NOT NULL, count integer NOT NULL, seed_now text NOT NULL, seconds real NOT NULL)`.execute(
+    dbAny,
+  )
+  await sql`INSERT INTO bench_seed (version, count, seed_now, seconds) VALUES (${DATASET_VERSION}, ${count}, ${now.toISOString()}, ${seconds})`.execute(
+    dbAny,
+  )
   log(`seeded ${count.toLocaleString('en')} account users in ${seconds.toFixed(1)} s`)
   return { seedNow: now.toISOString(), seconds }
 }
@@ -73,7 +82,10 @@ function matches(seed: SeedRow | undefined, count: number): seed is SeedRow {
   return !!seed && seed.version === DATASET_VERSION && Number(seed.count) === count
 }
 
-export async function ensureSqliteListDatabase(count: number, options: { reseed: boolean; log: (m: string) => void }): Promise<ListDatabase> {
+export async function ensureSqliteListDatabase(
+  count: number,
+  options: { reseed: boolean; log: (m: string) => void },
+): Promise<ListDatabase> {
   mkdirSync(`${ROOT}.bench`, { recursive: true })
   const file = `${ROOT}.bench/list-${count}.db`
   const where = `.bench/list-${count}.db`
@@ -85,21 +97,40 @@ export async function ensureSqliteListDatabase(count: number, options: { reseed:
         const t0 = performance.now()
         await migrateToLatest(database.db)
         const took = (performance.now() - t0) / 1000
-        if (took > 0.5) options.log(`${where}: applied new migrations to the cached data in ${took.toFixed(1)} s`)
-        return { dialect: 'sqlite', url: file, seedNow: seed.seed_now, count, reused: true, seedSeconds: Number(seed.seconds), where }
+        if (took > 0.5)
+          options.log(`${where}: applied new migrations to the cached data in ${took.toFixed(1)} s`)
+        return {
+          dialect: 'sqlite',
+          url: file,
+          seedNow: seed.seed_now,
+          count,
+          reused: true,
+          seedSeconds: Number(seed.seconds),
+          where,
+        }
       }
     } finally {
       await database.close()
     }
   }
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true })
-  options.log(`${where}: seeding ${count.toLocaleString('en')} account users (cached for later runs; --reseed to redo)`)
+  options.log(
+    `${where}: seeding ${count.toLocaleString('en')} account users (cached for later runs; --reseed to redo)`,
+  )
   const database = connectDatabase({ dialect: 'sqlite', filename: file })
   try {
     const { seedNow, seconds } = await seedInto(database.db, count, options.log)
     // No ANALYZE: the service never runs it, so its SQLite plans without statistics; so does the bench.
     await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(database.db)
-    return { dialect: 'sqlite', url: file, seedNow, count, reused: false, seedSeconds: seconds, where }
+    return {
+      dialect: 'sqlite',
+      url: file,
+      seedNow,
+      count,
+      reused: false,
+      seedSeconds: seconds,
+      where,
+    }
   } finally {
     await database.close()
   }
@@ -126,9 +157,13 @@ export async function ensurePostgresListDatabase(
   const admin = new pg.Client({ connectionString: baseUrl })
   await admin.connect()
   try {
-    const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1
+    const exists =
+      (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1
     if (exists && !options.reseed) {
-      const database = connectDatabase({ dialect: 'postgres', connectionString: url }, { poolSize: 2 })
+      const database = connectDatabase(
+        { dialect: 'postgres', connectionString: url },
+        { poolSize: 2 },
+      )
       try {
         const seed = await readSeed(database.db)
         if (matches(seed, count)) {
@@ -137,15 +172,27 @@ export async function ensurePostgresListDatabase(
           const took = (performance.now() - t0) / 1000
           if (took > 0.5) {
             await sql`ANALYZE`.execute(database.db)
-            options.log(`${name}: applied new migrations to the cached data in ${took.toFixed(1)} s`)
+            options.log(
+              `${name}: applied new migrations to the cached data in ${took.toFixed(1)} s`,
+            )
           }
-          return { dialect: 'postgres', url, seedNow: seed.seed_now, count, reused: true, seedSeconds: Number(seed.seconds), where: `database ${name}` }
+          return {
+            dialect: 'postgres',
+            url,
+            seedNow: seed.seed_now,
+            count,
+            reused: true,
+            seedSeconds: Number(seed.seconds),
+            where: `database ${name}`,
+          }
         }
       } finally {
         await database.close()
       }
     }
-    options.log(`database ${name}: (re)creating and seeding ${count.toLocaleString('en')} account users (cached for later runs; --reseed to redo)`)
+    options.log(
+      `database ${name}: (re)creating and seeding ${count.toLocaleString('en')} account users (cached for later runs; --reseed to redo)`,
+    )
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
     await admin.query(`CREATE DATABASE "${name}"`)
   } finally {
@@ -155,7 +202,15 @@ export async function ensurePostgresListDatabase(
   try {
     const { seedNow, seconds } = await seedInto(database.db, count, options.log)
     await sql`VACUUM ANALYZE`.execute(database.db)
-    return { dialect: 'postgres', url, seedNow, count, reused: false, seedSeconds: seconds, where: `database ${name}` }
+    return {
+      dialect: 'postgres',
+      url,
+      seedNow,
+      count,
+      reused: false,
+      seedSeconds: seconds,
+      where: `database ${name}`,
+    }
   } finally {
     await database.close()
   }

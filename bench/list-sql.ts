@@ -9,7 +9,14 @@
  *     other (one connection, synchronous), on PostgreSQL concurrently on two connections.
  */
 import SqliteDatabase from 'better-sqlite3'
-import type { CompiledQuery, Kysely, KyselyPlugin, QueryResult, RootOperationNode, UnknownRow } from 'kysely'
+import type {
+  CompiledQuery,
+  Kysely,
+  KyselyPlugin,
+  QueryResult,
+  RootOperationNode,
+  UnknownRow,
+} from 'kysely'
 import pg from 'pg'
 import type { Actor } from '../src/access/actor.js'
 import type { AccountUserFamily } from '../src/account-users/account-user-presenter.js'
@@ -38,12 +45,17 @@ export interface RawTiming {
 class CapturePlugin implements KyselyPlugin {
   readonly queries: CompiledQuery[] = []
   constructor(private readonly db: Kysely<Database>) {}
-  transformQuery(args: { node: RootOperationNode; queryId: { readonly queryId: string } }): RootOperationNode {
+  transformQuery(args: {
+    node: RootOperationNode
+    queryId: { readonly queryId: string }
+  }): RootOperationNode {
     // The last plugin sees the final node; the executor compiles it the same way right after.
     this.queries.push(this.db.getExecutor().compileQuery(args.node, args.queryId))
     return args.node
   }
-  async transformResult(args: { result: QueryResult<UnknownRow> }): Promise<QueryResult<UnknownRow>> {
+  async transformResult(args: {
+    result: QueryResult<UnknownRow>
+  }): Promise<QueryResult<UnknownRow>> {
     return args.result
   }
 }
@@ -55,22 +67,38 @@ export async function captureListSql(
   input: { actor: Actor; family: AccountUserFamily; accountId?: string; rawQuery: string },
 ): Promise<CapturedQuery[]> {
   const plugin = new CapturePlugin(services.db)
-  const service = createAccountUserService({ ...services.accountUserDeps, db: services.db.withPlugin(plugin), dialect })
+  const service = createAccountUserService({
+    ...services.accountUserDeps,
+    db: services.db.withPlugin(plugin),
+    dialect,
+  })
   await service.list(input)
-  const out = plugin.queries.map((q): CapturedQuery => ({ role: 'other', sql: q.sql, parameters: [...q.parameters] }))
+  const out = plugin.queries.map((q): CapturedQuery => ({
+    role: 'other',
+    sql: q.sql,
+    parameters: [...q.parameters],
+  }))
   // fetchListPage builds the count first, then the page (both before awaiting either).
   const count = out.findIndex((q) => /count\(\*\) as "total"/i.test(q.sql))
-  if (count < 0 || !out[count + 1]) throw new Error(`could not find the count and page queries among: ${out.map((q) => q.sql).join('\n')}`)
+  if (count < 0 || !out[count + 1])
+    throw new Error(
+      `could not find the count and page queries among: ${out.map((q) => q.sql).join('\n')}`,
+    )
   out[count]!.role = 'count'
   out[count + 1]!.role = 'page'
   return out
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
 
 function summarize(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b)
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), mean: values.reduce((a, b) => a + b, 0) / values.length }
+  return {
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    mean: values.reduce((a, b) => a + b, 0) / values.length,
+  }
 }
 
 /** Executes count + page `iterations` times (at least `minIterations`, stopping after `budgetMs`). */
@@ -87,12 +115,16 @@ export async function timeRawSql(
   let pageRows = 0
   let total = 0
   const started = performance.now()
-  const more = (i: number) => i < options.minIterations || (i < options.maxIterations && performance.now() - started < options.budgetMs)
+  const more = (i: number) =>
+    i < options.minIterations ||
+    (i < options.maxIterations && performance.now() - started < options.budgetMs)
 
   if (target.dialect === 'sqlite') {
     const sqlite = new SqliteDatabase(target.filename, { readonly: true })
     // as src/db/connect.ts registers it (ilike folds Unicode through it)
-    sqlite.function('unicode_lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value))
+    sqlite.function('unicode_lower', { deterministic: true }, (value: unknown) =>
+      typeof value === 'string' ? value.toLowerCase() : value,
+    )
     try {
       const countStmt = sqlite.prepare(count.sql)
       const pageStmt = sqlite.prepare(page.sql)
@@ -121,8 +153,12 @@ export async function timeRawSql(
         let tc = 0
         let tp = 0
         const [c, p] = await Promise.all([
-          a.query(count.sql, count.parameters as unknown[]).then((r) => ((tc = performance.now() - t0), r)),
-          b.query(page.sql, page.parameters as unknown[]).then((r) => ((tp = performance.now() - t0), r)),
+          a
+            .query(count.sql, count.parameters as unknown[])
+            .then((r) => ((tc = performance.now() - t0), r)),
+          b
+            .query(page.sql, page.parameters as unknown[])
+            .then((r) => ((tp = performance.now() - t0), r)),
         ])
         pairs.push(performance.now() - t0)
         counts.push(tc)
@@ -137,5 +173,12 @@ export async function timeRawSql(
   const s = summarize(pairs)
   const c = summarize(counts)
   const p = summarize(pages)
-  return { n: pairs.length, pair: s, count: { p50: c.p50, p99: c.p99 }, page: { p50: p.p50, p99: p.p99 }, pageRows, total }
+  return {
+    n: pairs.length,
+    pair: s,
+    count: { p50: c.p50, p99: c.p99 },
+    page: { p50: p.p50, p99: p.p99 },
+    pageRows,
+    total,
+  }
 }

@@ -39,7 +39,8 @@ export function serveCalls(handlers: Record<string, (...args: any[]) => unknown>
       .then(() => handler(...message.args))
       .then(
         (value) => reply({ type: 'result', id: message.id, value }),
-        (error: unknown) => reply({ type: 'result', id: message.id, error: (error as Error).stack ?? String(error) }),
+        (error: unknown) =>
+          reply({ type: 'result', id: message.id, error: (error as Error).stack ?? String(error) }),
       )
   })
   // The parent went away: do not linger as an orphan holding the port.

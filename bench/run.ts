@@ -50,7 +50,14 @@ interface Summary {
   /** the low-concurrency latency runs (Scenario.latencyConnections), median of the rounds */
   latency?: { connections: number; p50: number; p99: number; runs: RunResult[] }
   /** the raw SQL timings of each round, and the medians of their p50 / p99 (ms) */
-  raw?: { p50: number; p99: number; countP50: number; pageP50: number; total: number; rounds: RawTiming[] }
+  raw?: {
+    p50: number
+    p99: number
+    countP50: number
+    pageP50: number
+    total: number
+    rounds: RawTiming[]
+  }
   ratio: number | undefined
   errorCount: number
   errorRate: number
@@ -66,8 +73,20 @@ function parseArgs(argv: string[]) {
     if (!m) throw new Error(`unknown argument ${arg} (see the header of bench/run.ts)`)
     flags.set(m[1]!, m[2] ?? 'true')
   }
-  const known = ['quick', 'only', 'runs', 'duration', 'warmup', 'connections', 'profile', 'sql-timing', 'list', 'reseed']
-  for (const k of flags.keys()) if (!known.includes(k)) throw new Error(`unknown option --${k}; known: ${known.join(', ')}`)
+  const known = [
+    'quick',
+    'only',
+    'runs',
+    'duration',
+    'warmup',
+    'connections',
+    'profile',
+    'sql-timing',
+    'list',
+    'reseed',
+  ]
+  for (const k of flags.keys())
+    if (!known.includes(k)) throw new Error(`unknown option --${k}; known: ${known.join(', ')}`)
   const quick = flags.has('quick')
   const num = (key: string, fallback: number) => {
     const v = flags.get(key)
@@ -85,8 +104,18 @@ function parseArgs(argv: string[]) {
     pipelining: 1,
     reseed: flags.has('reseed'),
   }
-  const only = flags.get('only')?.split(',').map((s) => s.trim()).filter(Boolean)
-  return { options, only, profile: flags.has('profile'), sqlTiming: flags.has('sql-timing'), list: flags.has('list') }
+  const only = flags
+    .get('only')
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+  return {
+    options,
+    only,
+    profile: flags.has('profile'),
+    sqlTiming: flags.has('sql-timing'),
+    list: flags.has('list'),
+  }
 }
 
 /** autocannon's latency histogram has 1 ms resolution: 0 means under a millisecond */
@@ -114,7 +143,13 @@ function recordSql(name: string, taken: { requests: number; statements: SqlStat[
   const entry = sqlByScenario.get(name) ?? { requests: 0, statements: new Map<string, SqlStat>() }
   entry.requests += taken.requests
   for (const st of taken.statements) {
-    const acc = entry.statements.get(st.sql) ?? { sql: st.sql, calls: 0, prepareMs: 0, execMs: 0, rows: 0 }
+    const acc = entry.statements.get(st.sql) ?? {
+      sql: st.sql,
+      calls: 0,
+      prepareMs: 0,
+      execMs: 0,
+      rows: 0,
+    }
     acc.calls += st.calls
     acc.prepareMs += st.prepareMs
     acc.execMs += st.execMs
@@ -128,7 +163,9 @@ function sqlReport(): string[] {
   const out: string[] = []
   for (const [name, { requests, statements }] of sqlByScenario) {
     if (!requests) continue
-    const list = [...statements.values()].sort((a, b) => b.prepareMs + b.execMs - (a.prepareMs + a.execMs))
+    const list = [...statements.values()].sort(
+      (a, b) => b.prepareMs + b.execMs - (a.prepareMs + a.execMs),
+    )
     const calls = list.reduce((n, s) => n + s.calls, 0)
     const prep = list.reduce((n, s) => n + s.prepareMs, 0)
     const exec = list.reduce((n, s) => n + s.execMs, 0)
@@ -148,7 +185,14 @@ function sqlReport(): string[] {
   return out
 }
 
-async function measure(scenario: Scenario, ctx: BenchContext, durationSec: number, warmup: boolean, round: number, connections = ctx.options.connections): Promise<RunResult> {
+async function measure(
+  scenario: Scenario,
+  ctx: BenchContext,
+  durationSec: number,
+  warmup: boolean,
+  round: number,
+  connections = ctx.options.connections,
+): Promise<RunResult> {
   const plan = await scenario.prepare(ctx, { durationSec, warmup })
   const unexpected = sampler(plan.expectStatus)
   const timed = sqlTiming && plan.server.name === 'service'
@@ -161,9 +205,14 @@ async function measure(scenario: Scenario, ctx: BenchContext, durationSec: numbe
     timeout: 10,
     requests: plan.requests.map((r) => ({ ...r, onResponse: unexpected.onResponse })),
   })
-  if (timed && !warmup) recordSql(scenario.name, await plan.server.call<{ requests: number; statements: SqlStat[] }>('takeSqlStats'))
+  if (timed && !warmup)
+    recordSql(
+      scenario.name,
+      await plan.server.call<{ requests: number; statements: SqlStat[] }>('takeSqlStats'),
+    )
   const statusCodes: Record<string, number> = {}
-  for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = stat.count
+  for (const [code, stat] of Object.entries(result.statusCodeStats ?? {}))
+    statusCodes[code] = stat.count
   const ok = statusCodes[String(plan.expectStatus)] ?? 0
   const total = result.requests.total
   const elapsed = result.duration || durationSec
@@ -188,12 +237,18 @@ async function main(): Promise<void> {
   const { options, only, profile, sqlTiming: timing, list } = parseArgs(process.argv.slice(2))
   sqlTiming = timing
   if (list) {
-    for (const s of SCENARIOS) process.stdout.write(`${s.name.padEnd(18)} ${s.title}${s.baseline ? '  (baseline, always run)' : ''}\n`)
+    for (const s of SCENARIOS)
+      process.stdout.write(
+        `${s.name.padEnd(18)} ${s.title}${s.baseline ? '  (baseline, always run)' : ''}\n`,
+      )
     return
   }
   if (only) {
     const unknown = only.filter((n) => !SCENARIOS.some((s) => s.name === n))
-    if (unknown.length) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`)
+    if (unknown.length)
+      throw new Error(
+        `unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`,
+      )
   }
   const selected = SCENARIOS.filter((s) => s.baseline || !only || only.includes(s.name))
   const baseline = selected.find((s) => s.baseline)
@@ -226,10 +281,15 @@ async function main(): Promise<void> {
         start = lazy(async () => {
           const child = await startChild(`service ${database.where}`, './app-server.ts', {
             // the dataset is relative to its seed instant: the clock starts a minute after it
-            env: { BENCH_APP_DATABASE_URL: database.url, BENCH_CLOCK_AT: new Date(Date.parse(database.seedNow) + 60_000).toISOString() },
+            env: {
+              BENCH_APP_DATABASE_URL: database.url,
+              BENCH_CLOCK_AT: new Date(Date.parse(database.seedNow) + 60_000).toISOString(),
+            },
             startTimeoutMs: 300_000,
           })
-          log(`service on ${database.where}: pid ${child.pid}, clock at the dataset's seed instant + 1 min`)
+          log(
+            `service on ${database.where}: pid ${child.pid}, clock at the dataset's seed instant + 1 min`,
+          )
           return child
         })
         listApps.set(database.url, start)
@@ -245,7 +305,10 @@ async function main(): Promise<void> {
 
   const commit = (() => {
     try {
-      return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim()
+      return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      }).trim()
     } catch {
       return 'unknown'
     }
@@ -264,12 +327,16 @@ async function main(): Promise<void> {
       if (s.setup) await s.setup(ctx)
     }
     const app = selected.some((s) => !s.baseline) || baseline ? await ctx.app() : undefined
-    if (app) log(`service: SQLite file (WAL) in ${String(app.info.dataDir)}, INVITATION_TTL ${Number(app.info.invitationTtlMs) / 1000} s, pid ${app.pid}${profile ? ', CPU profile on' : ''}`)
+    if (app)
+      log(
+        `service: SQLite file (WAL) in ${String(app.info.dataDir)}, INVITATION_TTL ${Number(app.info.invitationTtlMs) / 1000} s, pid ${app.pid}${profile ? ', CPU profile on' : ''}`,
+      )
     for (let round = 1; round <= options.runs; round++) {
       for (const s of selected) {
         if (round === 1 && options.warmupSec > 0) {
           const w = await measure(s, ctx, options.warmupSec, true, 0)
-          for (const sample of w.samples) log(`unexpected answer during the ${s.name} warm-up: ${sample}`)
+          for (const sample of w.samples)
+            log(`unexpected answer during the ${s.name} warm-up: ${sample}`)
           rates.set(s.name, [w.reqPerSec])
         }
         const r = await measure(s, ctx, options.durationSec, false, round)
@@ -281,13 +348,17 @@ async function main(): Promise<void> {
         runs.set(s.name, list)
         log(
           `round ${round} ${s.name.padEnd(16)} ${r.reqPerSec.toFixed(0).padStart(7)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms` +
-            (r.non2xx + r.errors ? `  ERRORS: ${r.non2xx} unexpected status ${JSON.stringify(r.statusCodes)}, ${r.errors} connection errors, ${r.timeouts} timeouts` : ''),
+            (r.non2xx + r.errors
+              ? `  ERRORS: ${r.non2xx} unexpected status ${JSON.stringify(r.statusCodes)}, ${r.errors} connection errors, ${r.timeouts} timeouts`
+              : ''),
         )
         if (s.latencyConnections) {
           const l = await measure(s, ctx, options.durationSec, false, round, s.latencyConnections)
           for (const sample of l.samples) log(`unexpected answer: ${sample}`)
           latencyRuns.set(s.name, [...(latencyRuns.get(s.name) ?? []), l])
-          log(`round ${round} ${s.name.padEnd(16)} ${s.latencyConnections} connection: ${l.reqPerSec.toFixed(0)} req/s  p50 ${l.p50} ms  p99 ${l.p99} ms`)
+          log(
+            `round ${round} ${s.name.padEnd(16)} ${s.latencyConnections} connection: ${l.reqPerSec.toFixed(0)} req/s  p50 ${l.p50} ms  p99 ${l.p99} ms`,
+          )
         }
         if (s.rawSql) {
           const t = await s.rawSql(ctx)
@@ -315,7 +386,16 @@ async function main(): Promise<void> {
         reqPerSec,
         p50: median(rs.map((r) => r.p50)),
         p99: median(rs.map((r) => r.p99)),
-        ...(ls?.length ? { latency: { connections: s.latencyConnections!, p50: median(ls.map((r) => r.p50)), p99: median(ls.map((r) => r.p99)), runs: ls } } : {}),
+        ...(ls?.length
+          ? {
+              latency: {
+                connections: s.latencyConnections!,
+                p50: median(ls.map((r) => r.p50)),
+                p99: median(ls.map((r) => r.p99)),
+                runs: ls,
+              },
+            }
+          : {}),
         ...(raws?.length
           ? {
               raw: {
@@ -336,7 +416,16 @@ async function main(): Promise<void> {
     })
 
     const withList = summaries.some((s) => s.latency || s.raw)
-    const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'vs bare', ...(withList ? ['p50@1', 'p99@1', 'raw p50', 'raw p99', 'Δp99'] : []), 'errors', 'runs (req/s)']
+    const header = [
+      'scenario',
+      'req/s',
+      'p50 ms',
+      'p99 ms',
+      'vs bare',
+      ...(withList ? ['p50@1', 'p99@1', 'raw p50', 'raw p99', 'Δp99'] : []),
+      'errors',
+      'runs (req/s)',
+    ]
     const f1 = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(1))
     const rows = summaries.map((s) => [
       s.name,
@@ -350,30 +439,50 @@ async function main(): Promise<void> {
             s.latency ? ms(s.latency.p99) : '-',
             f1(s.raw?.p50),
             f1(s.raw?.p99),
-            s.latency && s.raw ? `${s.latency.p99 - s.raw.p99 >= 0 ? '+' : ''}${(s.latency.p99 - s.raw.p99).toFixed(1)}` : '-',
+            s.latency && s.raw
+              ? `${s.latency.p99 - s.raw.p99 >= 0 ? '+' : ''}${(s.latency.p99 - s.raw.p99).toFixed(1)}`
+              : '-',
           ]
         : []),
       String(s.errorCount),
       s.runs.map((r) => r.reqPerSec.toFixed(0)).join(' / '),
     ])
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
-    const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')
-    const out: string[] = ['', line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line), '']
-    out.push(`req/s: median of ${options.runs} run(s) of ${options.durationSec} s; p50/p99: median of the runs' percentiles; vs bare: req/s ÷ bare req/s of this same invocation.`)
+    const line = (cells: string[]) =>
+      cells
+        .map((c, i) =>
+          i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!),
+        )
+        .join('  ')
+    const out: string[] = [
+      '',
+      line(header),
+      widths.map((w) => '-'.repeat(w)).join('  '),
+      ...rows.map(line),
+      '',
+    ]
+    out.push(
+      `req/s: median of ${options.runs} run(s) of ${options.durationSec} s; p50/p99: median of the runs' percentiles; vs bare: req/s ÷ bare req/s of this same invocation.`,
+    )
     if (withList) {
       out.push(
         `p50@1/p99@1: the same request from 1 connection (${options.durationSec} s per round); raw p50/p99: count + page SQL run directly (ms, median over rounds); Δp99 = p99@1 − raw p99.`,
         'total = exact count(*) over the filtered join, run beside the page query; its cost per scenario (raw, p50):',
       )
       for (const s of summaries) {
-        if (s.raw) out.push(`  ${s.name.padEnd(16)} count ${s.raw.countP50.toFixed(2)} ms + page ${s.raw.pageP50.toFixed(2)} ms (total = ${s.raw.total}; ${s.raw.rounds.reduce((n, t) => n + t.n, 0)} raw executions)`)
+        if (s.raw)
+          out.push(
+            `  ${s.name.padEnd(16)} count ${s.raw.countP50.toFixed(2)} ms + page ${s.raw.pageP50.toFixed(2)} ms (total = ${s.raw.total}; ${s.raw.rounds.reduce((n, t) => n + t.n, 0)} raw executions)`,
+          )
       }
     }
     for (const s of selected) {
       const summary = summaries.find((x) => x.name === s.name)!
       if (s.target && summary.ratio !== undefined) {
         const pass = summary.ratio >= s.target.minRatio
-        out.push(`Target: ${s.name} ≥ ${(s.target.minRatio * 100).toFixed(0)}% of the bare route's throughput → ${(summary.ratio * 100).toFixed(1)}% ${pass ? 'PASS' : 'MISSED'}`)
+        out.push(
+          `Target: ${s.name} ≥ ${(s.target.minRatio * 100).toFixed(0)}% of the bare route's throughput → ${(summary.ratio * 100).toFixed(1)}% ${pass ? 'PASS' : 'MISSED'}`,
+        )
       }
     }
     for (const s of selected) {
@@ -388,16 +497,26 @@ async function main(): Promise<void> {
     for (const s of selected) for (const n of s.notes ?? []) out.push(n)
     out.push(
       'Mail: the email dispatcher (and the expiry sweep) is NOT started in the service child; queued invitation emails accumulate in email_outbox' +
-        (stats ? ` (${stats.emailOutbox} rows at the end; ${stats.accountUsers} account users, ${stats.auditEvents} audit events).` : '.'),
+        (stats
+          ? ` (${stats.emailOutbox} rows at the end; ${stats.accountUsers} account users, ${stats.auditEvents} audit events).`
+          : '.'),
     )
-    if (sqlTiming) out.push('NOTE: --sql-timing was on (every statement timed): the figures above include its overhead.', ...sqlReport())
-    out.push('Both servers and autocannon share this machine\'s cores: the figures compare, they are not capacity numbers.')
+    if (sqlTiming)
+      out.push(
+        'NOTE: --sql-timing was on (every statement timed): the figures above include its overhead.',
+        ...sqlReport(),
+      )
+    out.push(
+      "Both servers and autocannon share this machine's cores: the figures compare, they are not capacity numbers.",
+    )
     process.stdout.write(`${out.join('\n')}\n`)
 
     const failed = summaries.filter((s) => s.errorRate > 0.01)
     const withErrors = summaries.filter((s) => s.errorCount > 0)
     if (withErrors.length) {
-      process.stdout.write(`\nWARNING: unexpected responses: ${withErrors.map((s) => `${s.name} ${s.errorCount} (${(s.errorRate * 100).toFixed(2)}%)`).join(', ')}\n`)
+      process.stdout.write(
+        `\nWARNING: unexpected responses: ${withErrors.map((s) => `${s.name} ${s.errorCount} (${(s.errorRate * 100).toFixed(2)}%)`).join(', ')}\n`,
+      )
     }
 
     mkdirSync(`${ROOT}.bench`, { recursive: true })
@@ -407,9 +526,14 @@ async function main(): Promise<void> {
       `${JSON.stringify({ startedAt, finishedAt: new Date(), commit, node: process.version, cpus: cpus().length, loadavg: loadavg(), options, serviceStats: stats, summaries }, null, 2)}\n`,
     )
     process.stdout.write(`\nResults written to ${file.slice(ROOT.length)}\n`)
-    if (profile) process.stdout.write(`CPU profile of the service child: ${profileDir.slice(ROOT.length)}/ (written when it exits; open in Chrome DevTools → Performance)\n`)
+    if (profile)
+      process.stdout.write(
+        `CPU profile of the service child: ${profileDir.slice(ROOT.length)}/ (written when it exits; open in Chrome DevTools → Performance)\n`,
+      )
     if (failed.length) {
-      process.stderr.write(`\nBENCH FAILED: more than 1% of the requests of ${failed.map((s) => s.name).join(', ')} got an unexpected answer.\n`)
+      process.stderr.write(
+        `\nBENCH FAILED: more than 1% of the requests of ${failed.map((s) => s.name).join(', ')} got an unexpected answer.\n`,
+      )
       process.exitCode = 1
     }
   } finally {

@@ -6,7 +6,11 @@
  */
 import type autocannon from 'autocannon'
 import type { ServerChild } from './child.js'
-import { ensurePostgresListDatabase, ensureSqliteListDatabase, type ListDatabase } from './list-data.js'
+import {
+  ensurePostgresListDatabase,
+  ensureSqliteListDatabase,
+  type ListDatabase,
+} from './list-data.js'
 import type { RawTiming } from './list-sql.js'
 
 export interface BenchOptions {
@@ -87,21 +91,32 @@ const bare: Scenario = {
   async setup(ctx) {
     // One real invite response, so the constant has the same serialized size (and shape).
     const app = await ctx.app()
-    const response = await fetch(`${app.url}/public/v1/accounts/${String(app.info.operationsAccountId)}/users`, {
-      method: 'POST',
-      headers: { ...bearer(app), 'content-type': 'application/json' },
-      body: inviteJson('bench-size-sample@example.com', String(app.info.defaultGroupId)),
-    })
+    const response = await fetch(
+      `${app.url}/public/v1/accounts/${String(app.info.operationsAccountId)}/users`,
+      {
+        method: 'POST',
+        headers: { ...bearer(app), 'content-type': 'application/json' },
+        body: inviteJson('bench-size-sample@example.com', String(app.info.defaultGroupId)),
+      },
+    )
     const text = await response.text()
-    if (response.status !== 201) throw new Error(`sample invite answered ${response.status}: ${text}`)
+    if (response.status !== 201)
+      throw new Error(`sample invite answered ${response.status}: ${text}`)
     const size = Buffer.byteLength(text)
     const server = await ctx.bare()
     const served = await server.call<number>('setBody', constantOfSize(text, size))
-    if (served !== size) throw new Error(`bare constant is ${served} bytes, the invite response ${size}`)
-    ctx.log(`real invite response: ${size} bytes; the bare route answers a constant JSON object of exactly ${served} bytes`)
+    if (served !== size)
+      throw new Error(`bare constant is ${served} bytes, the invite response ${size}`)
+    ctx.log(
+      `real invite response: ${size} bytes; the bare route answers a constant JSON object of exactly ${served} bytes`,
+    )
   },
   async prepare(ctx) {
-    return { server: await ctx.bare(), requests: [{ method: 'GET', path: '/bare' }], expectStatus: 200 }
+    return {
+      server: await ctx.bare(),
+      requests: [{ method: 'GET', path: '/bare' }],
+      expectStatus: 200,
+    }
   },
 }
 
@@ -137,7 +152,9 @@ const invite: Scenario = {
       ],
     }
   },
-  notes: ['invite: a new user per request (bench-<n>@example.com) into the Operations account, its default group.'],
+  notes: [
+    'invite: a new user per request (bench-<n>@example.com) into the Operations account, its default group.',
+  ],
 }
 
 const sendNewInvite: Scenario = {
@@ -154,12 +171,17 @@ const sendNewInvite: Scenario = {
     if (pending.length < needed) {
       const t0 = performance.now()
       await app.call('seedInvitations', needed - pending.length, 'bench-seed')
-      ctx.log(`seeded ${needed - pending.length} invitations through the service in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+      ctx.log(
+        `seeded ${needed - pending.length} invitations through the service in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      )
       pending = await app.call<string[]>('pendingUserIds')
     }
     // Every invitation (including the ones the previous run renewed) is now past its deadline.
     await app.call('advanceClock', ttlMs + 1000)
-    if (!run.warmup) ctx.log(`send-new-invite: ${pending.length} expired invitations to renew (${needed} wanted for this run)`)
+    if (!run.warmup)
+      ctx.log(
+        `send-new-invite: ${pending.length} expired invitations to renew (${needed} wanted for this run)`,
+      )
     let next = 0
     return {
       server: app,
@@ -172,7 +194,10 @@ const sendNewInvite: Scenario = {
           setupRequest: (request) => {
             const userId = pending[next % pending.length]
             next += 1
-            return { ...request, path: `/public/v1/accounts/${accountId}/users/${userId}/send-new-invite` }
+            return {
+              ...request,
+              path: `/public/v1/accounts/${accountId}/users/${userId}/send-new-invite`,
+            }
           },
         },
       ],
@@ -185,7 +210,8 @@ const sendNewInvite: Scenario = {
 }
 
 /** The issue #3 request: Invited members with an @example.com address, newest first, a page of 10. */
-export const LIST_QUERY = 'and(eq(invitation.status,Invited),ilike(user.email,*@example.com))&order=-audit.created.at&limit=10'
+export const LIST_QUERY =
+  'and(eq(invitation.status,Invited),ilike(user.email,*@example.com))&order=-audit.created.at&limit=10'
 export const LIST_PATH = `/public/v1/accounts/account-users?${LIST_QUERY}`
 /** The same, scoped to one of the dataset's three accounts (the account-context family). */
 export const LIST_ACCOUNT_PATH = `/public/v1/accounts/ACC-9000-0001/users?${LIST_QUERY}`
@@ -203,9 +229,17 @@ function listScenario(options: {
   const ensure = (ctx: BenchContext) => {
     database ??= (async () => {
       const db = options.postgres
-        ? await ensurePostgresListDatabase(process.env.BENCH_DATABASE_URL!, options.count, { reseed: ctx.options.reseed, log: ctx.log })
-        : await ensureSqliteListDatabase(options.count, { reseed: ctx.options.reseed, log: ctx.log })
-      ctx.log(`${options.name}: ${db.where}, ${db.count.toLocaleString('en')} account users${db.reused ? ` (cached; seeded in ${db.seedSeconds.toFixed(1)} s)` : ''}`)
+        ? await ensurePostgresListDatabase(process.env.BENCH_DATABASE_URL!, options.count, {
+            reseed: ctx.options.reseed,
+            log: ctx.log,
+          })
+        : await ensureSqliteListDatabase(options.count, {
+            reseed: ctx.options.reseed,
+            log: ctx.log,
+          })
+      ctx.log(
+        `${options.name}: ${db.where}, ${db.count.toLocaleString('en')} account users${db.reused ? ` (cached; seeded in ${db.seedSeconds.toFixed(1)} s)` : ''}`,
+      )
       return db
     })()
     return database
@@ -219,34 +253,87 @@ function listScenario(options: {
     async setup(ctx) {
       const app = await ctx.listApp(await ensure(ctx))
       const response = await fetch(`${app.url}${options.path}`, { headers: bearer(app) })
-      const body = (await response.json()) as { data?: unknown[]; $meta?: { pagination?: { total?: number } } }
-      if (response.status !== 200) throw new Error(`${options.name}: ${response.status} ${JSON.stringify(body).slice(0, 300)}`)
-      ctx.log(`${options.name}: ${body.data?.length} rows of total ${body.$meta?.pagination?.total}`)
+      const body = (await response.json()) as {
+        data?: unknown[]
+        $meta?: { pagination?: { total?: number } }
+      }
+      if (response.status !== 200)
+        throw new Error(`${options.name}: ${response.status} ${JSON.stringify(body).slice(0, 300)}`)
+      ctx.log(
+        `${options.name}: ${body.data?.length} rows of total ${body.$meta?.pagination?.total}`,
+      )
     },
     async prepare(ctx) {
       const app = await ctx.listApp(await ensure(ctx))
       // Wait out the requests the previous run left queued (at 1M rows a request takes ~0.3 s and
       // autocannon stops without waiting for them): one request answered = the server is idle.
       await (await fetch(`${app.url}${options.path}`, { headers: bearer(app) })).arrayBuffer()
-      return { server: app, expectStatus: 200, requests: [{ method: 'GET', path: options.path, headers: bearer(app) }] }
+      return {
+        server: app,
+        expectStatus: 200,
+        requests: [{ method: 'GET', path: options.path, headers: bearer(app) }],
+      }
     },
     async rawSql(ctx) {
       const app = await ctx.listApp(await ensure(ctx))
       const budgetMs = ctx.options.quick ? 1000 : 3000
-      return app.call<RawTiming>('timeRawSql', options.path, { maxIterations: 500, minIterations: 5, budgetMs })
+      return app.call<RawTiming>('timeRawSql', options.path, {
+        maxIterations: 500,
+        minIterations: 5,
+        budgetMs,
+      })
     },
   }
 }
 
 const LIST_SCENARIOS: Scenario[] = [
-  listScenario({ name: 'list-10k', title: 'GET account-users RQL list, 10k rows, SQLite', count: 10_000, path: LIST_PATH, target: { minRatio: 0.4 } }),
-  listScenario({ name: 'list-1m', title: 'GET account-users RQL list, 1M rows, SQLite', count: 1_000_000, path: LIST_PATH, latencyTarget: { maxOverRawMs: 5 } }),
-  listScenario({ name: 'list-1m-acc', title: 'GET {ACC}/users RQL list, 1M rows, SQLite', count: 1_000_000, path: LIST_ACCOUNT_PATH, latencyTarget: { maxOverRawMs: 5 } }),
+  listScenario({
+    name: 'list-10k',
+    title: 'GET account-users RQL list, 10k rows, SQLite',
+    count: 10_000,
+    path: LIST_PATH,
+    target: { minRatio: 0.4 },
+  }),
+  listScenario({
+    name: 'list-1m',
+    title: 'GET account-users RQL list, 1M rows, SQLite',
+    count: 1_000_000,
+    path: LIST_PATH,
+    latencyTarget: { maxOverRawMs: 5 },
+  }),
+  listScenario({
+    name: 'list-1m-acc',
+    title: 'GET {ACC}/users RQL list, 1M rows, SQLite',
+    count: 1_000_000,
+    path: LIST_ACCOUNT_PATH,
+    latencyTarget: { maxOverRawMs: 5 },
+  }),
   ...(process.env.BENCH_DATABASE_URL
     ? [
-        listScenario({ name: 'list-10k-pg', title: 'GET account-users RQL list, 10k rows, PostgreSQL', count: 10_000, postgres: true, path: LIST_PATH, target: { minRatio: 0.4 } }),
-        listScenario({ name: 'list-1m-pg', title: 'GET account-users RQL list, 1M rows, PostgreSQL', count: 1_000_000, postgres: true, path: LIST_PATH, latencyTarget: { maxOverRawMs: 5 } }),
-        listScenario({ name: 'list-1m-pg-acc', title: 'GET {ACC}/users RQL list, 1M rows, PostgreSQL', count: 1_000_000, postgres: true, path: LIST_ACCOUNT_PATH, latencyTarget: { maxOverRawMs: 5 } }),
+        listScenario({
+          name: 'list-10k-pg',
+          title: 'GET account-users RQL list, 10k rows, PostgreSQL',
+          count: 10_000,
+          postgres: true,
+          path: LIST_PATH,
+          target: { minRatio: 0.4 },
+        }),
+        listScenario({
+          name: 'list-1m-pg',
+          title: 'GET account-users RQL list, 1M rows, PostgreSQL',
+          count: 1_000_000,
+          postgres: true,
+          path: LIST_PATH,
+          latencyTarget: { maxOverRawMs: 5 },
+        }),
+        listScenario({
+          name: 'list-1m-pg-acc',
+          title: 'GET {ACC}/users RQL list, 1M rows, PostgreSQL',
+          count: 1_000_000,
+          postgres: true,
+          path: LIST_ACCOUNT_PATH,
+          latencyTarget: { maxOverRawMs: 5 },
+        }),
       ]
     : []),
 ]

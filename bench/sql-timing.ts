@@ -26,7 +26,9 @@ function statFor(sql: string): SqlStat {
 }
 
 export function installSqlTiming(): void {
-  const proto = SqliteDatabase.prototype as unknown as { prepare(this: unknown, source: string): Record<string, unknown> }
+  const proto = SqliteDatabase.prototype as unknown as {
+    prepare(this: unknown, source: string): Record<string, unknown>
+  }
   const prepare = proto.prepare
   proto.prepare = function (this: unknown, source: string) {
     const t0 = performance.now()

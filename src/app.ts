@@ -33,7 +33,10 @@ export async function buildApp({ config, services, logger }: AppDeps): Promise<F
         : {
             level: config.logLevel,
             // Bearer tokens never reach the logs; request bodies are never logged at all.
-            redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+            redact: {
+              paths: ['req.headers.authorization', 'req.headers.cookie'],
+              censor: '[redacted]',
+            },
             serializers: { req: serializeRequest },
             ...(logger ? { stream: logger.stream } : {}),
           },

@@ -13,13 +13,21 @@ describe('loadConfig', () => {
 
   it('reads PostgreSQL URLs and short TTLs', () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://u:p@h/db', INVITATION_TTL: '3s' })
-    expect(config.database).toEqual({ dialect: 'postgres', connectionString: 'postgres://u:p@h/db' })
+    expect(config.database).toEqual({
+      dialect: 'postgres',
+      connectionString: 'postgres://u:p@h/db',
+    })
     expect(config.invitationTtlMs).toBe(3000)
   })
 
   it('reports every problem at once', () => {
     try {
-      loadConfig({ PORT: 'x', INVITATION_TTL: 'soon', BOOTSTRAP_TOKEN: 'abc', DATABASE_URL: 'mysql://x' })
+      loadConfig({
+        PORT: 'x',
+        INVITATION_TTL: 'soon',
+        BOOTSTRAP_TOKEN: 'abc',
+        DATABASE_URL: 'mysql://x',
+      })
       expect.unreachable()
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError)

@@ -1,8 +1,7 @@
 import { parseDurationMs } from './lib/duration.js'
 
 export type DatabaseTarget =
-  | { dialect: 'sqlite'; filename: string }
-  | { dialect: 'postgres'; connectionString: string }
+  { dialect: 'sqlite'; filename: string } | { dialect: 'postgres'; connectionString: string }
 
 export interface Config {
   port: number
@@ -38,40 +37,57 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const problems: string[] = []
   const port = Number(env.PORT ?? 8080)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be 0-65535, got "${env.PORT}"`)
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    problems.push(`PORT must be 0-65535, got "${env.PORT}"`)
 
   const dataDir = env.DATA_DIR ?? 'data'
   const databaseUrl = env.DATABASE_URL ?? `${dataDir}/accounts.db`
   const database = parseDatabaseUrl(databaseUrl)
-  if (!database) problems.push(`DATABASE_URL must be a postgres:// URL or a SQLite file path, got "${databaseUrl}"`)
+  if (!database)
+    problems.push(
+      `DATABASE_URL must be a postgres:// URL or a SQLite file path, got "${databaseUrl}"`,
+    )
 
   const host = env.HOST ?? '0.0.0.0'
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '')
-  if (!/^https?:\/\/[^\s]+$/.test(publicUrl)) problems.push(`PUBLIC_URL must be an http(s) URL, got "${env.PUBLIC_URL}"`)
+  if (!/^https?:\/\/[^\s]+$/.test(publicUrl))
+    problems.push(`PUBLIC_URL must be an http(s) URL, got "${env.PUBLIC_URL}"`)
 
   const ttl = env.INVITATION_TTL ?? '7d'
   const invitationTtlMs = parseDurationMs(ttl)
-  if (invitationTtlMs === undefined) problems.push(`INVITATION_TTL must look like 7d, 12h, 30m or 3s, got "${ttl}"`)
+  if (invitationTtlMs === undefined)
+    problems.push(`INVITATION_TTL must look like 7d, 12h, 30m or 3s, got "${ttl}"`)
 
   const bootstrapToken = env.BOOTSTRAP_TOKEN || undefined
   if (bootstrapToken && !TOKEN_PATTERN.test(bootstrapToken)) {
-    problems.push('BOOTSTRAP_TOKEN must look like idt:TKN-####-####:<secret of at least 16 characters>')
+    problems.push(
+      'BOOTSTRAP_TOKEN must look like idt:TKN-####-####:<secret of at least 16 characters>',
+    )
   }
 
   const smtpUrl = env.SMTP_URL || undefined
-  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) problems.push('SMTP_URL must be an smtp:// or smtps:// URL')
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl))
+    problems.push('SMTP_URL must be an smtp:// or smtps:// URL')
 
   const secretKey = env.SECRET_KEY || undefined
-  if (secretKey !== undefined && secretKey.length < 32) problems.push('SECRET_KEY must be at least 32 characters')
+  if (secretKey !== undefined && secretKey.length < 32)
+    problems.push('SECRET_KEY must be at least 32 characters')
 
   const logLevel = env.LOG_LEVEL ?? 'info'
-  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`)
+  if (!LOG_LEVELS.includes(logLevel))
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`)
 
   const sweepIntervalMs = positiveInt(env.SWEEP_INTERVAL_MS, 1000, 'SWEEP_INTERVAL_MS', problems)
-  const mailPollIntervalMs = positiveInt(env.MAIL_POLL_INTERVAL_MS, 500, 'MAIL_POLL_INTERVAL_MS', problems)
+  const mailPollIntervalMs = positiveInt(
+    env.MAIL_POLL_INTERVAL_MS,
+    500,
+    'MAIL_POLL_INTERVAL_MS',
+    problems,
+  )
   const mailMaxAttempts = positiveInt(env.MAIL_MAX_ATTEMPTS, 8, 'MAIL_MAX_ATTEMPTS', problems)
 
-  if (problems.length > 0 || !database || invitationTtlMs === undefined) throw new ConfigError(problems)
+  if (problems.length > 0 || !database || invitationTtlMs === undefined)
+    throw new ConfigError(problems)
   return Object.freeze({
     port,
     host,
@@ -98,17 +114,27 @@ export function parseDatabaseUrl(url: string): DatabaseTarget | undefined {
   return filename ? { dialect: 'sqlite', filename } : undefined
 }
 
-function positiveInt(value: string | undefined, fallback: number, name: string, problems: string[]): number {
+function positiveInt(
+  value: string | undefined,
+  fallback: number,
+  name: string,
+  problems: string[],
+): number {
   if (value === undefined || value === '') return fallback
   const n = Number(value)
-  if (!Number.isInteger(n) || n <= 0) problems.push(`${name} must be a positive integer, got "${value}"`)
+  if (!Number.isInteger(n) || n <= 0)
+    problems.push(`${name} must be a positive integer, got "${value}"`)
   return n
 }
 
 /** Settings for tests: in-memory SQLite, fixed key, quiet logs. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return Object.freeze({
-    ...loadConfig({ DATABASE_URL: ':memory:', LOG_LEVEL: 'silent', PUBLIC_URL: 'http://portal.test' }),
+    ...loadConfig({
+      DATABASE_URL: ':memory:',
+      LOG_LEVEL: 'silent',
+      PUBLIC_URL: 'http://portal.test',
+    }),
     secretKey: 'test-secret-key-test-secret-key-0123456789',
     ...overrides,
   })

@@ -8,9 +8,15 @@ export const ERROR_CATALOGUE = {
   CONTENT_TYPE_UNSUPPORTED: { status: 415, detail: 'The request body must be application/json.' },
   BODY_TOO_LARGE: { status: 413, detail: 'The request body is too large.' },
   RQL_INVALID: { status: 400, detail: 'The query is not valid RQL.' },
-  RQL_UNKNOWN_FIELD: { status: 400, detail: 'The query names a field this resource does not have.' },
+  RQL_UNKNOWN_FIELD: {
+    status: 400,
+    detail: 'The query names a field this resource does not have.',
+  },
   RQL_TYPE_MISMATCH: { status: 400, detail: 'A query value does not fit the type of its field.' },
-  RQL_PAGINATION_INVALID: { status: 400, detail: 'limit and offset must be non-negative integers.' },
+  RQL_PAGINATION_INVALID: {
+    status: 400,
+    detail: 'limit and offset must be non-negative integers.',
+  },
   AUTHENTICATION_REQUIRED: { status: 401, detail: 'A valid bearer token is required.' },
   ACCESS_DENIED: { status: 403, detail: 'Your account type may not use this operation.' },
   ROUTE_NOT_FOUND: { status: 404, detail: 'No such endpoint.' },
@@ -21,29 +27,63 @@ export const ERROR_CATALOGUE = {
   MODULE_NOT_FOUND: { status: 404, detail: 'Module not found.' },
   BUYER_NOT_FOUND: { status: 404, detail: 'Buyer not found.' },
   API_TOKEN_NOT_FOUND: { status: 404, detail: 'API token not found.' },
-  ACCOUNT_USER_ALREADY_EXISTS: { status: 400, detail: 'This user is already a member of the account.' },
-  ACCOUNT_USER_GROUP_INVALID: { status: 400, detail: 'A user group does not belong to this account.' },
-  ACCOUNT_USER_GROUPS_REQUIRED: { status: 400, detail: 'An account user must belong to at least one group.' },
+  ACCOUNT_USER_ALREADY_EXISTS: {
+    status: 400,
+    detail: 'This user is already a member of the account.',
+  },
+  ACCOUNT_USER_GROUP_INVALID: {
+    status: 400,
+    detail: 'A user group does not belong to this account.',
+  },
+  ACCOUNT_USER_GROUPS_REQUIRED: {
+    status: 400,
+    detail: 'An account user must belong to at least one group.',
+  },
   ACCOUNT_USER_REMOVE_SELF: { status: 400, detail: 'You cannot remove yourself from the account.' },
-  INVITATION_STATUS_INVALID: { status: 400, detail: 'The invitation status does not allow this action.' },
+  INVITATION_STATUS_INVALID: {
+    status: 400,
+    detail: 'The invitation status does not allow this action.',
+  },
   INVITATION_CODE_INVALID: { status: 400, detail: 'The invitation code is not valid.' },
-  INVITATION_EXPIRED: { status: 400, detail: 'The invitation has expired; ask for a new invitation.' },
+  INVITATION_EXPIRED: {
+    status: 400,
+    detail: 'The invitation has expired; ask for a new invitation.',
+  },
   INVITATION_ALREADY_ACCEPTED: { status: 400, detail: 'The invitation was already accepted.' },
   USER_BLOCKED: { status: 400, detail: 'The user is blocked.' },
   PASSWORD_POLICY: { status: 400, detail: 'The password does not meet the policy.' },
-  PASSWORD_REQUIRED: { status: 400, detail: 'A new user must set a password to accept the invitation.' },
-  API_TOKEN_STATUS_INVALID: { status: 400, detail: 'The API token status does not allow this action.' },
+  PASSWORD_REQUIRED: {
+    status: 400,
+    detail: 'A new user must set a password to accept the invitation.',
+  },
+  API_TOKEN_STATUS_INVALID: {
+    status: 400,
+    detail: 'The API token status does not allow this action.',
+  },
   MODULE_NOT_AVAILABLE: { status: 400, detail: 'The module is not available to this account.' },
   USER_STATUS_INVALID: { status: 400, detail: 'The user status does not allow this action.' },
   USER_GROUP_HAS_MEMBERS: { status: 400, detail: 'The user group still has members.' },
-  USER_GROUP_DEFAULT_PROTECTED: { status: 400, detail: 'The default user group cannot be deleted, lose its default flag or change its modules.' },
-  USER_GROUP_BUYER_INVALID: { status: 400, detail: 'A buyer does not belong to the user group account.' },
-  USER_GROUP_BUYERS_NOT_ALLOWED: { status: 400, detail: 'Only a group with the Marketplace module can be restricted to buyers.' },
+  USER_GROUP_DEFAULT_PROTECTED: {
+    status: 400,
+    detail:
+      'The default user group cannot be deleted, lose its default flag or change its modules.',
+  },
+  USER_GROUP_BUYER_INVALID: {
+    status: 400,
+    detail: 'A buyer does not belong to the user group account.',
+  },
+  USER_GROUP_BUYERS_NOT_ALLOWED: {
+    status: 400,
+    detail: 'Only a group with the Marketplace module can be restricted to buyers.',
+  },
   ACCOUNT_STATUS_INVALID: { status: 400, detail: 'The account status does not allow this action.' },
   ACCOUNT_DISABLE_SELF: { status: 400, detail: 'You cannot disable your own account.' },
   BUYER_STATUS_INVALID: { status: 400, detail: 'The buyer status does not allow this action.' },
   BUYER_ACCOUNT_INVALID: { status: 400, detail: 'A buyer must belong to a Client account.' },
-  USER_MANAGED_ELSEWHERE: { status: 403, detail: 'The user also belongs to another account; only Operations may change them.' },
+  USER_MANAGED_ELSEWHERE: {
+    status: 403,
+    detail: 'The user also belongs to another account; only Operations may change them.',
+  },
   CONCURRENT_UPDATE: { status: 409, detail: 'The object was changed by another request; retry.' },
   INTERNAL_ERROR: { status: 500, detail: 'An unexpected error occurred.' },
 } as const satisfies Record<string, { status: number; detail: string }>
@@ -53,14 +93,23 @@ export type ErrorCode = keyof typeof ERROR_CATALOGUE
 /** A field-keyed map of messages (validation) or business-rule entries (§3.4). */
 export type ProblemErrors =
   | Record<string, string[]>
-  | Array<{ id: string; message: string; properties?: string[]; parameters?: Record<string, unknown> }>
+  | Array<{
+      id: string
+      message: string
+      properties?: string[]
+      parameters?: Record<string, unknown>
+    }>
 
 export class AppError extends Error {
   readonly status: number
 
   constructor(
     readonly code: ErrorCode,
-    readonly options: { detail?: string; errors?: ProblemErrors; params?: Record<string, unknown> } = {},
+    readonly options: {
+      detail?: string
+      errors?: ProblemErrors
+      params?: Record<string, unknown>
+    } = {},
   ) {
     super(options.detail ?? ERROR_CATALOGUE[code].detail)
     this.name = 'AppError'

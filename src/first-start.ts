@@ -36,11 +36,24 @@ export async function ensureFirstStart(
       await trx
         .insertInto('modules')
         .values({
-          id: m.id, name: m.name, code: m.code, description: m.description, paid: m.paid ? 1 : 0,
-          is_configurable: m.isConfigurable ? 1 : 0, is_enabled_by_default: m.isEnabledByDefault ? 1 : 0,
+          id: m.id,
+          name: m.name,
+          code: m.code,
+          description: m.description,
+          paid: m.paid ? 1 : 0,
+          is_configurable: m.isConfigurable ? 1 : 0,
+          is_enabled_by_default: m.isEnabledByDefault ? 1 : 0,
           filters: JSON.stringify(m.filters),
-          settings: JSON.stringify({ sharedAccount: false, configurable: m.isConfigurable, default: m.isEnabledByDefault, paid: m.paid, type: m.accountTypes }),
-          account_types: JSON.stringify(m.accountTypes), created_at: now, updated_at: null,
+          settings: JSON.stringify({
+            sharedAccount: false,
+            configurable: m.isConfigurable,
+            default: m.isEnabledByDefault,
+            paid: m.paid,
+            type: m.accountTypes,
+          }),
+          account_types: JSON.stringify(m.accountTypes),
+          created_at: now,
+          updated_at: null,
         })
         .onConflict((oc) => oc.column('id').doNothing())
         .execute()
@@ -48,37 +61,91 @@ export async function ensureFirstStart(
     const existing = await trx
       .selectFrom('accounts as a')
       .leftJoin('api_tokens as t', 't.account_id', 'a.id')
-      .leftJoin('user_groups as g', (join) => join.onRef('g.account_id', '=', 'a.id').on('g.is_default', '=', 1))
+      .leftJoin('user_groups as g', (join) =>
+        join.onRef('g.account_id', '=', 'a.id').on('g.is_default', '=', 1),
+      )
       .select(['a.id', 't.id as token_id', 'g.id as group_id'])
       .where('a.type', '=', 'Operations')
       .orderBy('a.created_at')
       .executeTakeFirst()
-    if (existing) return { created: false, operationsAccountId: existing.id, tokenId: existing.token_id ?? '', defaultGroupId: existing.group_id ?? '' }
+    if (existing)
+      return {
+        created: false,
+        operationsAccountId: existing.id,
+        tokenId: existing.token_id ?? '',
+        defaultGroupId: existing.group_id ?? '',
+      }
 
     const accountId = randomId('account')
-    await trx.insertInto('accounts').values({
-      id: accountId, name: 'Operations', type: 'Operations', status: 'Active', icon: null,
-      external_id: null, external_name: null, external_ids: null, service_level: 'NotApplicable',
-      address: null, technical_support_email: null, website: null,
-      description: 'The Operations account created on first start.', eligibility: null,
-      created_at: now, created_by: SYSTEM, updated_at: null, updated_by: null,
-    }).execute()
+    await trx
+      .insertInto('accounts')
+      .values({
+        id: accountId,
+        name: 'Operations',
+        type: 'Operations',
+        status: 'Active',
+        icon: null,
+        external_id: null,
+        external_name: null,
+        external_ids: null,
+        service_level: 'NotApplicable',
+        address: null,
+        technical_support_email: null,
+        website: null,
+        description: 'The Operations account created on first start.',
+        eligibility: null,
+        created_at: now,
+        created_by: SYSTEM,
+        updated_at: null,
+        updated_by: null,
+      })
+      .execute()
     const groupId = randomId('userGroup')
-    await trx.insertInto('user_groups').values({
-      id: groupId, account_id: accountId, name: 'Administrators', description: 'Default group: every module, every buyer.',
-      logo: null, is_default: 1, all_buyers: 1, created_at: now, created_by: SYSTEM, updated_at: null, updated_by: null,
-    }).execute()
-    await trx.insertInto('user_group_modules').values(MODULE_CATALOGUE.map((m) => ({ user_group_id: groupId, module_id: m.id }))).execute()
+    await trx
+      .insertInto('user_groups')
+      .values({
+        id: groupId,
+        account_id: accountId,
+        name: 'Administrators',
+        description: 'Default group: every module, every buyer.',
+        logo: null,
+        is_default: 1,
+        all_buyers: 1,
+        created_at: now,
+        created_by: SYSTEM,
+        updated_at: null,
+        updated_by: null,
+      })
+      .execute()
+    await trx
+      .insertInto('user_group_modules')
+      .values(MODULE_CATALOGUE.map((m) => ({ user_group_id: groupId, module_id: m.id })))
+      .execute()
 
     const given = options.bootstrapToken ? parseCredential(options.bootstrapToken) : undefined
     const tokenId = given?.tokenId ?? randomId('apiToken')
     const secret = given?.secret ?? randomBytes(32).toString('base64url')
-    await trx.insertInto('api_tokens').values({
-      id: tokenId, account_id: accountId, name: 'Bootstrap Operations token', description: 'Created on first start.',
-      icon: null, status: 'Active', secret_hash: hashTokenSecret(secret), last_access_at: null,
-      created_at: now, created_by: SYSTEM, updated_at: null, updated_by: null,
-    }).execute()
-    await trx.insertInto('api_token_modules').values(MODULE_CATALOGUE.map((m) => ({ api_token_id: tokenId, module_id: m.id }))).execute()
+    await trx
+      .insertInto('api_tokens')
+      .values({
+        id: tokenId,
+        account_id: accountId,
+        name: 'Bootstrap Operations token',
+        description: 'Created on first start.',
+        icon: null,
+        status: 'Active',
+        secret_hash: hashTokenSecret(secret),
+        last_access_at: null,
+        created_at: now,
+        created_by: SYSTEM,
+        updated_at: null,
+        updated_by: null,
+      })
+      .execute()
+    await trx
+      .insertInto('api_token_modules')
+      .values(MODULE_CATALOGUE.map((m) => ({ api_token_id: tokenId, module_id: m.id })))
+      .execute()
     return {
       created: true,
       operationsAccountId: accountId,

@@ -36,14 +36,34 @@ async function main(): Promise<void> {
   const services = createServices({ database, clock, config })
   const app = await buildApp({ config, services })
 
-  const firstStart = await ensureFirstStart({ db: database.db, dialect: database.dialect, clock }, { bootstrapToken: config.bootstrapToken })
+  const firstStart = await ensureFirstStart(
+    { db: database.db, dialect: database.dialect, clock },
+    { bootstrapToken: config.bootstrapToken },
+  )
 
-  const mailer = config.smtpUrl ? createSmtpMailer(config.smtpUrl) : createDevMailbox({ dir: config.mailDir, logger: app.log, clock })
-  const dispatcher = createEmailDispatcher({ db: database.db, box: services.box, clock, mailer, logger: app.log, config })
+  const mailer = config.smtpUrl
+    ? createSmtpMailer(config.smtpUrl)
+    : createDevMailbox({ dir: config.mailDir, logger: app.log, clock })
+  const dispatcher = createEmailDispatcher({
+    db: database.db,
+    box: services.box,
+    clock,
+    mailer,
+    logger: app.log,
+    config,
+  })
   const scheduler = startScheduler(
     [
-      { name: 'expire-invitations', intervalMs: config.sweepIntervalMs, run: () => expireInvitations({ db: database.db, clock, dialect: database.dialect }) },
-      { name: 'dispatch-email', intervalMs: config.mailPollIntervalMs, run: () => dispatcher.dispatchDue() },
+      {
+        name: 'expire-invitations',
+        intervalMs: config.sweepIntervalMs,
+        run: () => expireInvitations({ db: database.db, clock, dialect: database.dialect }),
+      },
+      {
+        name: 'dispatch-email',
+        intervalMs: config.mailPollIntervalMs,
+        run: () => dispatcher.dispatchDue(),
+      },
     ],
     app.log,
   )
@@ -56,8 +76,14 @@ async function main(): Promise<void> {
     process.stdout.write(
       [
         '',
-        'First start: created the Operations account ' + firstStart.operationsAccountId + ' and its API token ' + firstStart.tokenId + '.',
-        token ? `Operations API token (shown once, keep it safe):\n\n  ${token}\n` : 'Operations API token: the one given in BOOTSTRAP_TOKEN.',
+        'First start: created the Operations account ' +
+          firstStart.operationsAccountId +
+          ' and its API token ' +
+          firstStart.tokenId +
+          '.',
+        token
+          ? `Operations API token (shown once, keep it safe):\n\n  ${token}\n`
+          : 'Operations API token: the one given in BOOTSTRAP_TOKEN.',
         'Try it:',
         `  export TOKEN='${token ?? '<your BOOTSTRAP_TOKEN>'}'`,
         `  curl -s ${base}/public/v1/accounts/user-groups -H "Authorization: Bearer $TOKEN"`,
@@ -68,7 +94,10 @@ async function main(): Promise<void> {
       ].join('\n'),
     )
   } else {
-    app.log.info({ operationsAccountId: firstStart.operationsAccountId }, 'database already initialised')
+    app.log.info(
+      { operationsAccountId: firstStart.operationsAccountId },
+      'database already initialised',
+    )
   }
 
   const shutdown = async (signal: string) => {

@@ -20,10 +20,16 @@ export interface ServiceDeps {
 
 /** The composition root: every service, built from its narrow dependencies. */
 export function createServices({ database, clock, config }: ServiceDeps) {
-  if (!config.secretKey) throw new Error('config.secretKey must be resolved before services are built')
+  if (!config.secretKey)
+    throw new Error('config.secretKey must be resolved before services are built')
   const box = createSecretBox(config.secretKey)
   const { db, dialect } = database
-  const accountUserDeps = { db, clock, box, config: { invitationTtlMs: config.invitationTtlMs, publicUrl: config.publicUrl } }
+  const accountUserDeps = {
+    db,
+    clock,
+    box,
+    config: { invitationTtlMs: config.invitationTtlMs, publicUrl: config.publicUrl },
+  }
   const authenticator = createTokenAuthenticator({ db, clock })
   return {
     db,
@@ -34,8 +40,18 @@ export function createServices({ database, clock, config }: ServiceDeps) {
     invitations: createInvitationService(accountUserDeps),
     userGroups: createUserGroupService({ db, clock, dialect }),
     modules: createModuleService({ db, clock, dialect }),
-    apiTokens: createApiTokenService({ db, clock, dialect, onStatusChanged: authenticator.forgetVerified }),
-    accounts: createAccountService({ db, clock, dialect, onStatusChanged: authenticator.forgetVerified }),
+    apiTokens: createApiTokenService({
+      db,
+      clock,
+      dialect,
+      onStatusChanged: authenticator.forgetVerified,
+    }),
+    accounts: createAccountService({
+      db,
+      clock,
+      dialect,
+      onStatusChanged: authenticator.forgetVerified,
+    }),
     buyers: createBuyerService({ db, clock, dialect }),
     users: createUserService({ db, clock, dialect }),
   }

@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { inviteUser, LEGACY_PATH, scopedUsersPath, uniqueEmail, type Invited } from '../../test/support/account-users.js'
+import {
+  inviteUser,
+  LEGACY_PATH,
+  scopedUsersPath,
+  uniqueEmail,
+  type Invited,
+} from '../../test/support/account-users.js'
 import { createAccount, createUserGroup, inviteBody } from '../../test/support/factories.js'
 import { buildTestApp, type TestApp } from '../../test/support/test-app.js'
 
@@ -41,7 +47,11 @@ describe('the three path families of account users', () => {
 
       it('creates with the account from the path, and the returned id works as {userId}', async () => {
         const base = scopedUsersPath(t.operations.accountId, family)
-        const created = await t.request({ method: 'POST', url: base, payload: inviteBody(uniqueEmail(), [t.operations.groupId]) })
+        const created = await t.request({
+          method: 'POST',
+          url: base,
+          payload: inviteBody(uniqueEmail(), [t.operations.groupId]),
+        })
         expect(created.statusCode).toBe(201)
         expect(created.json().id).toMatch(/^USR-\d{4}-\d{4}$/)
         const res = await get(`${base}/${created.json().id}`)
@@ -60,7 +70,9 @@ describe('the three path families of account users', () => {
 
       it('finds one user with eq(id,…) and select=-name', async () => {
         await inviteUser(t)
-        const res = await get(`${scopedUsersPath(invited.accountId, family)}?eq(id,'${invited.userId}')&select=-name`)
+        const res = await get(
+          `${scopedUsersPath(invited.accountId, family)}?eq(id,'${invited.userId}')&select=-name`,
+        )
         expect(res.statusCode).toBe(200)
         expect(res.json().data).toHaveLength(1)
         expect(res.json().data[0]).not.toHaveProperty('name')
@@ -68,8 +80,12 @@ describe('the three path families of account users', () => {
 
       it('does not find a member of another account', async () => {
         const other = await createAccount(t.db.db)
-        expect((await get(`${scopedUsersPath(other, family)}/${invited.userId}`)).statusCode).toBe(404)
-        expect((await get(`${scopedUsersPath(other, family)}/${invited.accountUserId}`)).statusCode).toBe(404)
+        expect((await get(`${scopedUsersPath(other, family)}/${invited.userId}`)).statusCode).toBe(
+          404,
+        )
+        expect(
+          (await get(`${scopedUsersPath(other, family)}/${invited.accountUserId}`)).statusCode,
+        ).toBe(404)
       })
     })
   }
@@ -81,7 +97,13 @@ describe('the three path families of account users', () => {
       const body = res.json()
       expect(body).toMatchObject({
         id: invited.accountUserId,
-        user: { id: invited.userId, email: invited.email, firstName: 'Ada', lastName: 'Lovelace', status: 'Invited' },
+        user: {
+          id: invited.userId,
+          email: invited.email,
+          firstName: 'Ada',
+          lastName: 'Lovelace',
+          status: 'Invited',
+        },
         account: { id: invited.accountId },
         invitation: { status: 'Invited', url: invited.body.invitation.url },
         lastLoginAt: null,
@@ -97,7 +119,11 @@ describe('the three path families of account users', () => {
     it('creates with account.id from the body', async () => {
       const other = await createAccount(t.db.db)
       const group = await createUserGroup(t.db.db, other)
-      const res = await t.request({ method: 'POST', url: LEGACY_PATH, payload: inviteBody(uniqueEmail(), [group], other) })
+      const res = await t.request({
+        method: 'POST',
+        url: LEGACY_PATH,
+        payload: inviteBody(uniqueEmail(), [group], other),
+      })
       expect(res.statusCode).toBe(201)
       expect(res.json().id).toMatch(/^AUSR-\d{4}-\d{4}-\d{4}$/)
       expect(res.json().account.id).toBe(other)
@@ -105,13 +131,21 @@ describe('the three path families of account users', () => {
     })
 
     it('refuses a create without account.id, naming the field', async () => {
-      const res = await t.request({ method: 'POST', url: LEGACY_PATH, payload: inviteBody(uniqueEmail(), [t.operations.groupId]) })
+      const res = await t.request({
+        method: 'POST',
+        url: LEGACY_PATH,
+        payload: inviteBody(uniqueEmail(), [t.operations.groupId]),
+      })
       expect(res.statusCode).toBe(400)
       expect(Object.keys(res.json().errors)).toEqual(['account.id'])
     })
 
     it('answers 404 for a create into an unknown account', async () => {
-      const res = await t.request({ method: 'POST', url: LEGACY_PATH, payload: inviteBody(uniqueEmail(), [t.operations.groupId], 'ACC-0000-0000') })
+      const res = await t.request({
+        method: 'POST',
+        url: LEGACY_PATH,
+        payload: inviteBody(uniqueEmail(), [t.operations.groupId], 'ACC-0000-0000'),
+      })
       expect(res.statusCode).toBe(404)
     })
 
@@ -126,11 +160,19 @@ describe('the three path families of account users', () => {
   describe('v5 PUT …/accounts/accounts/{acc}/users/{userId}', () => {
     it('replaces the groups and names a foreign group by its place in the body', async () => {
       const group = await createUserGroup(t.db.db, t.operations.accountId)
-      const ok = await t.request({ method: 'PUT', url: invited.path, payload: { groups: [{ id: group }] } })
+      const ok = await t.request({
+        method: 'PUT',
+        url: invited.path,
+        payload: { groups: [{ id: group }] },
+      })
       expect(ok.statusCode).toBe(200)
       expect(ok.json().groups.map((g: { id: string }) => g.id)).toEqual([group])
       const foreign = await createUserGroup(t.db.db, await createAccount(t.db.db))
-      const bad = await t.request({ method: 'PUT', url: invited.path, payload: { groups: [{ id: group }, { id: foreign }] } })
+      const bad = await t.request({
+        method: 'PUT',
+        url: invited.path,
+        payload: { groups: [{ id: group }, { id: foreign }] },
+      })
       expect(bad.statusCode).toBe(400)
       expect(bad.json().errors[0].properties).toEqual(['groups[1].id'])
     })

@@ -1,5 +1,12 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely'
-import { type CollectionField, type CompileContext, type FieldMap, type ScalarField, textColumn, dateColumn } from '../rql/rql-fields.js'
+import {
+  type CollectionField,
+  type CompileContext,
+  type FieldMap,
+  type ScalarField,
+  textColumn,
+  dateColumn,
+} from '../rql/rql-fields.js'
 
 const text = textColumn
 const instant = dateColumn
@@ -40,7 +47,9 @@ const invitationStatus: ScalarField = {
   compare: (op, values, ctx) => {
     const statuses = [...new Set(values)]
     if (op === 'in') {
-      return statuses.length === 1 && statuses[0] !== 'InvitationExpired' ? invitationStatusIs(statuses[0]!, ctx) : undefined
+      return statuses.length === 1 && statuses[0] !== 'InvitationExpired'
+        ? invitationStatusIs(statuses[0]!, ctx)
+        : undefined
     }
     const parts = statuses.map((status) => invitationStatusIs(status, ctx))
     // The effective status is never NULL, so `out` is exactly the complement of `in`.
@@ -48,7 +57,10 @@ const invitationStatus: ScalarField = {
   },
 }
 
-const fullName = (): ScalarField => ({ type: 'string', sql: () => sql`(u.first_name || ' ' || u.last_name)` })
+const fullName = (): ScalarField => ({
+  type: 'string',
+  sql: () => sql`(u.first_name || ' ' || u.last_name)`,
+})
 
 const groups: CollectionField = {
   collection: (eb: ExpressionBuilder<any, any>) =>
@@ -122,7 +134,8 @@ export const ACCOUNT_CONTEXT_USER_FIELDS: FieldMap = {
   lastName: text('u.last_name'),
   status: {
     type: 'string',
-    sql: (ctx) => sql`(CASE WHEN u.status = 'Blocked' THEN 'Blocked' ELSE ${effectiveInvitationStatusSql(ctx)} END)`,
+    sql: (ctx) =>
+      sql`(CASE WHEN u.status = 'Blocked' THEN 'Blocked' ELSE ${effectiveInvitationStatusSql(ctx)} END)`,
   },
   lastLoginAt: instant('u.last_login_at'),
   'phone.prefix': text('u.phone_prefix'),

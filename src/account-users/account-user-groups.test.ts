@@ -25,17 +25,26 @@ describe('an account user’s groups: POST, PUT and DELETE …/groups', () => {
   afterEach(async () => t.close())
 
   const groupIds = (body: { groups: Array<{ id: string }> }) => body.groups.map((g) => g.id).sort()
-  const current = async () => groupIds((await t.request({ method: 'GET', url: invited.path })).json())
+  const current = async () =>
+    groupIds((await t.request({ method: 'GET', url: invited.path })).json())
 
   it('adds a group with POST {id}', async () => {
-    const res = await t.request({ method: 'POST', url: `${invited.path}/groups`, payload: { id: g2 } })
+    const res = await t.request({
+      method: 'POST',
+      url: `${invited.path}/groups`,
+      payload: { id: g2 },
+    })
     expect(res.statusCode).toBe(200)
     expect(groupIds(res.json())).toEqual([g1, g2].sort())
     expect(await current()).toEqual([g1, g2].sort())
   })
 
   it('replaces the groups with PUT [{id}]', async () => {
-    const res = await t.request({ method: 'PUT', url: `${invited.path}/groups`, payload: [{ id: g2 }, { id: g3 }] })
+    const res = await t.request({
+      method: 'PUT',
+      url: `${invited.path}/groups`,
+      payload: [{ id: g2 }, { id: g3 }],
+    })
     expect(res.statusCode).toBe(200)
     expect(groupIds(res.json())).toEqual([g2, g3].sort())
     expect(await current()).toEqual([g2, g3].sort())
@@ -52,21 +61,38 @@ describe('an account user’s groups: POST, PUT and DELETE …/groups', () => {
   it('refuses removing the last group with 400', async () => {
     const res = await t.request({ method: 'DELETE', url: `${invited.path}/groups/${g1}` })
     expect(res.statusCode).toBe(400)
-    expect(res.json()).toMatchObject({ code: 'ACCOUNT_USER_GROUPS_REQUIRED', errors: [{ properties: ['groups'] }] })
+    expect(res.json()).toMatchObject({
+      code: 'ACCOUNT_USER_GROUPS_REQUIRED',
+      errors: [{ properties: ['groups'] }],
+    })
     expect(await current()).toEqual([g1])
   })
 
   it('refuses adding a group of another account, naming the body field', async () => {
-    const res = await t.request({ method: 'POST', url: `${invited.path}/groups`, payload: { id: foreign } })
+    const res = await t.request({
+      method: 'POST',
+      url: `${invited.path}/groups`,
+      payload: { id: foreign },
+    })
     expect(res.statusCode).toBe(400)
-    expect(res.json()).toMatchObject({ code: 'ACCOUNT_USER_GROUP_INVALID', errors: [{ properties: ['id'] }] })
+    expect(res.json()).toMatchObject({
+      code: 'ACCOUNT_USER_GROUP_INVALID',
+      errors: [{ properties: ['id'] }],
+    })
     expect(await current()).toEqual([g1])
   })
 
   it('refuses replacing with a group of another account, naming the body field', async () => {
-    const res = await t.request({ method: 'PUT', url: `${invited.path}/groups`, payload: [{ id: g2 }, { id: foreign }] })
+    const res = await t.request({
+      method: 'PUT',
+      url: `${invited.path}/groups`,
+      payload: [{ id: g2 }, { id: foreign }],
+    })
     expect(res.statusCode).toBe(400)
-    expect(res.json()).toMatchObject({ code: 'ACCOUNT_USER_GROUP_INVALID', errors: [{ properties: ['[1].id'] }] })
+    expect(res.json()).toMatchObject({
+      code: 'ACCOUNT_USER_GROUP_INVALID',
+      errors: [{ properties: ['[1].id'] }],
+    })
     expect(await current()).toEqual([g1])
   })
 
@@ -79,12 +105,18 @@ describe('an account user’s groups: POST, PUT and DELETE …/groups', () => {
   it('answers 404 when removing a group the account user is not in', async () => {
     const res = await t.request({ method: 'DELETE', url: `${invited.path}/groups/${g2}` })
     expect(res.statusCode).toBe(404)
-    expect((await t.request({ method: 'DELETE', url: `${invited.path}/groups/UGR-BAD` })).statusCode).toBe(404)
+    expect(
+      (await t.request({ method: 'DELETE', url: `${invited.path}/groups/UGR-BAD` })).statusCode,
+    ).toBe(404)
   })
 
   it('derives the modules from the groups', async () => {
     const g4 = await createUserGroup(t.db.db, accountId, { modules: ['MOD-0478'] })
-    const res = await t.request({ method: 'PUT', url: `${invited.path}/groups`, payload: [{ id: g4 }] })
+    const res = await t.request({
+      method: 'PUT',
+      url: `${invited.path}/groups`,
+      payload: [{ id: g4 }],
+    })
     expect(res.json().modules.map((m: { id: string }) => m.id)).toEqual(['MOD-0478'])
   })
 

@@ -53,16 +53,24 @@ export async function getAccountUser(
   })
   const row = rows[0]
   const visible = actor ? visibleAccountId(actor) : undefined
-  if (!row || (visible !== undefined && row.account_id !== visible)) throw new AppError('ACCOUNT_USER_NOT_FOUND')
+  if (!row || (visible !== undefined && row.account_id !== visible))
+    throw new AppError('ACCOUNT_USER_NOT_FOUND')
   const [accountUser] = await hydrateAccountUsers(db, [row], deps.clock.now())
   return accountUser!
 }
 
 /** Adds the invitation link while it can still be used (an administrator may copy it). */
-export function toView(deps: Pick<AccountUserDeps, 'box' | 'config'>, accountUser: AccountUser): AccountUserView {
+export function toView(
+  deps: Pick<AccountUserDeps, 'box' | 'config'>,
+  accountUser: AccountUser,
+): AccountUserView {
   const url =
     accountUser.status === 'Invited' && accountUser.sealedSecret
-      ? invitationUrl(deps.config.publicUrl, deps.box.open(accountUser.sealedSecret), accountUser.id)
+      ? invitationUrl(
+          deps.config.publicUrl,
+          deps.box.open(accountUser.sealedSecret),
+          accountUser.id,
+        )
       : null
   return { ...accountUser, invitationUrl: url }
 }

@@ -79,15 +79,44 @@ export function presentInAccount(view: AccountUserView) {
 
 export type AccountUserFamily = 'legacy' | 'account'
 
-export const PRESENTERS: Record<AccountUserFamily, (view: AccountUserView) => Record<string, unknown>> = {
+export const PRESENTERS: Record<
+  AccountUserFamily,
+  (view: AccountUserView) => Record<string, unknown>
+> = {
   legacy: presentLegacy,
   account: presentInAccount,
 }
 
 export const ACCOUNT_USER_OUTPUT = {
-  legacy: ['id', 'user', 'account', 'groups', 'buyers', 'modules', 'invitation', 'lastLoginAt', 'audit'],
+  legacy: [
+    'id',
+    'user',
+    'account',
+    'groups',
+    'buyers',
+    'modules',
+    'invitation',
+    'lastLoginAt',
+    'audit',
+  ],
   account: [
-    'id', 'name', 'icon', 'phone', 'email', 'firstName', 'lastName', 'status', 'lastLoginAt', 'settings',
-    'user', 'accountUserId', 'account', 'groups', 'buyers', 'modules', 'invitation', 'audit',
+    'id',
+    'name',
+    'icon',
+    'phone',
+    'email',
+    'firstName',
+    'lastName',
+    'status',
+    'lastLoginAt',
+    'settings',
+    'user',
+    'accountUserId',
+    'account',
+    'groups',
+    'buyers',
+    'modules',
+    'invitation',
+    'audit',
   ],
 } as const

@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { acceptInvite, inviteAndAccept, inviteUser, LEGACY_PATH, STRONG_PASSWORD } from '../../test/support/account-users.js'
+import {
+  acceptInvite,
+  inviteAndAccept,
+  inviteUser,
+  LEGACY_PATH,
+  STRONG_PASSWORD,
+} from '../../test/support/account-users.js'
 import { createAccount } from '../../test/support/factories.js'
 import { buildTestApp, type TestApp } from '../../test/support/test-app.js'
 
@@ -22,9 +28,15 @@ describe('DELETE …/users/{userId} (remove from the account)', () => {
   it('makes a pending invitation link stop working', async () => {
     const invited = await inviteUser(t)
     await t.request({ method: 'DELETE', url: invited.path })
-    const res = await acceptInvite(t, invited.path, { code: invited.code, password: STRONG_PASSWORD })
+    const res = await acceptInvite(t, invited.path, {
+      code: invited.code,
+      password: STRONG_PASSWORD,
+    })
     expect(res.statusCode).toBe(404)
-    const legacy = await acceptInvite(t, `${LEGACY_PATH}/${invited.accountUserId}`, { code: invited.code, password: STRONG_PASSWORD })
+    const legacy = await acceptInvite(t, `${LEGACY_PATH}/${invited.accountUserId}`, {
+      code: invited.code,
+      password: STRONG_PASSWORD,
+    })
     expect(legacy.statusCode).toBe(404)
   })
 
@@ -37,13 +49,20 @@ describe('DELETE …/users/{userId} (remove from the account)', () => {
     const res = await t.request({ method: 'GET', url: there.path })
     expect(res.statusCode).toBe(200)
     expect(res.json().invitation.status).toBe('Active')
-    const user = await t.db.db.selectFrom('users').select('status').where('id', '=', here.userId).executeTakeFirstOrThrow()
+    const user = await t.db.db
+      .selectFrom('users')
+      .select('status')
+      .where('id', '=', here.userId)
+      .executeTakeFirstOrThrow()
     expect(user.status).toBe('Active')
   })
 
   it('removes by AUSR id on the legacy path', async () => {
     const invited = await inviteUser(t)
-    const res = await t.request({ method: 'DELETE', url: `${LEGACY_PATH}/${invited.accountUserId}` })
+    const res = await t.request({
+      method: 'DELETE',
+      url: `${LEGACY_PATH}/${invited.accountUserId}`,
+    })
     expect(res.statusCode).toBe(204)
     expect((await t.request({ method: 'GET', url: invited.path })).statusCode).toBe(404)
   })
@@ -53,7 +72,9 @@ describe('DELETE …/users/{userId} (remove from the account)', () => {
     await t.request({ method: 'DELETE', url: invited.path })
     expect((await t.request({ method: 'DELETE', url: invited.path })).statusCode).toBe(404)
     const base = `/public/v1/accounts/accounts/${t.operations.accountId}/users`
-    expect((await t.request({ method: 'DELETE', url: `${base}/USR-9999-9999` })).statusCode).toBe(404)
+    expect((await t.request({ method: 'DELETE', url: `${base}/USR-9999-9999` })).statusCode).toBe(
+      404,
+    )
     expect((await t.request({ method: 'DELETE', url: `${base}/INVALID-ID` })).statusCode).toBe(404)
   })
 })

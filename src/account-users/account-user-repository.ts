@@ -22,21 +22,45 @@ export function accountUserBase(db: Kysely<Database>) {
 export type AccountUserBaseQuery = ReturnType<typeof accountUserBase>
 
 const COLUMNS = [
-  'au.id', 'au.account_id', 'au.user_id', 'au.status', 'au.invitation_secret', 'au.invitation_sent_at',
-  'au.invitation_expires_at', 'au.invitation_accepted_at', 'au.joined_at', 'au.access_at', 'au.last_login_at',
-  'au.version', 'au.created_at', 'au.created_by', 'au.updated_at', 'au.updated_by',
-  'u.email as u_email', 'u.first_name as u_first_name', 'u.last_name as u_last_name',
-  'u.phone_prefix as u_phone_prefix', 'u.phone_number as u_phone_number', 'u.icon as u_icon',
-  'u.status as u_status', 'u.settings as u_settings', 'u.last_login_at as u_last_login_at',
+  'au.id',
+  'au.account_id',
+  'au.user_id',
+  'au.status',
+  'au.invitation_secret',
+  'au.invitation_sent_at',
+  'au.invitation_expires_at',
+  'au.invitation_accepted_at',
+  'au.joined_at',
+  'au.access_at',
+  'au.last_login_at',
+  'au.version',
+  'au.created_at',
+  'au.created_by',
+  'au.updated_at',
+  'au.updated_by',
+  'u.email as u_email',
+  'u.first_name as u_first_name',
+  'u.last_name as u_last_name',
+  'u.phone_prefix as u_phone_prefix',
+  'u.phone_number as u_phone_number',
+  'u.icon as u_icon',
+  'u.status as u_status',
+  'u.settings as u_settings',
+  'u.last_login_at as u_last_login_at',
   'u.password_hash as u_password_hash',
-  'a.name as a_name', 'a.type as a_type', 'a.status as a_status', 'a.icon as a_icon',
+  'a.name as a_name',
+  'a.type as a_type',
+  'a.status as a_status',
+  'a.icon as a_icon',
 ] as const
 
 export function selectAccountUserColumns<O>(query: SelectQueryBuilder<any, any, O>) {
   return (query as unknown as AccountUserBaseQuery).select(COLUMNS)
 }
 
-export type AccountUserRow = Awaited<ReturnType<ReturnType<typeof selectAccountUserColumns>['executeTakeFirstOrThrow']>>
+export type AccountUserRow = Awaited<
+  ReturnType<ReturnType<typeof selectAccountUserColumns>['executeTakeFirstOrThrow']>
+>
 type Row = AccountUserRow
 
 export async function findAccountUserRows(
@@ -51,14 +75,26 @@ export async function findAccountUserRows(
 }
 
 /** Loads rows with their groups and the modules and buyers those groups grant, in three queries. */
-export async function hydrateAccountUsers(db: Kysely<Database>, rows: Row[], now: Date): Promise<AccountUser[]> {
+export async function hydrateAccountUsers(
+  db: Kysely<Database>,
+  rows: Row[],
+  now: Date,
+): Promise<AccountUser[]> {
   if (rows.length === 0) return []
   const ids = rows.map((r) => r.id)
   const [groupRows, moduleRows, buyerRows] = await Promise.all([
     db
       .selectFrom('account_user_groups as aug')
       .innerJoin('user_groups as g', 'g.id', 'aug.user_group_id')
-      .select(['aug.account_user_id', 'g.id', 'g.name', 'g.description', 'g.logo', 'g.is_default', 'g.all_buyers'])
+      .select([
+        'aug.account_user_id',
+        'g.id',
+        'g.name',
+        'g.description',
+        'g.logo',
+        'g.is_default',
+        'g.all_buyers',
+      ])
       .where('aug.account_user_id', 'in', ids)
       .orderBy('g.name')
       .orderBy('g.id')
@@ -87,22 +123,25 @@ export async function hydrateAccountUsers(db: Kysely<Database>, rows: Row[], now
   const buyers = groupBy(buyerRows, (b) => b.account_user_id)
   return rows.map((row) => {
     const memberGroups = groups.get(row.id) ?? []
-    const grantsAllBuyers = memberGroups.length === 0 || memberGroups.some((g) => Number(g.all_buyers) === 1)
+    const grantsAllBuyers =
+      memberGroups.length === 0 || memberGroups.some((g) => Number(g.all_buyers) === 1)
     return toAccountUser(row, {
       now,
-      groups: memberGroups.map(
-        (g): UserGroupRef => ({
-          id: g.id,
-          name: g.name,
-          description: g.description,
-          logo: g.logo,
-          isDefault: Number(g.is_default) === 1,
-        }),
-      ),
+      groups: memberGroups.map((g): UserGroupRef => ({
+        id: g.id,
+        name: g.name,
+        description: g.description,
+        logo: g.logo,
+        isDefault: Number(g.is_default) === 1,
+      })),
       modules: (modules.get(row.id) ?? []).map(toModuleRef),
       buyers: grantsAllBuyers
         ? null
-        : (buyers.get(row.id) ?? []).map((b): BuyerRef => ({ id: b.id, name: b.name, icon: b.icon })),
+        : (buyers.get(row.id) ?? []).map((b): BuyerRef => ({
+            id: b.id,
+            name: b.name,
+            icon: b.icon,
+          })),
     })
   })
 }
@@ -143,7 +182,13 @@ function toAccountUser(
       lastLoginAt: toDate(row.u_last_login_at),
       hasPassword: row.u_password_hash !== null,
     },
-    account: { id: row.account_id, name: row.a_name, type: row.a_type, status: row.a_status, icon: row.a_icon },
+    account: {
+      id: row.account_id,
+      name: row.a_name,
+      type: row.a_type,
+      status: row.a_status,
+      icon: row.a_icon,
+    },
     groups: extra.groups,
     modules: extra.modules,
     buyers: extra.buyers,
@@ -181,7 +226,11 @@ export async function updateAccountUserGuarded(
 }
 
 export async function accountUserIdExists(db: Kysely<Database>, id: string): Promise<boolean> {
-  const row = await db.selectFrom('account_users').select('id').where('id', '=', id).executeTakeFirst()
+  const row = await db
+    .selectFrom('account_users')
+    .select('id')
+    .where('id', '=', id)
+    .executeTakeFirst()
   return row !== undefined
 }
 

@@ -73,95 +73,209 @@ export async function accountUserRoutes(
   const typed = app.withTypeProvider<TypeBoxTypeProvider>()
 
   for (const f of FAMILIES) {
-    const config = (operation: Operation) => ({ notFound: 'ACCOUNT_USER_NOT_FOUND' as const, operation })
+    const config = (operation: Operation) => ({
+      notFound: 'ACCOUNT_USER_NOT_FOUND' as const,
+      operation,
+    })
     const exists = async (request: FastifyRequest) =>
       accountUsers.assertExists({ actor: request.actor, key: keyOf(request.params) })
     const accountExists = async (request: FastifyRequest) => {
       const { accountId } = request.params as { accountId?: string }
-      if (accountId) await accountUsers.assertAccountExists({ actor: requireActor(request), accountId })
+      if (accountId)
+        await accountUsers.assertAccountExists({ actor: requireActor(request), accountId })
     }
     const present = (request: FastifyRequest, view: Parameters<AccountUserService['present']>[1]) =>
       accountUsers.present(f.family, view, rawQuery(request))
     const ok = { 200: f.item_schema }
 
-    typed.get(f.base, { config: { operation: 'accountUsers.list' }, schema: { ...(f.listParams ? { params: f.listParams } : {}), response: { 200: f.list_schema } } }, async (request) => {
-      const { accountId } = (request.params ?? {}) as { accountId?: string }
-      return accountUsers.list({ actor: requireActor(request), family: f.family, ...(accountId ? { accountId } : {}), rawQuery: rawQuery(request) })
-    })
+    typed.get(
+      f.base,
+      {
+        config: { operation: 'accountUsers.list' },
+        schema: {
+          ...(f.listParams ? { params: f.listParams } : {}),
+          response: { 200: f.list_schema },
+        },
+      },
+      async (request) => {
+        const { accountId } = (request.params ?? {}) as { accountId?: string }
+        return accountUsers.list({
+          actor: requireActor(request),
+          family: f.family,
+          ...(accountId ? { accountId } : {}),
+          rawQuery: rawQuery(request),
+        })
+      },
+    )
 
     typed.post(
       f.base,
       {
-        schema: { ...(f.listParams ? { params: f.listParams } : {}), body: CreateAccountUserBody, response: { 201: f.item_schema } },
+        schema: {
+          ...(f.listParams ? { params: f.listParams } : {}),
+          body: CreateAccountUserBody,
+          response: { 201: f.item_schema },
+        },
         config: { operation: 'accountUsers.invite' },
         preValidation: accountExists,
       },
       async (request, reply) => {
         const { accountId: pathAccountId } = (request.params ?? {}) as { accountId?: string }
         const accountId = pathAccountId ?? request.body.account?.id
-        if (!accountId) throw validationError({ 'account.id': ['Required: the account to invite the user into.'] })
-        const view = await invitations.invite({ ...request.body, accountId, actor: requireActor(request) })
+        if (!accountId)
+          throw validationError({
+            'account.id': ['Required: the account to invite the user into.'],
+          })
+        const view = await invitations.invite({
+          ...request.body,
+          accountId,
+          actor: requireActor(request),
+        })
         return reply.code(201).send(present(request, view))
       },
     )
 
-    typed.get(f.item, { schema: { params: f.params, response: ok }, config: config('accountUsers.get') }, async (request) =>
-      present(request, await accountUsers.get({ actor: requireActor(request), key: keyOf(request.params) })),
+    typed.get(
+      f.item,
+      { schema: { params: f.params, response: ok }, config: config('accountUsers.get') },
+      async (request) =>
+        present(
+          request,
+          await accountUsers.get({ actor: requireActor(request), key: keyOf(request.params) }),
+        ),
     )
 
     if (f.family === 'account') {
       typed.put(
         f.item,
-        { schema: { params: f.params, body: UpdateAccountUserBody, response: ok }, config: config('accountUsers.update'), preValidation: exists },
+        {
+          schema: { params: f.params, body: UpdateAccountUserBody, response: ok },
+          config: config('accountUsers.update'),
+          preValidation: exists,
+        },
         async (request) =>
-          present(request, await accountUsers.update({ ...request.body, actor: requireActor(request), key: keyOf(request.params) })),
+          present(
+            request,
+            await accountUsers.update({
+              ...request.body,
+              actor: requireActor(request),
+              key: keyOf(request.params),
+            }),
+          ),
       )
     }
 
-    typed.delete(f.item, { schema: { params: f.params }, config: config('accountUsers.delete') }, async (request, reply) => {
-      await accountUsers.remove({ actor: requireActor(request), key: keyOf(request.params) })
-      return reply.code(204).send()
-    })
+    typed.delete(
+      f.item,
+      { schema: { params: f.params }, config: config('accountUsers.delete') },
+      async (request, reply) => {
+        await accountUsers.remove({ actor: requireActor(request), key: keyOf(request.params) })
+        return reply.code(204).send()
+      },
+    )
 
-    typed.get(`${f.item}/groups`, { schema: { params: f.params }, config: config('accountUsers.get') }, async (request) => {
-      const view = await accountUsers.get({ actor: requireActor(request), key: keyOf(request.params) })
-      return { $meta: { pagination: { offset: 0, limit: view.groups.length, total: view.groups.length } }, data: view.groups }
-    })
+    typed.get(
+      `${f.item}/groups`,
+      { schema: { params: f.params }, config: config('accountUsers.get') },
+      async (request) => {
+        const view = await accountUsers.get({
+          actor: requireActor(request),
+          key: keyOf(request.params),
+        })
+        return {
+          $meta: {
+            pagination: { offset: 0, limit: view.groups.length, total: view.groups.length },
+          },
+          data: view.groups,
+        }
+      },
+    )
 
     typed.post(
       `${f.item}/groups`,
-      { schema: { params: f.params, body: GroupRefBody, response: ok }, config: config('accountUsers.groups'), preValidation: exists },
+      {
+        schema: { params: f.params, body: GroupRefBody, response: ok },
+        config: config('accountUsers.groups'),
+        preValidation: exists,
+      },
       async (request) =>
-        present(request, await accountUsers.addGroup({ actor: requireActor(request), key: keyOf(request.params), groupId: request.body.id })),
+        present(
+          request,
+          await accountUsers.addGroup({
+            actor: requireActor(request),
+            key: keyOf(request.params),
+            groupId: request.body.id,
+          }),
+        ),
     )
 
     typed.put(
       `${f.item}/groups`,
-      { schema: { params: f.params, body: GroupRefListBody, response: ok }, config: config('accountUsers.groups'), preValidation: exists },
+      {
+        schema: { params: f.params, body: GroupRefListBody, response: ok },
+        config: config('accountUsers.groups'),
+        preValidation: exists,
+      },
       async (request) =>
-        present(request, await accountUsers.replaceGroups({ actor: requireActor(request), key: keyOf(request.params), groupIds: request.body.map((g) => g.id) })),
+        present(
+          request,
+          await accountUsers.replaceGroups({
+            actor: requireActor(request),
+            key: keyOf(request.params),
+            groupIds: request.body.map((g) => g.id),
+          }),
+        ),
     )
 
     typed.delete(
       `${f.item}/groups/:userGroupId`,
-      { schema: { params: Type.Composite([f.params, Type.Object({ userGroupId: GroupIdParam })]) }, config: config('accountUsers.groups') },
+      {
+        schema: { params: Type.Composite([f.params, Type.Object({ userGroupId: GroupIdParam })]) },
+        config: config('accountUsers.groups'),
+      },
       async (request, reply) => {
         const { userGroupId } = request.params as { userGroupId: string }
-        await accountUsers.removeGroup({ actor: requireActor(request), key: keyOf(request.params), groupId: userGroupId })
+        await accountUsers.removeGroup({
+          actor: requireActor(request),
+          key: keyOf(request.params),
+          groupId: userGroupId,
+        })
         return reply.code(204).send()
       },
     )
 
     typed.post(
       `${f.item}/resend-invite`,
-      { schema: { params: f.params, body: ActionBody, response: ok }, config: config('accountUsers.invitation'), preValidation: exists },
-      async (request) => present(request, await invitations.resendInvite({ actor: requireActor(request), key: keyOf(request.params) })),
+      {
+        schema: { params: f.params, body: ActionBody, response: ok },
+        config: config('accountUsers.invitation'),
+        preValidation: exists,
+      },
+      async (request) =>
+        present(
+          request,
+          await invitations.resendInvite({
+            actor: requireActor(request),
+            key: keyOf(request.params),
+          }),
+        ),
     )
 
     typed.post(
       `${f.item}/send-new-invite`,
-      { schema: { params: f.params, body: ActionBody, response: ok }, config: config('accountUsers.invitation'), preValidation: exists },
-      async (request) => present(request, await invitations.sendNewInvite({ actor: requireActor(request), key: keyOf(request.params) })),
+      {
+        schema: { params: f.params, body: ActionBody, response: ok },
+        config: config('accountUsers.invitation'),
+        preValidation: exists,
+      },
+      async (request) =>
+        present(
+          request,
+          await invitations.sendNewInvite({
+            actor: requireActor(request),
+            key: keyOf(request.params),
+          }),
+        ),
     )
 
     typed.post(
@@ -172,7 +286,14 @@ export async function accountUserRoutes(
         preValidation: exists,
       },
       async (request) =>
-        present(request, await invitations.acceptInvite({ ...request.body, actor: request.actor, key: keyOf(request.params) })),
+        present(
+          request,
+          await invitations.acceptInvite({
+            ...request.body,
+            actor: request.actor,
+            key: keyOf(request.params),
+          }),
+        ),
     )
   }
 }

@@ -51,7 +51,9 @@ export const CreateAccountUserBody = Type.Object({
   }),
   account: Type.Optional(IdRef(idPattern('account'))),
   groups: Type.Array(IdRef(idPattern('userGroup')), { minItems: 1, maxItems: 100 }),
-  invitation: Type.Optional(Nullable(Type.Object({ status: Type.Optional(Nullable(Type.String())) }))),
+  invitation: Type.Optional(
+    Nullable(Type.Object({ status: Type.Optional(Nullable(Type.String())) })),
+  ),
 })
 
 /** The v5 PUT: groups replace the membership's; user names apply only while still invited. */
@@ -67,7 +69,10 @@ export const UpdateAccountUserBody = Type.Object({
 })
 
 export const GroupRefBody = IdRef(idPattern('userGroup'))
-export const GroupRefListBody = Type.Array(IdRef(idPattern('userGroup')), { minItems: 1, maxItems: 100 })
+export const GroupRefListBody = Type.Array(IdRef(idPattern('userGroup')), {
+  minItems: 1,
+  maxItems: 100,
+})
 
 export const AcceptInviteBody = Type.Object({
   code: Type.Optional(Type.String({ maxLength: 2000 })),
@@ -115,7 +120,12 @@ export const LegacyAccountUser = Projected({
 
 export const AccountContextUser = Projected({
   ...USER_PROFILE_FIELDS,
-  user: Projected({ id: Type.String(), name: Type.String(), icon: Nullable(Type.String()), email: Type.String() }),
+  user: Projected({
+    id: Type.String(),
+    name: Type.String(),
+    icon: Nullable(Type.String()),
+    email: Type.String(),
+  }),
   accountUserId: Type.String(),
   ...Collections,
   audit: Projected({

@@ -18,7 +18,11 @@ import {
   type AccountUserDeps,
   type AccountUserKey,
 } from './account-user-lookup.js'
-import { ACCOUNT_USER_OUTPUT, PRESENTERS, type AccountUserFamily } from './account-user-presenter.js'
+import {
+  ACCOUNT_USER_OUTPUT,
+  PRESENTERS,
+  type AccountUserFamily,
+} from './account-user-presenter.js'
 import {
   accountUserBase,
   hydrateAccountUsers,
@@ -36,7 +40,10 @@ export function createAccountUserService(deps: AccountUserDeps & { dialect: Dial
   const { db, clock } = deps
 
   function projection(family: AccountUserFamily, select: ReturnType<typeof parseSelectOnly>) {
-    return resolveProjection(select, { fields: [...ACCOUNT_USER_OUTPUT[family]], omittedByDefault: OMITTED_BY_DEFAULT })
+    return resolveProjection(select, {
+      fields: [...ACCOUNT_USER_OUTPUT[family]],
+      omittedByDefault: OMITTED_BY_DEFAULT,
+    })
   }
 
   /** Presents an account user in a family's shape, honouring `select` from the raw query. */
@@ -44,28 +51,45 @@ export function createAccountUserService(deps: AccountUserDeps & { dialect: Dial
     return projectObject(PRESENTERS[family](view), projection(family, parseSelectOnly(rawQuery)))
   }
 
-  async function assertGroupsOfAccount(trx: Kysely<Database>, accountId: string, ids: string[], field: (groupId: string) => string) {
+  async function assertGroupsOfAccount(
+    trx: Kysely<Database>,
+    accountId: string,
+    ids: string[],
+    field: (groupId: string) => string,
+  ) {
     const owned = await findGroupIdsOfAccount(trx, accountId, ids)
     const foreign = ids.find((id) => !owned.has(id))
     if (foreign !== undefined) {
-      throw ruleError('ACCOUNT_USER_GROUP_INVALID', `User group ${foreign} does not belong to account ${accountId}.`, [field(foreign)])
+      throw ruleError(
+        'ACCOUNT_USER_GROUP_INVALID',
+        `User group ${foreign} does not belong to account ${accountId}.`,
+        [field(foreign)],
+      )
     }
   }
 
   /** The request body's field that named a group: `groups[i].id` in the PUT body of the account user. */
-  const groupsField = (groups: Array<{ id: string }>) => (groupId: string) => `groups[${groups.findIndex((g) => g.id === groupId)}].id`
+  const groupsField = (groups: Array<{ id: string }>) => (groupId: string) =>
+    `groups[${groups.findIndex((g) => g.id === groupId)}].id`
 
   async function changeGroups(
     input: { actor: Actor; key: AccountUserKey },
     next: (current: string[]) => string[],
     field: (groupId: string) => string,
-    extra?: (trx: Kysely<Database>, current: Awaited<ReturnType<typeof getAccountUser>>) => Promise<void>,
+    extra?: (
+      trx: Kysely<Database>,
+      current: Awaited<ReturnType<typeof getAccountUser>>,
+    ) => Promise<void>,
   ) {
     return db.transaction().execute(async (trx) => {
       const current = await getAccountUser(deps, trx, input.key, input.actor)
       const groupIds = [...new Set(next(current.groups.map((g) => g.id)))]
       if (groupIds.length === 0) {
-        throw ruleError('ACCOUNT_USER_GROUPS_REQUIRED', 'An account user must belong to at least one group.', ['groups'])
+        throw ruleError(
+          'ACCOUNT_USER_GROUPS_REQUIRED',
+          'An account user must belong to at least one group.',
+          ['groups'],
+        )
       }
       await assertGroupsOfAccount(trx, current.accountId, groupIds, field)
       const now = clock.now()
@@ -78,7 +102,15 @@ export function createAccountUserService(deps: AccountUserDeps & { dialect: Dial
       await setAccountUserGroups(trx, current.id, groupIds)
       if (extra) await extra(trx, current)
       await recordAuditEvents(trx, [
-        { objectType: 'account-user', objectId: current.id, accountId: current.accountId, event: 'updated', at: now, by, details: { groups: groupIds } },
+        {
+          objectType: 'account-user',
+          objectId: current.id,
+          accountId: current.accountId,
+          event: 'updated',
+          at: now,
+          by,
+          details: { groups: groupIds },
+        },
       ])
       return toView(deps, await getAccountUser(deps, trx, { id: current.id }, undefined))
     })
@@ -100,7 +132,12 @@ export function createAccountUserService(deps: AccountUserDeps & { dialect: Dial
       await assertAccountVisible(db, input.accountId, input.actor)
     },
 
-    async list(input: { actor: Actor; family: AccountUserFamily; accountId?: string; rawQuery: string }) {
+    async list(input: {
+      actor: Actor
+      family: AccountUserFamily
+      accountId?: string
+      rawQuery: string
+    }) {
       if (input.accountId) await assertAccountVisible(db, input.accountId, input.actor)
       const scope = input.accountId ?? visibleAccountId(input.actor)
       const now = clock.now()
@@ -121,7 +158,8 @@ export function createAccountUserService(deps: AccountUserDeps & { dialect: Dial
     async update(input: {
       actor: Actor
       key: AccountUserKey
-      user?: { firstName?: string; lastName?: string; phone?: Partial<PhoneNumber> | null } | undefined
+      user?:
+        { firstName?: string; lastName?: string; phone?: Partial<PhoneNumber> | null } | undefined
       groups?: Array<{ id: string }> | undefined
     }) {
       return changeGroups(
@@ -137,7 +175,10 @@ export function createAccountUserService(deps: AccountUserDeps & { dialect: Dial
               ...(profile.firstName ? { first_name: profile.firstName.trim() } : {}),
               ...(profile.lastName ? { last_name: profile.lastName.trim() } : {}),
               ...(profile.phone !== undefined
-                ? { phone_prefix: profile.phone?.prefix ?? null, phone_number: profile.phone?.number ?? null }
+                ? {
+                    phone_prefix: profile.phone?.prefix ?? null,
+                    phone_number: profile.phone?.number ?? null,
+                  }
                 : {}),
               updated_at: clock.now().toISOString(),
             })
@@ -148,20 +189,34 @@ export function createAccountUserService(deps: AccountUserDeps & { dialect: Dial
     },
 
     async addGroup(input: { actor: Actor; key: AccountUserKey; groupId: string }) {
-      return changeGroups(input, (current) => [...current, input.groupId], () => 'id')
+      return changeGroups(
+        input,
+        (current) => [...current, input.groupId],
+        () => 'id',
+      )
     },
 
     async replaceGroups(input: { actor: Actor; key: AccountUserKey; groupIds: string[] }) {
-      return changeGroups(input, () => input.groupIds, (groupId) => `[${input.groupIds.indexOf(groupId)}].id`)
+      return changeGroups(
+        input,
+        () => input.groupIds,
+        (groupId) => `[${input.groupIds.indexOf(groupId)}].id`,
+      )
     },
 
     async removeGroup(input: { actor: Actor; key: AccountUserKey; groupId: string }) {
-      await changeGroups(input, (current) => {
-        if (!current.includes(input.groupId)) {
-          throw new AppError('USER_GROUP_NOT_FOUND', { detail: `The account user is not in user group ${input.groupId}.` })
-        }
-        return current.filter((id) => id !== input.groupId)
-      }, () => 'groups')
+      await changeGroups(
+        input,
+        (current) => {
+          if (!current.includes(input.groupId)) {
+            throw new AppError('USER_GROUP_NOT_FOUND', {
+              detail: `The account user is not in user group ${input.groupId}.`,
+            })
+          }
+          return current.filter((id) => id !== input.groupId)
+        },
+        () => 'groups',
+      )
     },
 
     /** Ends the membership: a pending link dies with it; the user stays in other accounts. */
@@ -176,15 +231,26 @@ export function createAccountUserService(deps: AccountUserDeps & { dialect: Dial
           .executeTakeFirst()
         if (Number(deleted.numDeletedRows) !== 1) throw new AppError('CONCURRENT_UPDATE')
         await recordAuditEvents(trx, [
-          { objectType: 'account-user', objectId: current.id, accountId: current.accountId, event: 'deleted', at: now, by: actorRef(input.actor) },
+          {
+            objectType: 'account-user',
+            objectId: current.id,
+            accountId: current.accountId,
+            event: 'deleted',
+            at: now,
+            by: actorRef(input.actor),
+          },
         ])
         if (current.status === 'Active') {
-          await enqueueEmail(trx, deps, renderRemovalEmail({
-            to: current.user.email,
-            firstName: current.user.firstName,
-            accountName: current.account.name,
-            groupNames: current.groups.map((g) => g.name),
-          }))
+          await enqueueEmail(
+            trx,
+            deps,
+            renderRemovalEmail({
+              to: current.user.email,
+              firstName: current.user.firstName,
+              accountName: current.account.name,
+              groupNames: current.groups.map((g) => g.name),
+            }),
+          )
         }
       })
     },

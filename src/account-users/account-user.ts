@@ -5,7 +5,10 @@ import type { ActorRef } from '../access/actor.js'
 export type InvitationStatus = 'Invited' | 'InvitationExpired' | 'Active'
 
 /** Which invitation actions each (effective) status allows. */
-export const INVITATION_ACTIONS: Record<InvitationStatus, ReadonlyArray<'resend' | 'sendNew' | 'accept'>> = {
+export const INVITATION_ACTIONS: Record<
+  InvitationStatus,
+  ReadonlyArray<'resend' | 'sendNew' | 'accept'>
+> = {
   Invited: ['resend', 'accept'],
   InvitationExpired: ['sendNew'],
   Active: [],
@@ -16,7 +19,8 @@ export function effectiveInvitationStatus(
   expiresAt: Date | null,
   now: Date,
 ): InvitationStatus {
-  if (stored === 'Invited' && expiresAt && now.getTime() >= expiresAt.getTime()) return 'InvitationExpired'
+  if (stored === 'Invited' && expiresAt && now.getTime() >= expiresAt.getTime())
+    return 'InvitationExpired'
   return stored
 }
 

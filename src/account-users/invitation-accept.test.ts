@@ -18,14 +18,25 @@ describe('POST …/users/{userId}/accept-invite', () => {
   })
   afterEach(async () => t.close())
 
-  const userRow = (id: string) => t.db.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+  const userRow = (id: string) =>
+    t.db.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
 
   it('makes a new user Active with the code from the link and no token', async () => {
     const invited = await inviteUser(t)
-    const res = await acceptInvite(t, invited.path, { code: invited.code, password: STRONG_PASSWORD, firstName: 'Augusta', phone: { prefix: '+44', number: '2071234567' } })
+    const res = await acceptInvite(t, invited.path, {
+      code: invited.code,
+      password: STRONG_PASSWORD,
+      firstName: 'Augusta',
+      phone: { prefix: '+44', number: '2071234567' },
+    })
     expect(res.statusCode).toBe(200)
     const body = res.json()
-    expect(body).toMatchObject({ id: invited.userId, status: 'Active', firstName: 'Augusta', phone: { prefix: '+44', number: '2071234567' } })
+    expect(body).toMatchObject({
+      id: invited.userId,
+      status: 'Active',
+      firstName: 'Augusta',
+      phone: { prefix: '+44', number: '2071234567' },
+    })
     expect(body.invitation).toEqual({ status: 'Active', url: null })
     expect(await auditEvents(t, invited.accountUserId, 'invitation-accepted')).toHaveLength(1)
   })
@@ -37,7 +48,10 @@ describe('POST …/users/{userId}/accept-invite', () => {
     const at = t.clock.now().toISOString()
     const scoped = await t.request({ method: 'GET', url: `${invited.path}?select=audit` })
     expect(scoped.json().audit.joined).toEqual({ at })
-    const legacy = await t.request({ method: 'GET', url: `${LEGACY_PATH}/${invited.accountUserId}?select=audit` })
+    const legacy = await t.request({
+      method: 'GET',
+      url: `${LEGACY_PATH}/${invited.accountUserId}?select=audit`,
+    })
     expect(legacy.json().audit.invitationAcceptedAt).toBe(at)
     expect(legacy.json().audit.joined).toEqual({ at })
   })
@@ -56,7 +70,9 @@ describe('POST …/users/{userId}/accept-invite', () => {
     const res = await acceptInvite(t, invited.path, { code: invited.code })
     expect(res.statusCode).toBe(400)
     expect(res.json().errors[0].properties).toEqual(['password'])
-    expect((await t.request({ method: 'GET', url: invited.path })).json().invitation.status).toBe('Invited')
+    expect((await t.request({ method: 'GET', url: invited.path })).json().invitation.status).toBe(
+      'Invited',
+    )
   })
 
   it.each([
@@ -88,13 +104,20 @@ describe('POST …/users/{userId}/accept-invite', () => {
   it('refuses a wrong code with INVITATION_CODE_INVALID', async () => {
     const invited = await inviteUser(t)
     const other = await inviteUser(t)
-    const forged = Buffer.from(JSON.stringify({ code: Buffer.alloc(32, 7).toString('base64'), accountUserId: invited.accountUserId })).toString('base64url')
+    const forged = Buffer.from(
+      JSON.stringify({
+        code: Buffer.alloc(32, 7).toString('base64'),
+        accountUserId: invited.accountUserId,
+      }),
+    ).toString('base64url')
     for (const code of [forged, other.code, 'not-a-code']) {
       const res = await acceptInvite(t, invited.path, { code, password: STRONG_PASSWORD })
       expect(res.statusCode).toBe(400)
       expect(res.json().code).toBe('INVITATION_CODE_INVALID')
     }
-    expect((await t.request({ method: 'GET', url: invited.path })).json().invitation.status).toBe('Invited')
+    expect((await t.request({ method: 'GET', url: invited.path })).json().invitation.status).toBe(
+      'Invited',
+    )
   })
 
   it('refuses a code replaced by a new invitation with INVITATION_CODE_INVALID', async () => {
@@ -102,7 +125,10 @@ describe('POST …/users/{userId}/accept-invite', () => {
     t.clock.advance(t.config.invitationTtlMs)
     const renewed = await t.request({ method: 'POST', url: `${invited.path}/send-new-invite` })
     expect(codeFromUrl(renewed.json().invitation.url)).not.toBe(invited.code)
-    const res = await acceptInvite(t, invited.path, { code: invited.code, password: STRONG_PASSWORD })
+    const res = await acceptInvite(t, invited.path, {
+      code: invited.code,
+      password: STRONG_PASSWORD,
+    })
     expect(res.statusCode).toBe(400)
     expect(res.json().code).toBe('INVITATION_CODE_INVALID')
     expect(res.json().detail).toMatch(/replaced/)
@@ -111,7 +137,10 @@ describe('POST …/users/{userId}/accept-invite', () => {
   it('refuses an expired code with INVITATION_EXPIRED', async () => {
     const invited = await inviteUser(t)
     t.clock.advance(t.config.invitationTtlMs)
-    const res = await acceptInvite(t, invited.path, { code: invited.code, password: STRONG_PASSWORD })
+    const res = await acceptInvite(t, invited.path, {
+      code: invited.code,
+      password: STRONG_PASSWORD,
+    })
     expect(res.statusCode).toBe(400)
     expect(res.json()).toMatchObject({ title: 'Bad Request', code: 'INVITATION_EXPIRED' })
     expect(res.json().detail).toMatch(/expired/)
@@ -119,8 +148,15 @@ describe('POST …/users/{userId}/accept-invite', () => {
 
   it('refuses a blocked user', async () => {
     const invited = await inviteUser(t)
-    await t.db.db.updateTable('users').set({ status: 'Blocked' }).where('id', '=', invited.userId).execute()
-    const res = await acceptInvite(t, invited.path, { code: invited.code, password: STRONG_PASSWORD })
+    await t.db.db
+      .updateTable('users')
+      .set({ status: 'Blocked' })
+      .where('id', '=', invited.userId)
+      .execute()
+    const res = await acceptInvite(t, invited.path, {
+      code: invited.code,
+      password: STRONG_PASSWORD,
+    })
     expect(res.statusCode).toBe(400)
     expect(res.json().code).toBe('USER_BLOCKED')
     expect(await auditEvents(t, invited.accountUserId, 'invitation-accepted')).toEqual([])
@@ -134,21 +170,33 @@ describe('POST …/users/{userId}/accept-invite', () => {
 
   it('accepts on the legacy path and answers in the legacy shape', async () => {
     const invited = await inviteUser(t)
-    const res = await acceptInvite(t, `${LEGACY_PATH}/${invited.accountUserId}`, { code: invited.code, password: STRONG_PASSWORD })
+    const res = await acceptInvite(t, `${LEGACY_PATH}/${invited.accountUserId}`, {
+      code: invited.code,
+      password: STRONG_PASSWORD,
+    })
     expect(res.statusCode).toBe(200)
-    expect(res.json()).toMatchObject({ id: invited.accountUserId, user: { id: invited.userId, status: 'Active' }, invitation: { status: 'Active' } })
+    expect(res.json()).toMatchObject({
+      id: invited.accountUserId,
+      user: { id: invited.userId, status: 'Active' },
+      invitation: { status: 'Active' },
+    })
   })
 
   it('accepts on the v4 path with the AUSR id', async () => {
     const invited = await inviteUser(t)
-    const res = await acceptInvite(t, `/public/v1/accounts/${invited.accountId}/users/${invited.accountUserId}`, { code: invited.code, password: STRONG_PASSWORD })
+    const res = await acceptInvite(
+      t,
+      `/public/v1/accounts/${invited.accountId}/users/${invited.accountUserId}`,
+      { code: invited.code, password: STRONG_PASSWORD },
+    )
     expect(res.statusCode).toBe(200)
     expect(res.json()).toMatchObject({ id: invited.userId, status: 'Active' })
   })
 
   it('also accepts the secret alone, as the inner code of the link', async () => {
     const invited = await inviteUser(t)
-    const secret = JSON.parse(Buffer.from(invited.code, 'base64url').toString('utf8')).code as string
+    const secret = JSON.parse(Buffer.from(invited.code, 'base64url').toString('utf8'))
+      .code as string
     const res = await acceptInvite(t, invited.path, { code: secret, password: STRONG_PASSWORD })
     expect(res.statusCode).toBe(200)
     expect(res.json().invitation.status).toBe('Active')
@@ -160,6 +208,8 @@ describe('POST …/users/{userId}/accept-invite', () => {
     const res = await acceptInvite(t, a.path, { code: b.code, password: STRONG_PASSWORD })
     expect(res.statusCode).toBe(400)
     expect(res.json().code).toBe('INVITATION_CODE_INVALID')
-    expect((await t.request({ method: 'GET', url: b.path })).json().invitation.status).toBe('Invited')
+    expect((await t.request({ method: 'GET', url: b.path })).json().invitation.status).toBe(
+      'Invited',
+    )
   })
 })

@@ -1,5 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { inviteAndAccept, inviteUser, LEGACY_PATH, scopedUsersPath } from '../../test/support/account-users.js'
+import {
+  inviteAndAccept,
+  inviteUser,
+  LEGACY_PATH,
+  scopedUsersPath,
+} from '../../test/support/account-users.js'
 import { buildTestApp, type TestApp } from '../../test/support/test-app.js'
 
 describe('invitation expiry on read (before any sweep)', () => {
@@ -18,7 +23,11 @@ describe('invitation expiry on read (before any sweep)', () => {
     expect(res.statusCode).toBe(200)
     expect(res.json().invitation).toEqual({ status: 'InvitationExpired', url: null })
     expect(res.json().status).toBe('InvitationExpired')
-    const stored = await t.db.db.selectFrom('account_users').select('status').where('id', '=', invited.accountUserId).executeTakeFirstOrThrow()
+    const stored = await t.db.db
+      .selectFrom('account_users')
+      .select('status')
+      .where('id', '=', invited.accountUserId)
+      .executeTakeFirstOrThrow()
     expect(stored.status).toBe('Invited')
   })
 
@@ -44,13 +53,19 @@ describe('invitation expiry on read (before any sweep)', () => {
     t.clock.advance(t.config.invitationTtlMs)
     const fresh = await inviteUser(t)
     const list = (status: string) =>
-      t.request({ method: 'GET', url: `${scopedUsersPath(t.operations.accountId)}?eq(invitation.status,${status})` })
+      t.request({
+        method: 'GET',
+        url: `${scopedUsersPath(t.operations.accountId)}?eq(invitation.status,${status})`,
+      })
     const expiredRes = await list('InvitationExpired')
     expect(expiredRes.statusCode).toBe(200)
     expect(ids(expiredRes.json())).toEqual([expired.userId])
     expect(ids((await list('Invited')).json())).toEqual([fresh.userId])
     expect(ids((await list('Active')).json())).toEqual([accepted.userId])
-    const legacy = await t.request({ method: 'GET', url: `${LEGACY_PATH}?eq(invitation.status,InvitationExpired)` })
+    const legacy = await t.request({
+      method: 'GET',
+      url: `${LEGACY_PATH}?eq(invitation.status,InvitationExpired)`,
+    })
     expect(ids(legacy.json())).toEqual([expired.accountUserId])
   })
 

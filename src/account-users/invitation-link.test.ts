@@ -58,7 +58,9 @@ describe('invite: the invitation link, its secret and its window', () => {
       .where('id', '=', invited.accountUserId)
       .executeTakeFirstOrThrow()
     expect(new Date(row.invitation_sent_at!).toISOString()).toBe(sentAt.toISOString())
-    expect(new Date(row.invitation_expires_at!).getTime()).toBe(sentAt.getTime() + t.config.invitationTtlMs)
+    expect(new Date(row.invitation_expires_at!).getTime()).toBe(
+      sentAt.getTime() + t.config.invitationTtlMs,
+    )
   })
 
   it('keeps the invitation valid until exactly the configured TTL has passed', async () => {
@@ -66,9 +68,13 @@ describe('invite: the invitation link, its secret and its window', () => {
     t = await buildTestApp({ invitationTtlMs: 2 * 3600_000 })
     const invited = await inviteUser(t)
     t.clock.advance(2 * 3600_000 - 1)
-    expect((await t.request({ method: 'GET', url: invited.path })).json().invitation.status).toBe('Invited')
+    expect((await t.request({ method: 'GET', url: invited.path })).json().invitation.status).toBe(
+      'Invited',
+    )
     t.clock.advance(1)
-    expect((await t.request({ method: 'GET', url: invited.path })).json().invitation.status).toBe('InvitationExpired')
+    expect((await t.request({ method: 'GET', url: invited.path })).json().invitation.status).toBe(
+      'InvitationExpired',
+    )
   })
 
   it('refuses an invitation status other than Invited, naming the field, and writes nothing', async () => {
@@ -144,7 +150,10 @@ describe('invite: the invitation link, its secret and its window', () => {
       payload: inviteBody(uniqueEmail(), [t.operations.groupId, foreign]),
     })
     expect(res.statusCode).toBe(400)
-    expect(res.json()).toMatchObject({ code: 'ACCOUNT_USER_GROUP_INVALID', errors: [{ properties: ['groups[1].id'] }] })
+    expect(res.json()).toMatchObject({
+      code: 'ACCOUNT_USER_GROUP_INVALID',
+      errors: [{ properties: ['groups[1].id'] }],
+    })
     expect(await t.db.db.selectFrom('email_outbox').selectAll().execute()).toEqual([])
   })
 })

@@ -26,7 +26,8 @@ export function decodeInvitationCode(code: string): DecodedCode {
       if (typeof parsed.code === 'string') {
         return {
           secret: parsed.code,
-          accountUserId: typeof parsed.accountUserId === 'string' ? parsed.accountUserId : undefined,
+          accountUserId:
+            typeof parsed.accountUserId === 'string' ? parsed.accountUserId : undefined,
         }
       }
     } catch {

@@ -22,16 +22,34 @@ export interface InvitationPreview {
  * What the accept page shows for a link's code, without changing anything. The code must be
  * the link's whole `code` parameter (it names the account user) and its secret must match.
  */
-export async function previewInvitation(deps: AccountUserDeps, code: string): Promise<InvitationPreview> {
+export async function previewInvitation(
+  deps: AccountUserDeps,
+  code: string,
+): Promise<InvitationPreview> {
   const decoded = decodeInvitationCode(code)
-  const invalid = ruleError('INVITATION_CODE_INVALID', 'This invitation link is not valid.', ['code'])
-  if (!decoded.accountUserId || !/^AUSR-\d{4}-\d{4}-\d{4}$/.test(decoded.accountUserId)) throw invalid
+  const invalid = ruleError('INVITATION_CODE_INVALID', 'This invitation link is not valid.', [
+    'code',
+  ])
+  if (!decoded.accountUserId || !/^AUSR-\d{4}-\d{4}-\d{4}$/.test(decoded.accountUserId))
+    throw invalid
   const db: Kysely<Database> = deps.db
-  const accountUser = await getAccountUser(deps, db, { id: decoded.accountUserId }, undefined).catch(() => {
+  const accountUser = await getAccountUser(
+    deps,
+    db,
+    { id: decoded.accountUserId },
+    undefined,
+  ).catch(() => {
     throw invalid
   })
-  if (!accountUser.sealedSecret || !secretsEqual(deps.box.open(accountUser.sealedSecret), decoded.secret)) {
-    throw ruleError('INVITATION_CODE_INVALID', 'This invitation link is no longer valid: a newer invitation replaced it.', ['code'])
+  if (
+    !accountUser.sealedSecret ||
+    !secretsEqual(deps.box.open(accountUser.sealedSecret), decoded.secret)
+  ) {
+    throw ruleError(
+      'INVITATION_CODE_INVALID',
+      'This invitation link is no longer valid: a newer invitation replaced it.',
+      ['code'],
+    )
   }
   return {
     accountUserId: accountUser.id,

@@ -1,5 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { acceptInvite, inviteAndAccept, inviteUser, LEGACY_PATH } from '../../test/support/account-users.js'
+import {
+  acceptInvite,
+  inviteAndAccept,
+  inviteUser,
+  LEGACY_PATH,
+} from '../../test/support/account-users.js'
 import { buildTestApp, type TestApp } from '../../test/support/test-app.js'
 
 describe('POST …/users/{userId}/resend-invite', () => {
@@ -35,16 +40,26 @@ describe('POST …/users/{userId}/resend-invite', () => {
       .select('invitation_expires_at')
       .where('id', '=', invited.accountUserId)
       .executeTakeFirstOrThrow()
-    expect(new Date(row.invitation_expires_at!).getTime()).toBe(t.clock.now().getTime() + t.config.invitationTtlMs)
+    expect(new Date(row.invitation_expires_at!).getTime()).toBe(
+      t.clock.now().getTime() + t.config.invitationTtlMs,
+    )
     t.clock.advance(2 * HOUR)
-    expect((await t.request({ method: 'GET', url: invited.path })).json().invitation.status).toBe('Invited')
-    expect((await acceptInvite(t, invited.path, { code: invited.code, password: 'Str0ng!Passw0rd' })).statusCode).toBe(200)
+    expect((await t.request({ method: 'GET', url: invited.path })).json().invitation.status).toBe(
+      'Invited',
+    )
+    expect(
+      (await acceptInvite(t, invited.path, { code: invited.code, password: 'Str0ng!Passw0rd' }))
+        .statusCode,
+    ).toBe(200)
   })
 
   it('keeps the link that was sent first working', async () => {
     const invited = await inviteUser(t)
     await resend(invited.path)
-    const res = await acceptInvite(t, invited.path, { code: invited.code, password: 'Str0ng!Passw0rd' })
+    const res = await acceptInvite(t, invited.path, {
+      code: invited.code,
+      password: 'Str0ng!Passw0rd',
+    })
     expect(res.statusCode).toBe(200)
   })
 
@@ -71,7 +86,11 @@ describe('POST …/users/{userId}/resend-invite', () => {
     const invited = await inviteUser(t)
     const res = await resend(`${LEGACY_PATH}/${invited.accountUserId}`)
     expect(res.statusCode).toBe(200)
-    expect(res.json()).toMatchObject({ id: invited.accountUserId, user: { id: invited.userId }, invitation: { status: 'Invited' } })
+    expect(res.json()).toMatchObject({
+      id: invited.accountUserId,
+      user: { id: invited.userId },
+      invitation: { status: 'Invited' },
+    })
   })
 
   it('answers 404 for an unknown or malformed id', async () => {

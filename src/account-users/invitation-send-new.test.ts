@@ -16,7 +16,8 @@ describe('POST …/users/{userId}/send-new-invite', () => {
   })
   afterEach(async () => t.close())
 
-  const sendNew = (path: string, query = '') => t.request({ method: 'POST', url: `${path}/send-new-invite${query}` })
+  const sendNew = (path: string, query = '') =>
+    t.request({ method: 'POST', url: `${path}/send-new-invite${query}` })
 
   it('issues a new link with a fresh window and status Invited once the old one expired', async () => {
     const invited = await inviteUser(t)
@@ -27,14 +28,19 @@ describe('POST …/users/{userId}/send-new-invite', () => {
     expect(body.invitation.status).toBe('Invited')
     expect(body.invitation.url).not.toBe(invited.body.invitation.url)
     t.clock.advance(t.config.invitationTtlMs - 1)
-    expect((await t.request({ method: 'GET', url: invited.path })).json().invitation.status).toBe('Invited')
+    expect((await t.request({ method: 'GET', url: invited.path })).json().invitation.status).toBe(
+      'Invited',
+    )
   })
 
   it('refuses the old code at once and accepts the new one', async () => {
     const invited = await inviteUser(t)
     t.clock.advance(t.config.invitationTtlMs)
     const newCode = codeFromUrl((await sendNew(invited.path)).json().invitation.url)
-    const old = await acceptInvite(t, invited.path, { code: invited.code, password: STRONG_PASSWORD })
+    const old = await acceptInvite(t, invited.path, {
+      code: invited.code,
+      password: STRONG_PASSWORD,
+    })
     expect(old.statusCode).toBe(400)
     expect(old.json().code).toBe('INVITATION_CODE_INVALID')
     const fresh = await acceptInvite(t, invited.path, { code: newCode, password: STRONG_PASSWORD })
@@ -62,13 +68,20 @@ describe('POST …/users/{userId}/send-new-invite', () => {
     const res = await sendNew(invited.path)
     expect(res.statusCode).toBe(200)
     expect(res.json().invitation.status).toBe('Invited')
-    const stored = await t.db.db.selectFrom('account_users').select('status').where('id', '=', invited.accountUserId).executeTakeFirstOrThrow()
+    const stored = await t.db.db
+      .selectFrom('account_users')
+      .select('status')
+      .where('id', '=', invited.accountUserId)
+      .executeTakeFirstOrThrow()
     expect(stored.status).toBe('Invited')
   })
 
   it('records an updated audit event', async () => {
     const invited = await inviteUser(t)
-    expect((await t.request({ method: 'GET', url: `${invited.path}?select=audit` })).json().audit.updated).toBeUndefined()
+    expect(
+      (await t.request({ method: 'GET', url: `${invited.path}?select=audit` })).json().audit
+        .updated,
+    ).toBeUndefined()
     t.clock.advance(t.config.invitationTtlMs)
     const res = await sendNew(invited.path, '?select=audit')
     expect(res.json().audit.updated.at).toBe(t.clock.now().toISOString())
@@ -79,9 +92,16 @@ describe('POST …/users/{userId}/send-new-invite', () => {
     const invited = await inviteUser(t)
     const res = await sendNew(invited.path)
     expect(res.statusCode).toBe(400)
-    expect(res.json()).toMatchObject({ status: 400, title: 'Bad Request', code: 'INVITATION_STATUS_INVALID' })
+    expect(res.json()).toMatchObject({
+      status: 400,
+      title: 'Bad Request',
+      code: 'INVITATION_STATUS_INVALID',
+    })
     expect(res.json().detail).toContain('Invited')
-    expect((await acceptInvite(t, invited.path, { code: invited.code, password: STRONG_PASSWORD })).statusCode).toBe(200)
+    expect(
+      (await acceptInvite(t, invited.path, { code: invited.code, password: STRONG_PASSWORD }))
+        .statusCode,
+    ).toBe(200)
   })
 
   it('refuses an accepted invitation with 400 naming Active', async () => {

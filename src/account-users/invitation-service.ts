@@ -48,11 +48,23 @@ export function createInvitationService(deps: AccountUserDeps) {
         }
         const now = clock.now()
         const expiresAt = new Date(now.getTime() + config.invitationTtlMs)
-        await guardedChange(trx, current, input.actor, now, {
-          invitation_sent_at: now.toISOString(),
-          invitation_expires_at: expiresAt.toISOString(),
-        }, 'invitation-resent')
-        await queueInvitationEmail(trx, deps, { accountUser: current, secret: box.open(current.sealedSecret), expiresAt, inviterName: input.actor.accountName })
+        await guardedChange(
+          trx,
+          current,
+          input.actor,
+          now,
+          {
+            invitation_sent_at: now.toISOString(),
+            invitation_expires_at: expiresAt.toISOString(),
+          },
+          'invitation-resent',
+        )
+        await queueInvitationEmail(trx, deps, {
+          accountUser: current,
+          secret: box.open(current.sealedSecret),
+          expiresAt,
+          inviterName: input.actor.accountName,
+        })
         return reload(trx, current.id)
       })
     },
@@ -67,13 +79,26 @@ export function createInvitationService(deps: AccountUserDeps) {
         const now = clock.now()
         const secret = randomSecret(32)
         const expiresAt = new Date(now.getTime() + config.invitationTtlMs)
-        await guardedChange(trx, current, input.actor, now, {
-          status: 'Invited',
-          invitation_secret: box.seal(secret),
-          invitation_sent_at: now.toISOString(),
-          invitation_expires_at: expiresAt.toISOString(),
-        }, 'invitation-renewed')
-        await queueInvitationEmail(trx, deps, { accountUser: current, secret, expiresAt, inviterName: input.actor.accountName, isNewLink: true })
+        await guardedChange(
+          trx,
+          current,
+          input.actor,
+          now,
+          {
+            status: 'Invited',
+            invitation_secret: box.seal(secret),
+            invitation_sent_at: now.toISOString(),
+            invitation_expires_at: expiresAt.toISOString(),
+          },
+          'invitation-renewed',
+        )
+        await queueInvitationEmail(trx, deps, {
+          accountUser: current,
+          secret,
+          expiresAt,
+          inviterName: input.actor.accountName,
+          isNewLink: true,
+        })
         return reload(trx, current.id)
       })
     },
@@ -82,27 +107,53 @@ export function createInvitationService(deps: AccountUserDeps) {
       const checked = await checkAcceptInput(input)
       return db.transaction().execute(async (trx) => {
         const current = await getAccountUser(deps, trx, input.key, input.actor)
-        const codeMatches = checked.secret !== undefined && current.sealedSecret !== null && secretsEqual(box.open(current.sealedSecret), checked.secret)
+        const codeMatches =
+          checked.secret !== undefined &&
+          current.sealedSecret !== null &&
+          secretsEqual(box.open(current.sealedSecret), checked.secret)
         if (checked.accountUserId && checked.accountUserId !== current.id) {
-          throw ruleError('INVITATION_CODE_INVALID', 'The invitation code belongs to another account user.', ['code'])
+          throw ruleError(
+            'INVITATION_CODE_INVALID',
+            'The invitation code belongs to another account user.',
+            ['code'],
+          )
         }
         if (checked.secret !== undefined && !codeMatches) {
-          throw ruleError('INVITATION_CODE_INVALID', 'The invitation code is wrong or has been replaced by a newer invitation.', ['code'])
+          throw ruleError(
+            'INVITATION_CODE_INVALID',
+            'The invitation code is wrong or has been replaced by a newer invitation.',
+            ['code'],
+          )
         }
         const now = clock.now()
         if (current.status === 'Active') {
           // A retry of the accept that succeeded answers the same result while the link's window lasts.
-          if (codeMatches && current.invitationExpiresAt && now < current.invitationExpiresAt) return toView(deps, current)
-          throw ruleError('INVITATION_ALREADY_ACCEPTED', `The invitation was already accepted on ${current.invitationAcceptedAt?.toISOString() ?? 'an earlier date'}.`, ['code'])
+          if (codeMatches && current.invitationExpiresAt && now < current.invitationExpiresAt)
+            return toView(deps, current)
+          throw ruleError(
+            'INVITATION_ALREADY_ACCEPTED',
+            `The invitation was already accepted on ${current.invitationAcceptedAt?.toISOString() ?? 'an earlier date'}.`,
+            ['code'],
+          )
         }
         if (current.status === 'InvitationExpired') {
-          throw ruleError('INVITATION_EXPIRED', `The invitation expired at ${current.invitationExpiresAt?.toISOString()}; ask an administrator to send a new invitation.`, ['code'])
+          throw ruleError(
+            'INVITATION_EXPIRED',
+            `The invitation expired at ${current.invitationExpiresAt?.toISOString()}; ask an administrator to send a new invitation.`,
+            ['code'],
+          )
         }
         if (current.user.status === 'Blocked') {
-          throw ruleError('USER_BLOCKED', 'The user is blocked and cannot accept invitations.', ['user'])
+          throw ruleError('USER_BLOCKED', 'The user is blocked and cannot accept invitations.', [
+            'user',
+          ])
         }
         if (!current.user.hasPassword && checked.passwordHash === undefined) {
-          throw ruleError('PASSWORD_REQUIRED', 'A new user must set a password to accept the invitation.', ['password'])
+          throw ruleError(
+            'PASSWORD_REQUIRED',
+            'A new user must set a password to accept the invitation.',
+            ['password'],
+          )
         }
         const by: ActorRef = actorRef(input.actor) ?? {
           id: current.user.id,
@@ -126,11 +177,17 @@ export function createInvitationService(deps: AccountUserDeps) {
         const userUpdate = await trx
           .updateTable('users')
           .set({
-            status: current.user.status === 'Invited' ? 'Active' : current.user.status as 'Active',
+            status:
+              current.user.status === 'Invited' ? 'Active' : (current.user.status as 'Active'),
             ...(isNewUser && checked.passwordHash ? { password_hash: checked.passwordHash } : {}),
             ...(isNewUser && input.firstName ? { first_name: input.firstName.trim() } : {}),
             ...(isNewUser && input.lastName ? { last_name: input.lastName.trim() } : {}),
-            ...(isNewUser && input.phone ? { phone_prefix: input.phone.prefix ?? null, phone_number: input.phone.number ?? null } : {}),
+            ...(isNewUser && input.phone
+              ? {
+                  phone_prefix: input.phone.prefix ?? null,
+                  phone_number: input.phone.number ?? null,
+                }
+              : {}),
             invitation_accepted_at: now.toISOString(),
             updated_at: now.toISOString(),
             updated_by: JSON.stringify(by),
@@ -141,7 +198,14 @@ export function createInvitationService(deps: AccountUserDeps) {
           .executeTakeFirst()
         if (Number(userUpdate.numUpdatedRows) !== 1) throw new AppError('CONCURRENT_UPDATE')
         await recordAuditEvents(trx, [
-          { objectType: 'account-user', objectId: current.id, accountId: current.accountId, event: 'invitation-accepted', at: now, by },
+          {
+            objectType: 'account-user',
+            objectId: current.id,
+            accountId: current.accountId,
+            event: 'invitation-accepted',
+            at: now,
+            by,
+          },
         ])
         return reload(trx, current.id)
       })
@@ -149,9 +213,13 @@ export function createInvitationService(deps: AccountUserDeps) {
   }
 
   async function checkAcceptInput(input: AcceptInput) {
-    const decoded = input.code !== undefined && input.code !== '' ? decodeInvitationCode(input.code) : undefined
+    const decoded =
+      input.code !== undefined && input.code !== '' ? decodeInvitationCode(input.code) : undefined
     if (!decoded && !isOperations(input.actor)) {
-      if (!input.actor) throw new AppError('AUTHENTICATION_REQUIRED', { detail: 'Send the invitation code, or a token.' })
+      if (!input.actor)
+        throw new AppError('AUTHENTICATION_REQUIRED', {
+          detail: 'Send the invitation code, or a token.',
+        })
       throw validationError({ code: ['The invitation code is required.'] })
     }
     let passwordHash: string | undefined
@@ -179,7 +247,14 @@ export function createInvitationService(deps: AccountUserDeps) {
     })
     if (!won) throw new AppError('CONCURRENT_UPDATE')
     await recordAuditEvents(trx, [
-      { objectType: 'account-user', objectId: current.id, accountId: current.accountId, event, at: now, by },
+      {
+        objectType: 'account-user',
+        objectId: current.id,
+        accountId: current.accountId,
+        event,
+        at: now,
+        by,
+      },
     ])
   }
 }

@@ -11,13 +11,19 @@ describe('POST /accounts/{accountId}/users (invite)', () => {
 
   it('creates the user, an Invited membership and a link, and queues the email', async () => {
     const { accountId, groupId } = t.operations
-    const res = await t.request({ method: 'POST', url: `/public/v1/accounts/accounts/${accountId}/users`, payload: inviteBody('  Ada@Example.com ', [groupId]) })
+    const res = await t.request({
+      method: 'POST',
+      url: `/public/v1/accounts/accounts/${accountId}/users`,
+      payload: inviteBody('  Ada@Example.com ', [groupId]),
+    })
     expect(res.statusCode).toBe(201)
     const body = res.json()
     expect(body.id).toMatch(/^USR-\d{4}-\d{4}$/)
     expect(body.email).toBe('Ada@Example.com')
     expect(body.invitation.status).toBe('Invited')
-    expect(body.invitation.url).toMatch(/^http:\/\/portal\.test\/accept-invite\?code=[A-Za-z0-9_-]+$/)
+    expect(body.invitation.url).toMatch(
+      /^http:\/\/portal\.test\/accept-invite\?code=[A-Za-z0-9_-]+$/,
+    )
     expect(body.groups.map((g: { id: string }) => g.id)).toEqual([groupId])
     expect(body.$meta).toEqual({ omitted: ['audit'] })
     const mails = await t.deliverEmails()
@@ -29,11 +35,18 @@ describe('POST /accounts/{accountId}/users (invite)', () => {
     const { accountId, groupId } = t.operations
     const other = await createAccount(t.db.db)
     const otherGroup = await createUserGroup(t.db.db, other)
-    const first = await t.request({ method: 'POST', url: `/public/v1/accounts/${accountId}/users`, payload: inviteBody('ada@example.com', [groupId]) })
+    const first = await t.request({
+      method: 'POST',
+      url: `/public/v1/accounts/${accountId}/users`,
+      payload: inviteBody('ada@example.com', [groupId]),
+    })
     const second = await t.request({
       method: 'POST',
       url: `/public/v1/accounts/${other}/users`,
-      payload: { ...inviteBody('ADA@EXAMPLE.COM', [otherGroup]), user: { email: 'ADA@EXAMPLE.COM', firstName: 'Other', lastName: 'Name' } },
+      payload: {
+        ...inviteBody('ADA@EXAMPLE.COM', [otherGroup]),
+        user: { email: 'ADA@EXAMPLE.COM', firstName: 'Other', lastName: 'Name' },
+      },
     })
     expect(second.statusCode).toBe(201)
     expect(second.json().id).toBe(first.json().id)
@@ -44,27 +57,61 @@ describe('POST /accounts/{accountId}/users (invite)', () => {
     const { accountId, groupId } = t.operations
     const other = await createAccount(t.db.db)
     const otherGroup = await createUserGroup(t.db.db, other)
-    const first = (await t.request({ method: 'POST', url: `/public/v1/accounts/${accountId}/users`, payload: inviteBody('gone@example.com', [groupId]) })).json()
-    await t.db.db.updateTable('users').set({ status: 'Disabled' }).where('id', '=', first.id).execute()
-    const again = await t.request({ method: 'POST', url: `/public/v1/accounts/${other}/users`, payload: inviteBody('gone@example.com', [otherGroup]) })
+    const first = (
+      await t.request({
+        method: 'POST',
+        url: `/public/v1/accounts/${accountId}/users`,
+        payload: inviteBody('gone@example.com', [groupId]),
+      })
+    ).json()
+    await t.db.db
+      .updateTable('users')
+      .set({ status: 'Disabled' })
+      .where('id', '=', first.id)
+      .execute()
+    const again = await t.request({
+      method: 'POST',
+      url: `/public/v1/accounts/${other}/users`,
+      payload: inviteBody('gone@example.com', [otherGroup]),
+    })
     expect(again.statusCode).toBe(201)
-    const row = await t.db.db.selectFrom('users').select('status').where('id', '=', first.id).executeTakeFirstOrThrow()
+    const row = await t.db.db
+      .selectFrom('users')
+      .select('status')
+      .where('id', '=', first.id)
+      .executeTakeFirstOrThrow()
     expect(row.status).toBe('Invited')
   })
 
   it('refuses an email already in the account with 400', async () => {
     const { accountId, groupId } = t.operations
-    await t.request({ method: 'POST', url: `/public/v1/accounts/${accountId}/users`, payload: inviteBody('ada@example.com', [groupId]) })
-    const res = await t.request({ method: 'POST', url: `/public/v1/accounts/${accountId}/users`, payload: inviteBody('Ada@example.com', [groupId]) })
+    await t.request({
+      method: 'POST',
+      url: `/public/v1/accounts/${accountId}/users`,
+      payload: inviteBody('ada@example.com', [groupId]),
+    })
+    const res = await t.request({
+      method: 'POST',
+      url: `/public/v1/accounts/${accountId}/users`,
+      payload: inviteBody('Ada@example.com', [groupId]),
+    })
     expect(res.statusCode).toBe(400)
-    expect(res.json()).toMatchObject({ status: 400, title: 'Bad Request', code: 'ACCOUNT_USER_ALREADY_EXISTS' })
+    expect(res.json()).toMatchObject({
+      status: 400,
+      title: 'Bad Request',
+      code: 'ACCOUNT_USER_ALREADY_EXISTS',
+    })
   })
 
   it('refuses a group of another account, naming the field, and writes nothing', async () => {
     const { accountId } = t.operations
     const other = await createAccount(t.db.db)
     const foreignGroup = await createUserGroup(t.db.db, other)
-    const res = await t.request({ method: 'POST', url: `/public/v1/accounts/${accountId}/users`, payload: inviteBody('ada@example.com', [foreignGroup]) })
+    const res = await t.request({
+      method: 'POST',
+      url: `/public/v1/accounts/${accountId}/users`,
+      payload: inviteBody('ada@example.com', [foreignGroup]),
+    })
     expect(res.statusCode).toBe(400)
     expect(res.json().errors[0].properties).toEqual(['groups[0].id'])
     expect(await t.db.db.selectFrom('users').selectAll().execute()).toEqual([])
@@ -72,16 +119,26 @@ describe('POST /accounts/{accountId}/users (invite)', () => {
   })
 
   it('names missing fields in a validation problem', async () => {
-    const res = await t.request({ method: 'POST', url: `/public/v1/accounts/${t.operations.accountId}/users`, payload: { user: { email: 'a@b.co' }, groups: [] } })
+    const res = await t.request({
+      method: 'POST',
+      url: `/public/v1/accounts/${t.operations.accountId}/users`,
+      payload: { user: { email: 'a@b.co' }, groups: [] },
+    })
     expect(res.statusCode).toBe(400)
     const body = res.json()
     expect(body.type).toBe('https://tools.ietf.org/html/rfc9110#section-15.5.1')
-    expect(Object.keys(body.errors)).toEqual(expect.arrayContaining(['user.firstName', 'user.lastName', 'groups']))
+    expect(Object.keys(body.errors)).toEqual(
+      expect.arrayContaining(['user.firstName', 'user.lastName', 'groups']),
+    )
     expect(body.traceId).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/)
   })
 
   it('answers 404 for an unknown account before validating the body', async () => {
-    const res = await t.request({ method: 'POST', url: '/public/v1/accounts/ACC-0000-0000/users', payload: { nonsense: true } })
+    const res = await t.request({
+      method: 'POST',
+      url: '/public/v1/accounts/ACC-0000-0000/users',
+      payload: { nonsense: true },
+    })
     expect(res.statusCode).toBe(404)
     expect(res.json()).toMatchObject({ title: 'Not Found', code: 'ACCOUNT_NOT_FOUND' })
   })
@@ -92,8 +149,18 @@ describe('audit of an invitation', () => {
     const t = await buildTestApp()
     try {
       const { accountId, groupId } = t.operations
-      const created = (await t.request({ method: 'POST', url: `/public/v1/accounts/account-users?select=audit`, payload: inviteBody('audit@example.com', [groupId], accountId) })).json()
-      expect(created.audit.created.by).toEqual({ id: 'TKN-0000-0001', name: 'Bootstrap Operations token', icon: null })
+      const created = (
+        await t.request({
+          method: 'POST',
+          url: `/public/v1/accounts/account-users?select=audit`,
+          payload: inviteBody('audit@example.com', [groupId], accountId),
+        })
+      ).json()
+      expect(created.audit.created.by).toEqual({
+        id: 'TKN-0000-0001',
+        name: 'Bootstrap Operations token',
+        icon: null,
+      })
       expect(created.audit.created.of).toMatchObject({ id: accountId, name: 'Operations' })
     } finally {
       await t.close()

@@ -9,7 +9,13 @@ import { insertWithUniqueId } from '../lib/ids.js'
 import { randomSecret } from '../lib/secrets.js'
 import { findGroupRefsOfAccount } from '../user-groups/user-group-repository.js'
 import { emailKey, findUserByEmail } from '../users/user-repository.js'
-import type { AccountUser, AccountUserPerson, AccountUserView, PhoneNumber, UserSettings } from './account-user.js'
+import type {
+  AccountUser,
+  AccountUserPerson,
+  AccountUserView,
+  PhoneNumber,
+  UserSettings,
+} from './account-user.js'
 import { findGroupGrants } from './account-user-repository.js'
 import type { AccountUserDeps } from './account-user-lookup.js'
 import { invitationUrl } from './invitation-link.js'
@@ -39,9 +45,17 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 export function createInvite(deps: AccountUserDeps) {
   const { db, clock, box, config } = deps
 
-  async function inviteOnce(trx: Kysely<Database>, input: InviteInput, email: string, groupIds: string[]) {
+  async function inviteOnce(
+    trx: Kysely<Database>,
+    input: InviteInput,
+    email: string,
+    groupIds: string[],
+  ) {
     const visible = visibleAccountId(input.actor)
-    const account = visible === undefined || visible === input.accountId ? await findAccountRef(trx, input.accountId) : undefined
+    const account =
+      visible === undefined || visible === input.accountId
+        ? await findAccountRef(trx, input.accountId)
+        : undefined
     if (!account) throw new AppError('ACCOUNT_NOT_FOUND')
     const groups = await findGroupRefsOfAccount(trx, input.accountId, groupIds)
     const foreign = groupIds.findIndex((id) => !groups.some((g) => g.id === id))
@@ -67,12 +81,21 @@ export function createInvite(deps: AccountUserDeps) {
         .where('user_id', '=', existing.id)
         .executeTakeFirst()
       if (member) {
-        throw ruleError('ACCOUNT_USER_ALREADY_EXISTS', `${email} is already a member of account ${input.accountId} (${member.id}).`, ['user.email'])
+        throw ruleError(
+          'ACCOUNT_USER_ALREADY_EXISTS',
+          `${email} is already a member of account ${input.accountId} (${member.id}).`,
+          ['user.email'],
+        )
       }
       // §6.2 #12: a Disabled user invited again is Invited; names and password stay theirs.
       const status = existing.status === 'Disabled' ? 'Invited' : existing.status
       if (status !== existing.status) {
-        await trx.updateTable('users').set({ status, updated_at: at, updated_by: byJson }).where('id', '=', existing.id).where('status', '=', existing.status).execute()
+        await trx
+          .updateTable('users')
+          .set({ status, updated_at: at, updated_by: byJson })
+          .where('id', '=', existing.id)
+          .where('status', '=', existing.status)
+          .execute()
       }
       person = {
         id: existing.id,
@@ -87,26 +110,60 @@ export function createInvite(deps: AccountUserDeps) {
         hasPassword: existing.password_hash !== null,
       }
     } else {
-      const phone = { prefix: input.user.phone?.prefix ?? null, number: input.user.phone?.number ?? null }
-      const names = { first_name: input.user.firstName.trim(), last_name: input.user.lastName.trim() }
+      const phone = {
+        prefix: input.user.phone?.prefix ?? null,
+        number: input.user.phone?.number ?? null,
+      }
+      const names = {
+        first_name: input.user.firstName.trim(),
+        last_name: input.user.lastName.trim(),
+      }
       const userId = await insertWithUniqueId('user', async (id) => {
         const row = await trx
           .insertInto('users')
           .values({
-            id, email, email_key: emailKey(email), ...names, phone_prefix: phone.prefix, phone_number: phone.number,
-            icon: null, status: 'Invited', status_before_block: null, password_hash: null,
-            settings: input.user.settings ? JSON.stringify(input.user.settings) : null, last_login_at: null,
-            invitation_accepted_at: null, created_at: at, created_by: byJson, updated_at: null, updated_by: null,
+            id,
+            email,
+            email_key: emailKey(email),
+            ...names,
+            phone_prefix: phone.prefix,
+            phone_number: phone.number,
+            icon: null,
+            status: 'Invited',
+            status_before_block: null,
+            password_hash: null,
+            settings: input.user.settings ? JSON.stringify(input.user.settings) : null,
+            last_login_at: null,
+            invitation_accepted_at: null,
+            created_at: at,
+            created_by: byJson,
+            updated_at: null,
+            updated_by: null,
           })
           .onConflict((oc) => oc.column('id').doNothing())
           .returning('id')
           .executeTakeFirst()
         return row !== undefined
       })
-      events.push({ objectType: 'user', objectId: userId, accountId: null, event: 'created', at: now, by })
+      events.push({
+        objectType: 'user',
+        objectId: userId,
+        accountId: null,
+        event: 'created',
+        at: now,
+        by,
+      })
       person = {
-        id: userId, email, firstName: names.first_name, lastName: names.last_name, phone, icon: null, status: 'Invited',
-        settings: input.user.settings ?? null, lastLoginAt: null, hasPassword: false,
+        id: userId,
+        email,
+        firstName: names.first_name,
+        lastName: names.last_name,
+        phone,
+        icon: null,
+        status: 'Invited',
+        settings: input.user.settings ?? null,
+        lastLoginAt: null,
+        hasPassword: false,
       }
     }
 
@@ -117,40 +174,91 @@ export function createInvite(deps: AccountUserDeps) {
       const row = await trx
         .insertInto('account_users')
         .values({
-          id: candidate, account_id: input.accountId, user_id: person.id, status: 'Invited', invitation_secret: sealedSecret,
-          invitation_sent_at: at, invitation_expires_at: expiresAt.toISOString(), invitation_accepted_at: null,
-          joined_at: null, access_at: null, last_login_at: null, version: 0,
-          created_at: at, created_by: byJson, updated_at: null, updated_by: null,
+          id: candidate,
+          account_id: input.accountId,
+          user_id: person.id,
+          status: 'Invited',
+          invitation_secret: sealedSecret,
+          invitation_sent_at: at,
+          invitation_expires_at: expiresAt.toISOString(),
+          invitation_accepted_at: null,
+          joined_at: null,
+          access_at: null,
+          last_login_at: null,
+          version: 0,
+          created_at: at,
+          created_by: byJson,
+          updated_at: null,
+          updated_by: null,
         })
         .onConflict((oc) => oc.column('id').doNothing())
         .returning('id')
         .executeTakeFirst()
       return row !== undefined
     })
-    await trx.insertInto('account_user_groups').values(groupIds.map((gid) => ({ account_user_id: id, user_group_id: gid }))).execute()
-    events.push({ objectType: 'account-user', objectId: id, accountId: input.accountId, event: 'created', at: now, by })
+    await trx
+      .insertInto('account_user_groups')
+      .values(groupIds.map((gid) => ({ account_user_id: id, user_group_id: gid })))
+      .execute()
+    events.push({
+      objectType: 'account-user',
+      objectId: id,
+      accountId: input.accountId,
+      event: 'created',
+      at: now,
+      by,
+    })
     await recordAuditEvents(trx, events)
     const grants = await findGroupGrants(trx, groups)
     const accountUser: AccountUser = {
-      id, accountId: input.accountId, userId: person.id, storedStatus: 'Invited', status: 'Invited', sealedSecret,
-      invitationSentAt: now, invitationExpiresAt: expiresAt, invitationAcceptedAt: null, joinedAt: null, accessAt: null,
-      lastLoginAt: person.lastLoginAt, version: 0, createdAt: now, createdBy: by, updatedAt: null, updatedBy: null,
-      user: person, account,
-      groups: groups.map((g) => ({ id: g.id, name: g.name, description: g.description, logo: g.logo, isDefault: Number(g.is_default) === 1 })),
+      id,
+      accountId: input.accountId,
+      userId: person.id,
+      storedStatus: 'Invited',
+      status: 'Invited',
+      sealedSecret,
+      invitationSentAt: now,
+      invitationExpiresAt: expiresAt,
+      invitationAcceptedAt: null,
+      joinedAt: null,
+      accessAt: null,
+      lastLoginAt: person.lastLoginAt,
+      version: 0,
+      createdAt: now,
+      createdBy: by,
+      updatedAt: null,
+      updatedBy: null,
+      user: person,
+      account,
+      groups: groups.map((g) => ({
+        id: g.id,
+        name: g.name,
+        description: g.description,
+        logo: g.logo,
+        isDefault: Number(g.is_default) === 1,
+      })),
       modules: grants.modules,
       buyers: grants.buyers,
     }
-    await queueInvitationEmail(trx, deps, { accountUser, secret, expiresAt, inviterName: input.actor.accountName })
+    await queueInvitationEmail(trx, deps, {
+      accountUser,
+      secret,
+      expiresAt,
+      inviterName: input.actor.accountName,
+    })
     return { ...accountUser, invitationUrl: invitationUrl(config.publicUrl, secret, id) }
   }
 
   return async function invite(input: InviteInput): Promise<AccountUserView> {
     const status = input.invitation?.status
     if (status !== undefined && status !== null && status !== 'Invited') {
-      throw validationError({ 'invitation.status': [`Only "Invited" is accepted, got "${status}".`] })
+      throw validationError({
+        'invitation.status': [`Only "Invited" is accepted, got "${status}".`],
+      })
     }
     const email = input.user.email.trim()
-    if (!EMAIL.test(email)) throw validationError({ 'user.email': ['Must be a valid email address.'] })
+    if (!EMAIL.test(email))
+      throw validationError({ 'user.email': ['Must be a valid email address.'] })
     const groupIds = [...new Set(input.groups.map((g) => g.id))]
     const work = (trx: Kysely<Database>) => inviteOnce(trx, input, email, groupIds)
     try {

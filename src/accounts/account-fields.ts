@@ -1,5 +1,11 @@
 import { sql, type ExpressionBuilder } from 'kysely'
-import { type CompileContext, type FieldMap, type ScalarField, textColumn, dateColumn } from '../rql/rql-fields.js'
+import {
+  type CompileContext,
+  type FieldMap,
+  type ScalarField,
+  textColumn,
+  dateColumn,
+} from '../rql/rql-fields.js'
 import { ACCOUNT_STATUSES, ACCOUNT_TYPES, SERVICE_LEVELS } from './account.js'
 
 const text = textColumn
@@ -9,7 +15,11 @@ const instant = dateColumn
  * A member of a JSON text column. The key is a literal from this file, never user input;
  * it is inlined because PostgreSQL cannot pick a `->>` overload for an untyped parameter.
  */
-export function jsonMember(column: string, key: string, type: 'string' | 'boolean' = 'string'): ScalarField {
+export function jsonMember(
+  column: string,
+  key: string,
+  type: 'string' | 'boolean' = 'string',
+): ScalarField {
   return {
     type,
     sql: (ctx: CompileContext) => {
@@ -59,6 +69,20 @@ export const ACCOUNT_FIELDS: FieldMap = {
 }
 
 export const ACCOUNT_OUTPUT = [
-  'id', 'name', 'type', 'status', 'icon', 'externalId', 'externalName', 'externalIds', 'serviceLevel', 'address',
-  'technicalSupportEmail', 'website', 'description', 'groups', 'eligibility', 'audit',
+  'id',
+  'name',
+  'type',
+  'status',
+  'icon',
+  'externalId',
+  'externalName',
+  'externalIds',
+  'serviceLevel',
+  'address',
+  'technicalSupportEmail',
+  'website',
+  'description',
+  'groups',
+  'eligibility',
+  'audit',
 ]

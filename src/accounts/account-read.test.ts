@@ -3,7 +3,13 @@ import { createAccount, createApiToken } from '../../test/support/factories.js'
 import { buildTestApp, type TestApp } from '../../test/support/test-app.js'
 
 const URL = '/public/v1/accounts/accounts'
-const address = { addressLine1: '1 Main St', postCode: '08001', city: 'Barcelona', state: 'Catalonia', country: 'ES' }
+const address = {
+  addressLine1: '1 Main St',
+  postCode: '08001',
+  city: 'Barcelona',
+  state: 'Catalonia',
+  country: 'ES',
+}
 
 describe('reading accounts', () => {
   let t: TestApp
@@ -11,8 +17,23 @@ describe('reading accounts', () => {
   let clientToken: string
   beforeEach(async () => {
     t = await buildTestApp()
-    client = (await t.request({ method: 'POST', url: URL, payload: { name: 'Contoso', type: 'Client', serviceLevel: 'Elite', address } })).json().id
-    await t.request({ method: 'POST', url: URL, payload: { name: 'Fabrikam', type: 'Vendor', serviceLevel: 'Express', address: { ...address, city: 'Madrid' } } })
+    client = (
+      await t.request({
+        method: 'POST',
+        url: URL,
+        payload: { name: 'Contoso', type: 'Client', serviceLevel: 'Elite', address },
+      })
+    ).json().id
+    await t.request({
+      method: 'POST',
+      url: URL,
+      payload: {
+        name: 'Fabrikam',
+        type: 'Vendor',
+        serviceLevel: 'Express',
+        address: { ...address, city: 'Madrid' },
+      },
+    })
     clientToken = (await createApiToken(t.db.db, client)).credential
   })
   afterEach(async () => t.close())
@@ -21,15 +42,24 @@ describe('reading accounts', () => {
 
   it('lists every account for Operations, filtered and ordered with RQL', async () => {
     const all = (await get(`${URL}?order=name`)).json()
-    expect(all.$meta).toEqual({ pagination: { offset: 0, limit: 10, total: 3 }, omitted: ['audit'] })
-    expect(all.data.map((a: { name: string }) => a.name)).toEqual(['Contoso', 'Fabrikam', 'Operations'])
+    expect(all.$meta).toEqual({
+      pagination: { offset: 0, limit: 10, total: 3 },
+      omitted: ['audit'],
+    })
+    expect(all.data.map((a: { name: string }) => a.name)).toEqual([
+      'Contoso',
+      'Fabrikam',
+      'Operations',
+    ])
     const vendors = (await get(`${URL}?eq(type,Vendor)`)).json()
     expect(vendors.data.map((a: { name: string }) => a.name)).toEqual(['Fabrikam'])
     const inMadrid = (await get(`${URL}?eq(address.city,'Madrid')&select=-groups,+audit`)).json()
     expect(inMadrid.data).toHaveLength(1)
     expect(inMadrid.data[0].groups).toBeUndefined()
     expect(inMadrid.data[0].audit.created.at).toBeDefined()
-    const withAdmins = (await get(`${URL}?and(any(groups,name=Administrators),eq(serviceLevel,Elite))`)).json()
+    const withAdmins = (
+      await get(`${URL}?and(any(groups,name=Administrators),eq(serviceLevel,Elite))`)
+    ).json()
     expect(withAdmins.data.map((a: { id: string }) => a.id)).toEqual([client])
   })
 
@@ -49,7 +79,11 @@ describe('reading accounts', () => {
     expect((await get(`${URL}/${client}`, clientToken)).json().name).toBe('Contoso')
     const other = await get(`${URL}/${t.operations.accountId}`, clientToken)
     expect(other.statusCode).toBe(404)
-    expect(other.json()).toMatchObject({ status: 404, title: 'Not Found', code: 'ACCOUNT_NOT_FOUND' })
+    expect(other.json()).toMatchObject({
+      status: 404,
+      title: 'Not Found',
+      code: 'ACCOUNT_NOT_FOUND',
+    })
   })
 
   it('reads one account with select', async () => {

@@ -17,7 +17,10 @@ export async function findAccountRef(db: Kysely<Database>, id: string) {
 }
 
 export async function accountIdExists(db: Kysely<Database>, id: string): Promise<boolean> {
-  return (await db.selectFrom('accounts').select('id').where('id', '=', id).executeTakeFirst()) !== undefined
+  return (
+    (await db.selectFrom('accounts').select('id').where('id', '=', id).executeTakeFirst()) !==
+    undefined
+  )
 }
 
 export function accountBase(db: Kysely<Database>) {
@@ -25,12 +28,30 @@ export function accountBase(db: Kysely<Database>) {
 }
 
 export const ACCOUNT_COLUMNS = [
-  'a.id', 'a.name', 'a.type', 'a.status', 'a.icon', 'a.external_id', 'a.external_name', 'a.external_ids',
-  'a.service_level', 'a.address', 'a.technical_support_email', 'a.website', 'a.description', 'a.eligibility',
-  'a.created_at', 'a.created_by', 'a.updated_at', 'a.updated_by',
+  'a.id',
+  'a.name',
+  'a.type',
+  'a.status',
+  'a.icon',
+  'a.external_id',
+  'a.external_name',
+  'a.external_ids',
+  'a.service_level',
+  'a.address',
+  'a.technical_support_email',
+  'a.website',
+  'a.description',
+  'a.eligibility',
+  'a.created_at',
+  'a.created_by',
+  'a.updated_at',
+  'a.updated_by',
 ] as const
 
-type Row = Omit<AccountTable, 'created_at' | 'updated_at'> & { created_at: Date | string; updated_at: Date | string | null }
+type Row = Omit<AccountTable, 'created_at' | 'updated_at'> & {
+  created_at: Date | string
+  updated_at: Date | string | null
+}
 
 /** Audit events shown beside created/updated (the docs' account examples). */
 const STATUS_EVENTS = ['enabled', 'disabled', 'activated'] as const
@@ -89,7 +110,13 @@ export async function hydrateAccounts(db: Kysely<Database>, rows: Row[]): Promis
     ...toAccount(row),
     groups: groups
       .filter((g) => g.account_id === row.id)
-      .map((g) => ({ id: g.id, name: g.name, description: g.description, logo: g.logo, isDefault: Number(g.is_default) === 1 })),
+      .map((g) => ({
+        id: g.id,
+        name: g.name,
+        description: g.description,
+        logo: g.logo,
+        isDefault: Number(g.is_default) === 1,
+      })),
     createdAt: toDate(row.created_at),
     createdBy: parseJson<ActorRef | null>(row.created_by, null),
     updatedAt: toDate(row.updated_at),
@@ -124,20 +151,37 @@ export async function insertDefaultUserGroup(
   account: { id: string; type: AccountType },
   audit: { at: string; by: string | null },
 ): Promise<string> {
-  const id = await newUniqueId('userGroup', async (candidate) =>
-    (await db.selectFrom('user_groups').select('id').where('id', '=', candidate).executeTakeFirst()) !== undefined,
+  const id = await newUniqueId(
+    'userGroup',
+    async (candidate) =>
+      (await db
+        .selectFrom('user_groups')
+        .select('id')
+        .where('id', '=', candidate)
+        .executeTakeFirst()) !== undefined,
   )
   await db
     .insertInto('user_groups')
     .values({
-      id, account_id: account.id, name: 'Administrators', description: 'Default group: every module, every buyer.',
-      logo: null, is_default: 1, all_buyers: 1, created_at: audit.at, created_by: audit.by, updated_at: null, updated_by: null,
+      id,
+      account_id: account.id,
+      name: 'Administrators',
+      description: 'Default group: every module, every buyer.',
+      logo: null,
+      is_default: 1,
+      all_buyers: 1,
+      created_at: audit.at,
+      created_by: audit.by,
+      updated_at: null,
+      updated_by: null,
     })
     .execute()
   const modules = [...(await findModulesForAccountType(db, account.type))].sort()
   if (modules.length > 0) {
-    await db.insertInto('user_group_modules').values(modules.map((m) => ({ user_group_id: id, module_id: m }))).execute()
+    await db
+      .insertInto('user_group_modules')
+      .values(modules.map((m) => ({ user_group_id: id, module_id: m })))
+      .execute()
   }
   return id
 }
-

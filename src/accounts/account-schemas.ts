@@ -39,7 +39,10 @@ export const AddressSchema = Projected({
 })
 
 const ExternalIdsInput = Nullable(
-  Type.Object({ pyraTenantId: Type.Optional(Nullable(Type.String({ format: 'uuid' }))) }, { additionalProperties: false }),
+  Type.Object(
+    { pyraTenantId: Type.Optional(Nullable(Type.String({ format: 'uuid' }))) },
+    { additionalProperties: false },
+  ),
 )
 const EligibilityInput = Nullable(
   Type.Object(

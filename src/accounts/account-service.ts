@@ -22,7 +22,11 @@ import {
   updateAccountColumns,
   type AccountRecord,
 } from './account-repository.js'
-import type { CreateAccountBody, UpdateAccountBody, ValidateAccountBody } from './account-schemas.js'
+import type {
+  CreateAccountBody,
+  UpdateAccountBody,
+  ValidateAccountBody,
+} from './account-schemas.js'
 import { createAccountStatusUseCases } from './account-status-service.js'
 
 const SPEC = { fields: ACCOUNT_OUTPUT, omittedByDefault: ['audit'] }
@@ -32,7 +36,11 @@ type CreateInput = Static<typeof CreateAccountBody> & { actor: Actor; upload?: U
 type UpdateInput = Static<typeof UpdateAccountBody> & { actor: Actor; id: string; upload?: Upload }
 
 /** Reads one account; `actor` undefined means unscoped (re-reading what was just written). */
-export type GetAccount = (executor: Kysely<Database>, actor: Actor | undefined, id: string) => Promise<AccountRecord>
+export type GetAccount = (
+  executor: Kysely<Database>,
+  actor: Actor | undefined,
+  id: string,
+) => Promise<AccountRecord>
 
 export function createAccountService(deps: {
   db: Kysely<Database>
@@ -49,7 +57,10 @@ export function createAccountService(deps: {
   }
 
   const getAccount: GetAccount = async (executor, actor, id) => {
-    const row = await scoped(executor, actor).select(ACCOUNT_COLUMNS).where('a.id', '=', id).executeTakeFirst()
+    const row = await scoped(executor, actor)
+      .select(ACCOUNT_COLUMNS)
+      .where('a.id', '=', id)
+      .executeTakeFirst()
     if (!row) throw new AppError('ACCOUNT_NOT_FOUND')
     return (await hydrateAccounts(executor, [row]))[0]!
   }
@@ -61,21 +72,39 @@ export function createAccountService(deps: {
   }
 
   /** The columns of the editable members present in a create or update body. */
-  function editableColumns(input: Static<typeof UpdateAccountBody>, canManage: boolean): Updateable<AccountTable> {
+  function editableColumns(
+    input: Static<typeof UpdateAccountBody>,
+    canManage: boolean,
+  ): Updateable<AccountTable> {
     const json = (value: unknown) => (value === null ? null : JSON.stringify(value))
     return {
       ...(input.name !== undefined ? { name: trimmedName(input.name) } : {}),
       ...(input.address !== undefined ? { address: json(input.address) } : {}),
-      ...(input.technicalSupportEmail !== undefined ? { technical_support_email: input.technicalSupportEmail } : {}),
+      ...(input.technicalSupportEmail !== undefined
+        ? { technical_support_email: input.technicalSupportEmail }
+        : {}),
       ...(input.website !== undefined ? { website: input.website } : {}),
       ...(input.description !== undefined ? { description: input.description } : {}),
       // Service level, eligibility and external ids are SoftwareOne's to set: others' values are ignored.
-      ...(canManage && input.serviceLevel !== undefined ? { service_level: input.serviceLevel } : {}),
+      ...(canManage && input.serviceLevel !== undefined
+        ? { service_level: input.serviceLevel }
+        : {}),
       ...(canManage && input.externalIds !== undefined
-        ? { external_ids: json(input.externalIds && { pyraTenantId: input.externalIds.pyraTenantId ?? null }) }
+        ? {
+            external_ids: json(
+              input.externalIds && { pyraTenantId: input.externalIds.pyraTenantId ?? null },
+            ),
+          }
         : {}),
       ...(canManage && input.eligibility !== undefined
-        ? { eligibility: json(input.eligibility && { client: input.eligibility.client ?? false, partner: input.eligibility.partner ?? false }) }
+        ? {
+            eligibility: json(
+              input.eligibility && {
+                client: input.eligibility.client ?? false,
+                partner: input.eligibility.partner ?? false,
+              },
+            ),
+          }
         : {}),
     }
   }
@@ -91,15 +120,34 @@ export function createAccountService(deps: {
         const by = actorRef(input.actor)
         const icon = input.upload ? await storeIcon(trx, { clock }, input.upload, 'logo') : null
         const externalId = input.externalId?.trim() || null
-        await trx.insertInto('accounts').values({
-          id, name: columns.name!, type: input.type, status: enabledStatusOf(input.type, externalId), icon,
-          external_id: externalId, external_name: input.externalName ?? null, external_ids: columns.external_ids ?? null,
-          service_level: input.serviceLevel, address: columns.address ?? null,
-          technical_support_email: columns.technical_support_email ?? null, website: columns.website ?? null,
-          description: columns.description ?? null, eligibility: columns.eligibility ?? null,
-          created_at: now, created_by: JSON.stringify(by), updated_at: null, updated_by: null,
-        }).execute()
-        const groupId = await insertDefaultUserGroup(trx, { id, type: input.type }, { at: now, by: JSON.stringify(by) })
+        await trx
+          .insertInto('accounts')
+          .values({
+            id,
+            name: columns.name!,
+            type: input.type,
+            status: enabledStatusOf(input.type, externalId),
+            icon,
+            external_id: externalId,
+            external_name: input.externalName ?? null,
+            external_ids: columns.external_ids ?? null,
+            service_level: input.serviceLevel,
+            address: columns.address ?? null,
+            technical_support_email: columns.technical_support_email ?? null,
+            website: columns.website ?? null,
+            description: columns.description ?? null,
+            eligibility: columns.eligibility ?? null,
+            created_at: now,
+            created_by: JSON.stringify(by),
+            updated_at: null,
+            updated_by: null,
+          })
+          .execute()
+        const groupId = await insertDefaultUserGroup(
+          trx,
+          { id, type: input.type },
+          { at: now, by: JSON.stringify(by) },
+        )
         await recordAuditEvents(trx, [
           { objectType: 'account', objectId: id, accountId: id, event: 'created', at, by },
           { objectType: 'user-group', objectId: groupId, accountId: id, event: 'created', at, by },
@@ -124,7 +172,10 @@ export function createAccountService(deps: {
 
     async get(input: { actor: Actor; id: string; rawQuery: string }) {
       const account = await getAccount(db, input.actor, input.id)
-      return projectObject(presentAccount(account), resolveProjection(parseSelectOnly(input.rawQuery), SPEC))
+      return projectObject(
+        presentAccount(account),
+        resolveProjection(parseSelectOnly(input.rawQuery), SPEC),
+      )
     },
 
     async assertExists(input: { actor: Actor; id: string }) {
@@ -137,14 +188,25 @@ export function createAccountService(deps: {
         await getAccount(trx, input.actor, input.id)
         const now = clock.now()
         const by = actorRef(input.actor)
-        const icon = input.upload ? await storeIcon(trx, { clock }, input.upload, 'logo') : undefined
+        const icon = input.upload
+          ? await storeIcon(trx, { clock }, input.upload, 'logo')
+          : undefined
         await updateAccountColumns(trx, input.id, {
           ...columns,
           ...(icon ? { icon } : {}),
           updated_at: now.toISOString(),
           updated_by: JSON.stringify(by),
         })
-        await recordAuditEvents(trx, [{ objectType: 'account', objectId: input.id, accountId: input.id, event: 'updated', at: now, by }])
+        await recordAuditEvents(trx, [
+          {
+            objectType: 'account',
+            objectId: input.id,
+            accountId: input.id,
+            event: 'updated',
+            at: now,
+            by,
+          },
+        ])
         return presentAccount(await getAccount(trx, undefined, input.id))
       })
     },
@@ -157,12 +219,20 @@ export function createAccountService(deps: {
 
     /** The stored logo path of any account (icons are public), or null when it has none. */
     async iconOf(input: { id: string }) {
-      const row = await accountBase(db).select('a.icon').where('a.id', '=', input.id).executeTakeFirst()
+      const row = await accountBase(db)
+        .select('a.icon')
+        .where('a.id', '=', input.id)
+        .executeTakeFirst()
       if (!row) throw new AppError('ACCOUNT_NOT_FOUND')
       return row.icon
     },
 
-    ...createAccountStatusUseCases({ db, clock, getAccount, onStatusChanged: deps.onStatusChanged }),
+    ...createAccountStatusUseCases({
+      db,
+      clock,
+      getAccount,
+      onStatusChanged: deps.onStatusChanged,
+    }),
   }
 }
 

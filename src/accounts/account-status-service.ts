@@ -4,7 +4,12 @@ import { recordAuditEvents } from '../db/audit.js'
 import type { AccountTable, Database } from '../db/schema.js'
 import { AppError, ruleError, validationError } from '../errors.js'
 import type { Clock } from '../lib/clock.js'
-import { ACCOUNT_ACTIONS, enabledStatusOf, type AccountAction, type AccountStatus } from './account.js'
+import {
+  ACCOUNT_ACTIONS,
+  enabledStatusOf,
+  type AccountAction,
+  type AccountStatus,
+} from './account.js'
 import { presentAccount } from './account-presenter.js'
 import { updateAccountColumns, type AccountRecord } from './account-repository.js'
 import type { GetAccount } from './account-service.js'
@@ -41,17 +46,32 @@ export function createAccountStatusUseCases(deps: {
 
   function refuseUnless(action: AccountAction, account: AccountRecord, actor: Actor): void {
     if ((action === 'activate' || action === 'deactivate') && account.type !== 'Client') {
-      throw ruleError('ACCOUNT_STATUS_INVALID', `Only Client accounts can be ${PAST[action]}; this is a ${account.type} account.`, ['type'], { type: account.type })
+      throw ruleError(
+        'ACCOUNT_STATUS_INVALID',
+        `Only Client accounts can be ${PAST[action]}; this is a ${account.type} account.`,
+        ['type'],
+        { type: account.type },
+      )
     }
     if (!ACCOUNT_ACTIONS[action].from.includes(account.status)) {
-      throw ruleError('ACCOUNT_STATUS_INVALID', `The account is ${account.status}; it cannot be ${PAST[action]}.`, ['status'], { status: account.status })
+      throw ruleError(
+        'ACCOUNT_STATUS_INVALID',
+        `The account is ${account.status}; it cannot be ${PAST[action]}.`,
+        ['status'],
+        { status: account.status },
+      )
     }
     if (action === 'disable' && account.id === actor.accountId) {
       throw ruleError('ACCOUNT_DISABLE_SELF', 'You cannot disable your own account.', ['id'])
     }
   }
 
-  async function transition(actor: Actor, id: string, action: AccountAction, extra: Updateable<AccountTable> = {}) {
+  async function transition(
+    actor: Actor,
+    id: string,
+    action: AccountAction,
+    extra: Updateable<AccountTable> = {},
+  ) {
     const account = await db.transaction().execute(async (trx) => {
       const current = await getAccount(trx, actor, id)
       refuseUnless(action, current, actor)
@@ -60,11 +80,25 @@ export function createAccountStatusUseCases(deps: {
       const changed = await updateAccountColumns(
         trx,
         id,
-        { ...extra, status: targetOf(action, current), updated_at: now.toISOString(), updated_by: JSON.stringify(by) },
+        {
+          ...extra,
+          status: targetOf(action, current),
+          updated_at: now.toISOString(),
+          updated_by: JSON.stringify(by),
+        },
         current.status,
       )
       if (!changed) throw new AppError('CONCURRENT_UPDATE')
-      await recordAuditEvents(trx, [{ objectType: 'account', objectId: id, accountId: id, event: ACCOUNT_ACTIONS[action].event, at: now, by }])
+      await recordAuditEvents(trx, [
+        {
+          objectType: 'account',
+          objectId: id,
+          accountId: id,
+          event: ACCOUNT_ACTIONS[action].event,
+          at: now,
+          by,
+        },
+      ])
       return presentAccount(await getAccount(trx, undefined, id))
     })
     deps.onStatusChanged?.()
@@ -75,7 +109,13 @@ export function createAccountStatusUseCases(deps: {
     enable: (input: { actor: Actor; id: string }) => transition(input.actor, input.id, 'enable'),
     disable: (input: { actor: Actor; id: string }) => transition(input.actor, input.id, 'disable'),
     /** Assigns the Customer Discount Group: `externalId` is its number; `name` renames the account. */
-    activate: (input: { actor: Actor; id: string; externalId: string; name: string; externalName?: string | null | undefined }) => {
+    activate: (input: {
+      actor: Actor
+      id: string
+      externalId: string
+      name: string
+      externalName?: string | null | undefined
+    }) => {
       const name = input.name.trim()
       const externalId = input.externalId.trim()
       if (!externalId) throw validationError({ externalId: ['Must not be empty.'] })
@@ -91,4 +131,3 @@ export function createAccountStatusUseCases(deps: {
       transition(input.actor, input.id, 'deactivate', { external_id: null, external_name: null }),
   }
 }
-

@@ -12,35 +12,81 @@ describe('account status', () => {
   afterEach(async () => t.close())
 
   const newAccount = async (fields: object = {}) =>
-    (await t.request({ method: 'POST', url: URL, payload: { name: 'Contoso', type: 'Client', serviceLevel: 'Express', ...fields } })).json()
+    (
+      await t.request({
+        method: 'POST',
+        url: URL,
+        payload: { name: 'Contoso', type: 'Client', serviceLevel: 'Express', ...fields },
+      })
+    ).json()
   const act = (id: string, action: string, payload?: object, token?: string) =>
-    t.request({ method: 'POST', url: `${URL}/${id}/${action}`, ...(payload ? { payload } : {}), token })
+    t.request({
+      method: 'POST',
+      url: `${URL}/${id}/${action}`,
+      ...(payload ? { payload } : {}),
+      token,
+    })
 
   it('refuses the tokens of an account the moment it is disabled', async () => {
     const account = await newAccount()
     const token = await createApiToken(t.db.db, account.id)
-    expect((await t.request({ method: 'GET', url: `${URL}/${account.id}`, token: token.credential })).statusCode).toBe(200)
+    expect(
+      (await t.request({ method: 'GET', url: `${URL}/${account.id}`, token: token.credential }))
+        .statusCode,
+    ).toBe(200)
     await act(account.id, 'disable')
-    expect((await t.request({ method: 'GET', url: `${URL}/${account.id}`, token: token.credential })).statusCode).toBe(401)
+    expect(
+      (await t.request({ method: 'GET', url: `${URL}/${account.id}`, token: token.credential }))
+        .statusCode,
+    ).toBe(401)
   })
 
   it('takes a Client through activate, deactivate, disable and enable', async () => {
     const { id } = await newAccount()
-    const activated = await act(id, 'activate', { externalId: 'CDG-42', name: 'Contoso Group', externalName: 'Contoso CDG' })
+    const activated = await act(id, 'activate', {
+      externalId: 'CDG-42',
+      name: 'Contoso Group',
+      externalName: 'Contoso CDG',
+    })
     expect(activated.statusCode).toBe(200)
-    expect(activated.json()).toMatchObject({ status: 'Active', externalId: 'CDG-42', externalName: 'Contoso CDG', name: 'Contoso Group' })
+    expect(activated.json()).toMatchObject({
+      status: 'Active',
+      externalId: 'CDG-42',
+      externalName: 'Contoso CDG',
+      name: 'Contoso Group',
+    })
     expect(activated.json().audit.activated.by.id).toBe('TKN-0000-0001')
     const deactivated = await act(id, 'deactivate')
-    expect(deactivated.json()).toMatchObject({ status: 'Enabled', externalId: null, externalName: null })
+    expect(deactivated.json()).toMatchObject({
+      status: 'Enabled',
+      externalId: null,
+      externalName: null,
+    })
     expect((await act(id, 'disable')).json().status).toBe('Disabled')
     expect((await act(id, 'enable')).json().status).toBe('Enabled')
     await act(id, 'activate', { externalId: 'CDG-43', name: 'Contoso' })
     await act(id, 'disable')
     const enabled = (await act(id, 'enable')).json()
     expect(enabled.status).toBe('Active')
-    expect(Object.keys(enabled.audit)).toEqual(expect.arrayContaining(['created', 'updated', 'activated', 'disabled', 'enabled']))
-    const events = await t.db.db.selectFrom('audit_events').select('event').where('object_id', '=', id).orderBy('id').execute()
-    expect(events.map((e) => e.event)).toEqual(['created', 'activated', 'deactivated', 'disabled', 'enabled', 'activated', 'disabled', 'enabled'])
+    expect(Object.keys(enabled.audit)).toEqual(
+      expect.arrayContaining(['created', 'updated', 'activated', 'disabled', 'enabled']),
+    )
+    const events = await t.db.db
+      .selectFrom('audit_events')
+      .select('event')
+      .where('object_id', '=', id)
+      .orderBy('id')
+      .execute()
+    expect(events.map((e) => e.event)).toEqual([
+      'created',
+      'activated',
+      'deactivated',
+      'disabled',
+      'enabled',
+      'activated',
+      'disabled',
+      'enabled',
+    ])
   })
 
   it('moves a Vendor between Active and Disabled only', async () => {
@@ -70,7 +116,7 @@ describe('account status', () => {
     expect(res.json().errors[0]).toMatchObject({ properties: ['status'], parameters: { status } })
   })
 
-  it('refuses to disable the caller\'s own account', async () => {
+  it("refuses to disable the caller's own account", async () => {
     const res = await act(t.operations.accountId, 'disable')
     expect(res.statusCode).toBe(400)
     expect(res.json().code).toBe('ACCOUNT_DISABLE_SELF')
@@ -96,7 +142,10 @@ describe('account status', () => {
 
   it('validates a body against the account without changing it', async () => {
     const account = await newAccount()
-    const res = await act(account.id, 'validate', { name: 'Other', technicalSupportEmail: 'ok@example.com' })
+    const res = await act(account.id, 'validate', {
+      name: 'Other',
+      technicalSupportEmail: 'ok@example.com',
+    })
     expect(res.statusCode).toBe(200)
     expect(res.json()).toMatchObject({ id: account.id, name: 'Contoso', status: 'Enabled' })
     const bad = await act(account.id, 'validate', { technicalSupportEmail: 'nope' })
@@ -104,20 +153,29 @@ describe('account status', () => {
     expect(Object.keys(bad.json().errors)).toEqual(['technicalSupportEmail'])
   })
 
-  it.each(['enable', 'disable', 'activate', 'deactivate', 'validate'])('answers 404 to %s of an unknown or malformed id, before validation', async (action) => {
-    for (const id of ['ACC-0000-0000', 'INVALID-ID']) {
-      const res = await act(id, action, { externalId: 42 })
-      expect(res.statusCode).toBe(404)
-      expect(res.json().code).toBe('ACCOUNT_NOT_FOUND')
-    }
-  })
+  it.each(['enable', 'disable', 'activate', 'deactivate', 'validate'])(
+    'answers 404 to %s of an unknown or malformed id, before validation',
+    async (action) => {
+      for (const id of ['ACC-0000-0000', 'INVALID-ID']) {
+        const res = await act(id, action, { externalId: 42 })
+        expect(res.statusCode).toBe(404)
+        expect(res.json().code).toBe('ACCOUNT_NOT_FOUND')
+      }
+    },
+  )
 
-  it.each(['Client', 'Vendor'] as const)('refuses every status action to a %s caller with 403', async (type) => {
-    const own = await createAccount(t.db.db, { type, status: type === 'Client' ? 'Enabled' : 'Active' })
-    const token = (await createApiToken(t.db.db, own)).credential
-    for (const action of ['enable', 'disable', 'activate', 'deactivate', 'validate']) {
-      const res = await act(own, action, { externalId: 'CDG-1', name: 'X' }, token)
-      expect(res.statusCode).toBe(403)
-    }
-  })
+  it.each(['Client', 'Vendor'] as const)(
+    'refuses every status action to a %s caller with 403',
+    async (type) => {
+      const own = await createAccount(t.db.db, {
+        type,
+        status: type === 'Client' ? 'Enabled' : 'Active',
+      })
+      const token = (await createApiToken(t.db.db, own)).credential
+      for (const action of ['enable', 'disable', 'activate', 'deactivate', 'validate']) {
+        const res = await act(own, action, { externalId: 'CDG-1', name: 'X' }, token)
+        expect(res.statusCode).toBe(403)
+      }
+    },
+  )
 })

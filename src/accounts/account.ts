@@ -4,7 +4,15 @@ export type AccountStatus = 'Enabled' | 'Active' | 'Disabled'
 
 export const ACCOUNT_TYPES = ['Client', 'Vendor', 'Operations'] as const
 export const ACCOUNT_STATUSES = ['Enabled', 'Active', 'Disabled'] as const
-export const SERVICE_LEVELS = ['Express', 'Elite', 'Dsc', 'Focus', 'Runners', 'Strategics', 'NotApplicable'] as const
+export const SERVICE_LEVELS = [
+  'Express',
+  'Elite',
+  'Dsc',
+  'Focus',
+  'Runners',
+  'Strategics',
+  'NotApplicable',
+] as const
 
 export type AccountAction = 'enable' | 'disable' | 'activate' | 'deactivate'
 
@@ -13,7 +21,10 @@ export type AccountAction = 'enable' | 'disable' | 'activate' | 'deactivate'
  * (no CDG yet): activate assigns the CDG, deactivate unassigns it. Vendor and Operations
  * accounts move between `Active` and `Disabled` only.
  */
-export const ACCOUNT_ACTIONS: Record<AccountAction, { from: readonly AccountStatus[]; event: string }> = {
+export const ACCOUNT_ACTIONS: Record<
+  AccountAction,
+  { from: readonly AccountStatus[]; event: string }
+> = {
   enable: { from: ['Disabled'], event: 'enabled' },
   disable: { from: ['Enabled', 'Active'], event: 'disabled' },
   activate: { from: ['Enabled'], event: 'activated' },
@@ -21,7 +32,10 @@ export const ACCOUNT_ACTIONS: Record<AccountAction, { from: readonly AccountStat
 }
 
 /** The status an account has when it is (re-)enabled or created: Client waits for its CDG. */
-export function enabledStatusOf(type: AccountType, externalId: string | null | undefined): AccountStatus {
+export function enabledStatusOf(
+  type: AccountType,
+  externalId: string | null | undefined,
+): AccountStatus {
   return type !== 'Client' || externalId ? 'Active' : 'Enabled'
 }
 

@@ -24,7 +24,10 @@ export interface TokenAuthenticator {
   forgetVerified(): void
 }
 
-export function createTokenAuthenticator(deps: { db: Kysely<Database>; clock: Clock }): TokenAuthenticator {
+export function createTokenAuthenticator(deps: {
+  db: Kysely<Database>
+  clock: Clock
+}): TokenAuthenticator {
   const { db, clock } = deps
   // Keyed by token id; holds the secret's hash, never the secret.
   const verified = new Map<string, { secretHash: string; actor: Actor; at: number }>()
@@ -35,20 +38,31 @@ export function createTokenAuthenticator(deps: { db: Kysely<Database>; clock: Cl
       if (!parsed) return undefined
       const remembered = verified.get(parsed.tokenId)
       if (remembered && clock.now().getTime() - remembered.at < VERIFIED_TOKEN_TTL_MS) {
-        return tokenSecretMatches(parsed.secret, remembered.secretHash) ? remembered.actor : undefined
+        return tokenSecretMatches(parsed.secret, remembered.secretHash)
+          ? remembered.actor
+          : undefined
       }
       const row = await db
         .selectFrom('api_tokens as t')
         .innerJoin('accounts as a', 'a.id', 't.account_id')
         .select([
-          't.id', 't.name', 't.icon', 't.status', 't.secret_hash', 't.last_access_at',
-          'a.id as account_id', 'a.name as account_name', 'a.type as account_type', 'a.status as account_status',
+          't.id',
+          't.name',
+          't.icon',
+          't.status',
+          't.secret_hash',
+          't.last_access_at',
+          'a.id as account_id',
+          'a.name as account_name',
+          'a.type as account_type',
+          'a.status as account_status',
         ])
         .where('t.id', '=', parsed.tokenId)
         .executeTakeFirst()
       // Compare even when the token is unknown, so timing does not tell which ids exist.
       const matches = tokenSecretMatches(parsed.secret, row?.secret_hash ?? 'x')
-      if (!row || !matches || row.status !== 'Active' || row.account_status === 'Disabled') return undefined
+      if (!row || !matches || row.status !== 'Active' || row.account_status === 'Disabled')
+        return undefined
       const now = clock.now()
       const lastAccess = toDate(row.last_access_at)
       if (!lastAccess || now.getTime() - lastAccess.getTime() >= LAST_ACCESS_RESOLUTION_MS) {

@@ -9,7 +9,11 @@ export const API_TOKEN_FIELDS: FieldMap = {
   name: text('t.name'),
   description: text('t.description'),
   icon: text('t.icon'),
-  status: { type: 'string', sql: () => sql.ref('t.status'), values: ['Active', 'Disabled', 'Deleted'] },
+  status: {
+    type: 'string',
+    sql: () => sql.ref('t.status'),
+    values: ['Active', 'Disabled', 'Deleted'],
+  },
   lastAccessAt: instant('t.last_access_at'),
   'account.id': text('a.id'),
   'account.name': text('a.name'),
@@ -26,4 +30,15 @@ export const API_TOKEN_FIELDS: FieldMap = {
   },
 }
 
-export const API_TOKEN_OUTPUT = ['id', 'icon', 'name', 'description', 'status', 'token', 'lastAccessAt', 'account', 'modules', 'audit']
+export const API_TOKEN_OUTPUT = [
+  'id',
+  'icon',
+  'name',
+  'description',
+  'status',
+  'token',
+  'lastAccessAt',
+  'account',
+  'modules',
+  'audit',
+]

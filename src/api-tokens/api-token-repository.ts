@@ -11,12 +11,26 @@ export function apiTokenBase(db: Kysely<Database>) {
 }
 
 export const API_TOKEN_COLUMNS = [
-  't.id', 't.account_id', 't.name', 't.description', 't.icon', 't.status', 't.last_access_at',
-  't.created_at', 't.created_by', 't.updated_at', 't.updated_by',
-  'a.name as a_name', 'a.type as a_type', 'a.status as a_status', 'a.icon as a_icon',
+  't.id',
+  't.account_id',
+  't.name',
+  't.description',
+  't.icon',
+  't.status',
+  't.last_access_at',
+  't.created_at',
+  't.created_by',
+  't.updated_at',
+  't.updated_by',
+  'a.name as a_name',
+  'a.type as a_type',
+  'a.status as a_status',
+  'a.icon as a_icon',
 ] as const
 
-type Row = Awaited<ReturnType<ReturnType<ReturnType<typeof apiTokenBase>['select']>['executeTakeFirstOrThrow']>> & {
+type Row = Awaited<
+  ReturnType<ReturnType<ReturnType<typeof apiTokenBase>['select']>['executeTakeFirstOrThrow']>
+> & {
   id: string
 }
 
@@ -66,9 +80,7 @@ export async function hydrateApiTokens(db: Kysely<Database>, rows: Row[]): Promi
         status: row.a_status as string,
         icon: row.a_icon,
       },
-      modules: modules
-        .filter((m) => m.api_token_id === row.id)
-        .map(toModuleRef),
+      modules: modules.filter((m) => m.api_token_id === row.id).map(toModuleRef),
       createdAt: toDate(row.created_at as string),
       createdBy: parseJson<ActorRef | null>(row.created_by, null),
       updatedAt: toDate(row.updated_at as string | null),
@@ -77,7 +89,11 @@ export async function hydrateApiTokens(db: Kysely<Database>, rows: Row[]): Promi
   })
 }
 
-export async function setApiTokenModules(db: Kysely<Database>, tokenId: string, moduleIds: string[]): Promise<void> {
+export async function setApiTokenModules(
+  db: Kysely<Database>,
+  tokenId: string,
+  moduleIds: string[],
+): Promise<void> {
   await db.deleteFrom('api_token_modules').where('api_token_id', '=', tokenId).execute()
   if (moduleIds.length === 0) return
   await db
@@ -87,7 +103,14 @@ export async function setApiTokenModules(db: Kysely<Database>, tokenId: string, 
 }
 
 /** The catalogue modules offered to an account type, by id. */
-export async function findModulesForAccountType(db: Kysely<Database>, accountType: string): Promise<Set<string>> {
+export async function findModulesForAccountType(
+  db: Kysely<Database>,
+  accountType: string,
+): Promise<Set<string>> {
   const rows = await db.selectFrom('modules').select(['id', 'account_types']).execute()
-  return new Set(rows.filter((r) => parseJson<string[]>(r.account_types, []).includes(accountType)).map((r) => r.id))
+  return new Set(
+    rows
+      .filter((r) => parseJson<string[]>(r.account_types, []).includes(accountType))
+      .map((r) => r.id),
+  )
 }

@@ -13,7 +13,9 @@ import { idPattern } from '../lib/ids.js'
 
 export const ApiTokenParams = Type.Object({ id: Type.String({ pattern: idPattern('apiToken') }) })
 
-const ModulesInput = Type.Optional(Nullable(Type.Array(IdRef(idPattern('module')), { maxItems: 100 })))
+const ModulesInput = Type.Optional(
+  Nullable(Type.Array(IdRef(idPattern('module')), { maxItems: 100 })),
+)
 
 export const CreateApiTokenBody = Type.Object({
   account: Type.Optional(IdRef(idPattern('account'))),

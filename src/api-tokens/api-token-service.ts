@@ -51,18 +51,30 @@ export function createApiTokenService(deps: {
   }
 
   /** `actor` undefined: no scope (re-reading what the actor just changed, even if now deleted). */
-  async function getToken(executor: Kysely<Database>, actor: Actor | undefined, id: string): Promise<ApiToken> {
+  async function getToken(
+    executor: Kysely<Database>,
+    actor: Actor | undefined,
+    id: string,
+  ): Promise<ApiToken> {
     const base = actor ? scoped(executor, actor) : apiTokenBase(executor)
     const row = await base.select(API_TOKEN_COLUMNS).where('t.id', '=', id).executeTakeFirst()
     if (!row) throw new AppError('API_TOKEN_NOT_FOUND')
     return (await hydrateApiTokens(executor, [row]))[0]!
   }
 
-  async function checkModules(executor: Kysely<Database>, accountType: string, modules: Array<{ id: string }>) {
+  async function checkModules(
+    executor: Kysely<Database>,
+    accountType: string,
+    modules: Array<{ id: string }>,
+  ) {
     const offered = await findModulesForAccountType(executor, accountType)
     const bad = modules.findIndex((m) => !offered.has(m.id))
     if (bad !== -1) {
-      throw ruleError('MODULE_NOT_AVAILABLE', `Module ${modules[bad]!.id} is not available to ${accountType} accounts.`, [`modules[${bad}].id`])
+      throw ruleError(
+        'MODULE_NOT_AVAILABLE',
+        `Module ${modules[bad]!.id} is not available to ${accountType} accounts.`,
+        [`modules[${bad}].id`],
+      )
     }
     return { offered: [...offered], chosen: [...new Set(modules.map((m) => m.id))] }
   }
@@ -71,7 +83,12 @@ export function createApiTokenService(deps: {
     const token = await db.transaction().execute(async (trx) => {
       const current = await getToken(trx, actor, id)
       if (!API_TOKEN_TRANSITIONS[current.status].includes(to)) {
-        throw ruleError('API_TOKEN_STATUS_INVALID', `The API token is ${current.status}; it cannot become ${to}.`, ['status'], { status: current.status })
+        throw ruleError(
+          'API_TOKEN_STATUS_INVALID',
+          `The API token is ${current.status}; it cannot become ${to}.`,
+          ['status'],
+          { status: current.status },
+        )
       }
       const now = clock.now()
       const by = actorRef(actor)
@@ -82,7 +99,16 @@ export function createApiTokenService(deps: {
         .where('status', '=', current.status)
         .executeTakeFirst()
       if (Number(result.numUpdatedRows) !== 1) throw new AppError('CONCURRENT_UPDATE')
-      await recordAuditEvents(trx, [{ objectType: 'api-token', objectId: id, accountId: current.accountId, event: to === 'Deleted' ? 'deleted' : to === 'Active' ? 'enabled' : 'disabled', at: now, by }])
+      await recordAuditEvents(trx, [
+        {
+          objectType: 'api-token',
+          objectId: id,
+          accountId: current.accountId,
+          event: to === 'Deleted' ? 'deleted' : to === 'Active' ? 'enabled' : 'disabled',
+          at: now,
+          by,
+        },
+      ])
       return getToken(trx, undefined, id)
     })
     deps.onStatusChanged?.()
@@ -101,19 +127,39 @@ export function createApiTokenService(deps: {
         const account = await findAccountRef(trx, accountId)
         if (!account) throw validationError({ 'account.id': ['Unknown account.'] })
         const { offered, chosen } = await checkModules(trx, account.type, input.modules ?? [])
-        const id = await newUniqueId('apiToken', async (candidate) =>
-          (await trx.selectFrom('api_tokens').select('id').where('id', '=', candidate).executeTakeFirst()) !== undefined,
+        const id = await newUniqueId(
+          'apiToken',
+          async (candidate) =>
+            (await trx
+              .selectFrom('api_tokens')
+              .select('id')
+              .where('id', '=', candidate)
+              .executeTakeFirst()) !== undefined,
         )
         const secret = randomBytes(32).toString('base64url')
         const now = clock.now()
         const by = actorRef(input.actor)
-        await trx.insertInto('api_tokens').values({
-          id, account_id: accountId, name: input.name!.trim(), description: input.description ?? null,
-          icon: input.icon || null, status: 'Active', secret_hash: hashTokenSecret(secret), last_access_at: null,
-          created_at: now.toISOString(), created_by: JSON.stringify(by), updated_at: null, updated_by: null,
-        }).execute()
+        await trx
+          .insertInto('api_tokens')
+          .values({
+            id,
+            account_id: accountId,
+            name: input.name!.trim(),
+            description: input.description ?? null,
+            icon: input.icon || null,
+            status: 'Active',
+            secret_hash: hashTokenSecret(secret),
+            last_access_at: null,
+            created_at: now.toISOString(),
+            created_by: JSON.stringify(by),
+            updated_at: null,
+            updated_by: null,
+          })
+          .execute()
         await setApiTokenModules(trx, id, input.modules ? chosen : offered)
-        await recordAuditEvents(trx, [{ objectType: 'api-token', objectId: id, accountId, event: 'created', at: now, by }])
+        await recordAuditEvents(trx, [
+          { objectType: 'api-token', objectId: id, accountId, event: 'created', at: now, by },
+        ])
         const token = await getToken(trx, input.actor, id)
         return { ...presentApiToken(token), token: formatCredential(id, secret) }
       })
@@ -135,7 +181,10 @@ export function createApiTokenService(deps: {
 
     async get(input: { actor: Actor; id: string; rawQuery: string }) {
       const token = await getToken(db, input.actor, input.id)
-      return projectObject(presentApiToken(token), resolveProjection(parseSelectOnly(input.rawQuery), SPEC))
+      return projectObject(
+        presentApiToken(token),
+        resolveProjection(parseSelectOnly(input.rawQuery), SPEC),
+      )
     },
 
     async assertExists(input: { actor: Actor; id: string }) {
@@ -145,28 +194,47 @@ export function createApiTokenService(deps: {
     async update(input: ApiTokenInput & { actor: Actor; id: string }) {
       return db.transaction().execute(async (trx) => {
         const current = await getToken(trx, input.actor, input.id)
-        if (current.status === 'Deleted') throw ruleError('API_TOKEN_STATUS_INVALID', 'A deleted API token cannot be changed.', ['status'])
-        if (input.name !== undefined && !input.name.trim()) throw validationError({ name: ['Must not be empty.'] })
+        if (current.status === 'Deleted')
+          throw ruleError('API_TOKEN_STATUS_INVALID', 'A deleted API token cannot be changed.', [
+            'status',
+          ])
+        if (input.name !== undefined && !input.name.trim())
+          throw validationError({ name: ['Must not be empty.'] })
         const now = clock.now()
         const by = actorRef(input.actor)
-        await trx.updateTable('api_tokens').set({
-          ...(input.name !== undefined ? { name: input.name.trim() } : {}),
-          ...(input.description !== undefined ? { description: input.description } : {}),
-          ...(input.icon !== undefined ? { icon: input.icon || null } : {}),
-          updated_at: now.toISOString(),
-          updated_by: JSON.stringify(by),
-        }).where('id', '=', input.id).execute()
+        await trx
+          .updateTable('api_tokens')
+          .set({
+            ...(input.name !== undefined ? { name: input.name.trim() } : {}),
+            ...(input.description !== undefined ? { description: input.description } : {}),
+            ...(input.icon !== undefined ? { icon: input.icon || null } : {}),
+            updated_at: now.toISOString(),
+            updated_by: JSON.stringify(by),
+          })
+          .where('id', '=', input.id)
+          .execute()
         if (input.modules) {
           const { chosen } = await checkModules(trx, current.account.type, input.modules)
           await setApiTokenModules(trx, input.id, chosen)
         }
-        await recordAuditEvents(trx, [{ objectType: 'api-token', objectId: input.id, accountId: current.accountId, event: 'updated', at: now, by }])
+        await recordAuditEvents(trx, [
+          {
+            objectType: 'api-token',
+            objectId: input.id,
+            accountId: current.accountId,
+            event: 'updated',
+            at: now,
+            by,
+          },
+        ])
         return presentApiToken(await getToken(trx, input.actor, input.id))
       })
     },
 
-    enable: async (input: { actor: Actor; id: string }) => presentApiToken(await transition(input.actor, input.id, 'Active')),
-    disable: async (input: { actor: Actor; id: string }) => presentApiToken(await transition(input.actor, input.id, 'Disabled')),
+    enable: async (input: { actor: Actor; id: string }) =>
+      presentApiToken(await transition(input.actor, input.id, 'Active')),
+    disable: async (input: { actor: Actor; id: string }) =>
+      presentApiToken(await transition(input.actor, input.id, 'Disabled')),
     remove: async (input: { actor: Actor; id: string }) => {
       await transition(input.actor, input.id, 'Deleted')
     },

@@ -4,49 +4,92 @@ import { multipartBody, TINY_PNG } from '../../test/support/multipart.js'
 import { buildTestApp, type TestApp } from '../../test/support/test-app.js'
 
 const URL = '/public/v1/accounts/buyers'
-const address = { addressLine1: '1 Main St', postCode: '08001', city: 'Barcelona', state: 'Catalonia', country: 'ES' }
+const address = {
+  addressLine1: '1 Main St',
+  postCode: '08001',
+  city: 'Barcelona',
+  state: 'Catalonia',
+  country: 'ES',
+}
 
 describe('creating buyers', () => {
   let t: TestApp
   let client: string
-  const body = (fields: object = {}) => ({ name: 'Contoso Spain', address, account: { id: client }, ...fields })
+  const body = (fields: object = {}) => ({
+    name: 'Contoso Spain',
+    address,
+    account: { id: client },
+    ...fields,
+  })
   beforeEach(async () => {
     t = await buildTestApp()
     client = await createAccount(t.db.db, { type: 'Client', name: 'Contoso' })
   })
   afterEach(async () => t.close())
 
-  const create = (payload: object, token?: string) => t.request({ method: 'POST', url: URL, payload, token })
+  const create = (payload: object, token?: string) =>
+    t.request({ method: 'POST', url: URL, payload, token })
 
   it('creates an Enabled buyer of a Client account, with its account reference and audit', async () => {
-    const res = await create(body({
-      taxId: 'ESB12345678',
-      contact: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@contoso.example', phone: { prefix: '+34', number: '600000000' } },
-      sellers: [{ id: 'SEL-1299-2079', name: 'SoftwareOne Spain' }],
-      status: 'Active', icon: '', id: 'BUY-1111-1111', errors: [{ message: 'x' }],
-    }))
+    const res = await create(
+      body({
+        taxId: 'ESB12345678',
+        contact: {
+          firstName: 'Ada',
+          lastName: 'Lovelace',
+          email: 'ada@contoso.example',
+          phone: { prefix: '+34', number: '600000000' },
+        },
+        sellers: [{ id: 'SEL-1299-2079', name: 'SoftwareOne Spain' }],
+        status: 'Active',
+        icon: '',
+        id: 'BUY-1111-1111',
+        errors: [{ message: 'x' }],
+      }),
+    )
     expect(res.statusCode).toBe(201)
     const buyer = res.json()
     expect(buyer.id).toMatch(/^BUY-\d{4}-\d{4}$/)
     expect(buyer.id).not.toBe('BUY-1111-1111')
     expect(buyer).toMatchObject({
-      name: 'Contoso Spain', status: 'Enabled', icon: null, address, taxId: 'ESB12345678',
-      contact: { name: 'Ada Lovelace', firstName: 'Ada', lastName: 'Lovelace', email: 'ada@contoso.example', phone: { prefix: '+34', number: '600000000' } },
+      name: 'Contoso Spain',
+      status: 'Enabled',
+      icon: null,
+      address,
+      taxId: 'ESB12345678',
+      contact: {
+        name: 'Ada Lovelace',
+        firstName: 'Ada',
+        lastName: 'Lovelace',
+        email: 'ada@contoso.example',
+        phone: { prefix: '+34', number: '600000000' },
+      },
       account: { id: client, name: 'Contoso', type: 'Client', status: 'Active', icon: null },
       sellers: [{ id: 'SEL-1299-2079', name: 'SoftwareOne Spain' }],
       errors: [],
     })
-    expect(buyer.audit.created).toMatchObject({ by: { id: 'TKN-0000-0001' }, of: { id: t.operations.accountId } })
+    expect(buyer.audit.created).toMatchObject({
+      by: { id: 'TKN-0000-0001' },
+      of: { id: t.operations.accountId },
+    })
   })
 
   it('accepts multipart with a logo and serves it through the icon redirect', async () => {
     const multipart = await multipartBody('buyer', body(), { part: 'logo', data: TINY_PNG })
     const res = await t.request({ method: 'POST', url: URL, ...multipart })
     expect(res.statusCode).toBe(201)
-    const redirect = await t.request({ method: 'GET', url: `${URL}/${res.json().id}/icon`, token: null })
+    const redirect = await t.request({
+      method: 'GET',
+      url: `${URL}/${res.json().id}/icon`,
+      token: null,
+    })
     expect(redirect.statusCode).toBe(307)
     expect(redirect.headers.location).toBe(res.json().icon)
-    const image = await t.request({ method: 'GET', url: redirect.headers.location as string, token: null })
+    const image = await t.request({
+      method: 'GET',
+      url: redirect.headers.location as string,
+      token: null,
+    })
     expect(image.rawPayload.equals(TINY_PNG)).toBe(true)
   })
 

@@ -28,6 +28,17 @@ export const BUYER_FIELDS: FieldMap = {
 
 /** Every output key; `errors` is Operations-only (§2) and dropped for everyone else. */
 export const BUYER_OUTPUT = [
-  'id', 'name', 'icon', 'status', 'address', 'contact', 'externalIds', 'taxId', 'account', 'sellers', 'errors', 'audit',
+  'id',
+  'name',
+  'icon',
+  'status',
+  'address',
+  'contact',
+  'externalIds',
+  'taxId',
+  'account',
+  'sellers',
+  'errors',
+  'audit',
 ]
 export const BUYER_OUTPUT_WITHOUT_ERRORS = BUYER_OUTPUT.filter((key) => key !== 'errors')

@@ -13,13 +13,23 @@ export function buyerView(actor: Actor) {
 }
 
 /** `withErrors`: include the Operations-only `errors` (ERP-sync messages; none are kept yet). */
-export function presentBuyer(buyer: Buyer, options: { withErrors: boolean }): Record<string, unknown> {
+export function presentBuyer(
+  buyer: Buyer,
+  options: { withErrors: boolean },
+): Record<string, unknown> {
   const contact = buyer.contact && {
     name: [buyer.contact.firstName, buyer.contact.lastName].filter(Boolean).join(' ') || null,
     firstName: buyer.contact.firstName ?? null,
     lastName: buyer.contact.lastName ?? null,
     email: buyer.contact.email ?? null,
-    ...(buyer.contact.phone ? { phone: { prefix: buyer.contact.phone.prefix ?? null, number: buyer.contact.phone.number ?? null } } : {}),
+    ...(buyer.contact.phone
+      ? {
+          phone: {
+            prefix: buyer.contact.phone.prefix ?? null,
+            number: buyer.contact.phone.number ?? null,
+          },
+        }
+      : {}),
   }
   return {
     id: buyer.id,

@@ -11,12 +11,29 @@ export function buyerBase(db: Kysely<Database>) {
 }
 
 export const BUYER_COLUMNS = [
-  'b.id', 'b.account_id', 'b.name', 'b.icon', 'b.status', 'b.address', 'b.contact', 'b.external_ids', 'b.tax_id',
-  'b.sellers', 'b.created_at', 'b.created_by', 'b.updated_at', 'b.updated_by',
-  'a.name as a_name', 'a.type as a_type', 'a.status as a_status', 'a.icon as a_icon',
+  'b.id',
+  'b.account_id',
+  'b.name',
+  'b.icon',
+  'b.status',
+  'b.address',
+  'b.contact',
+  'b.external_ids',
+  'b.tax_id',
+  'b.sellers',
+  'b.created_at',
+  'b.created_by',
+  'b.updated_at',
+  'b.updated_by',
+  'a.name as a_name',
+  'a.type as a_type',
+  'a.status as a_status',
+  'a.icon as a_icon',
 ] as const
 
-type Row = Awaited<ReturnType<ReturnType<ReturnType<typeof buyerBase>['select']>['executeTakeFirstOrThrow']>> & {
+type Row = Awaited<
+  ReturnType<ReturnType<ReturnType<typeof buyerBase>['select']>['executeTakeFirstOrThrow']>
+> & {
   id: string
 }
 
@@ -25,7 +42,12 @@ const STATUS_EVENTS = ['activated', 'unassigned', 'disabled'] as const
 
 /** Rows to models, with the page's status events in one more query. */
 export async function hydrateBuyers(db: Kysely<Database>, rows: Row[]): Promise<Buyer[]> {
-  const events = await findLatestAuditEvents(db, 'buyer', rows.map((r) => r.id), STATUS_EVENTS)
+  const events = await findLatestAuditEvents(
+    db,
+    'buyer',
+    rows.map((r) => r.id),
+    STATUS_EVENTS,
+  )
   return rows.map((r) => {
     const row = r as unknown as Record<string, string | null> & Row
     return {
@@ -56,8 +78,14 @@ export async function hydrateBuyers(db: Kysely<Database>, rows: Row[]): Promise<
 }
 
 export async function newBuyerId(db: Kysely<Database>): Promise<string> {
-  return newUniqueId('buyer', async (candidate) =>
-    (await db.selectFrom('buyers').select('id').where('id', '=', candidate).executeTakeFirst()) !== undefined,
+  return newUniqueId(
+    'buyer',
+    async (candidate) =>
+      (await db
+        .selectFrom('buyers')
+        .select('id')
+        .where('id', '=', candidate)
+        .executeTakeFirst()) !== undefined,
   )
 }
 
@@ -75,6 +103,9 @@ export async function updateBuyerColumns(
 }
 
 /** A deleted buyer leaves every user group's list of buyers. */
-export async function removeBuyerFromUserGroups(db: Kysely<Database>, buyerId: string): Promise<void> {
+export async function removeBuyerFromUserGroups(
+  db: Kysely<Database>,
+  buyerId: string,
+): Promise<void> {
   await db.deleteFrom('user_group_buyers').where('buyer_id', '=', buyerId).execute()
 }

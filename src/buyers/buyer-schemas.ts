@@ -25,7 +25,12 @@ const ContactInput = Nullable(
       lastName: optionalText(100),
       email: optionalText(320, { format: 'email' }),
       phone: Type.Optional(
-        Nullable(Type.Object({ prefix: optionalText(10), number: optionalText(15) }, { additionalProperties: false })),
+        Nullable(
+          Type.Object(
+            { prefix: optionalText(10), number: optionalText(15) },
+            { additionalProperties: false },
+          ),
+        ),
       ),
     },
     { additionalProperties: false },
@@ -33,13 +38,20 @@ const ContactInput = Nullable(
 )
 
 export const BuyerExternalIdsInput = Type.Object(
-  { erpCompanyContact: optionalText(250), erpCustomer: optionalText(250), accountExternalId: optionalText(250) },
+  {
+    erpCompanyContact: optionalText(250),
+    erpCustomer: optionalText(250),
+    accountExternalId: optionalText(250),
+  },
   { additionalProperties: false },
 )
 
 const SellersInput = Nullable(
   Type.Array(
-    Type.Object({ id: Type.String({ pattern: SELLER_ID }), name: optionalText(500) }, { additionalProperties: false }),
+    Type.Object(
+      { id: Type.String({ pattern: SELLER_ID }), name: optionalText(500) },
+      { additionalProperties: false },
+    ),
     { maxItems: 100 },
   ),
 )
@@ -94,7 +106,9 @@ export const BuyerSchema = Projected({
   taxId: Nullable(Type.String()),
   account: AccountRefSchema,
   sellers: Nullable(Type.Array(Projected({ id: Type.String(), name: Nullable(Type.String()) }))),
-  errors: Type.Array(Projected({ id: Nullable(Type.String()), message: Type.String(), parameters: Type.Unknown() })),
+  errors: Type.Array(
+    Projected({ id: Nullable(Type.String()), message: Type.String(), parameters: Type.Unknown() }),
+  ),
   audit: Projected({
     created: EventSchema,
     updated: EventSchema,

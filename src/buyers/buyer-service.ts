@@ -14,7 +14,13 @@ import { projectObject, resolveProjection } from '../rql/rql-select.js'
 import type { Buyer } from './buyer.js'
 import { BUYER_FIELDS } from './buyer-fields.js'
 import { buyerView } from './buyer-presenter.js'
-import { BUYER_COLUMNS, buyerBase, hydrateBuyers, newBuyerId, updateBuyerColumns } from './buyer-repository.js'
+import {
+  BUYER_COLUMNS,
+  buyerBase,
+  hydrateBuyers,
+  newBuyerId,
+  updateBuyerColumns,
+} from './buyer-repository.js'
 import type { CreateBuyerBody, UpdateBuyerBody } from './buyer-schemas.js'
 import { createBuyerStatusUseCases } from './buyer-status-service.js'
 
@@ -22,7 +28,11 @@ type Upload = { data: Buffer } | undefined
 type UpdateInput = Static<typeof UpdateBuyerBody> & { actor: Actor; id: string; upload?: Upload }
 
 /** Reads one buyer; `actor` undefined means unscoped (re-reading what was just written). */
-export type GetBuyer = (executor: Kysely<Database>, actor: Actor | undefined, id: string) => Promise<Buyer>
+export type GetBuyer = (
+  executor: Kysely<Database>,
+  actor: Actor | undefined,
+  id: string,
+) => Promise<Buyer>
 
 export function createBuyerService(deps: { db: Kysely<Database>; clock: Clock; dialect: Dialect }) {
   const { db, clock, dialect } = deps
@@ -35,23 +45,32 @@ export function createBuyerService(deps: { db: Kysely<Database>; clock: Clock; d
   }
 
   const getBuyer: GetBuyer = async (executor, actor, id) => {
-    const row = await scoped(executor, actor).select(BUYER_COLUMNS).where('b.id', '=', id).executeTakeFirst()
+    const row = await scoped(executor, actor)
+      .select(BUYER_COLUMNS)
+      .where('b.id', '=', id)
+      .executeTakeFirst()
     if (!row) throw new AppError('BUYER_NOT_FOUND')
     return (await hydrateBuyers(executor, [row]))[0]!
   }
 
   /** The columns of the editable members; ERP external ids are SoftwareOne's to set. */
-  function editableColumns(input: Static<typeof UpdateBuyerBody>, actor: Actor): Updateable<BuyerTable> {
+  function editableColumns(
+    input: Static<typeof UpdateBuyerBody>,
+    actor: Actor,
+  ): Updateable<BuyerTable> {
     const name = input.name.trim()
     if (!name) throw validationError({ name: ['Must not be empty.'] })
-    const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value))
+    const json = (value: unknown) =>
+      value === null || value === undefined ? null : JSON.stringify(value)
     return {
       name,
       address: json(input.address),
       ...(input.contact !== undefined ? { contact: json(input.contact) } : {}),
       ...(input.taxId !== undefined ? { tax_id: input.taxId } : {}),
       ...(input.sellers !== undefined ? { sellers: json(input.sellers) } : {}),
-      ...(input.externalIds !== undefined && isOperations(actor) ? { external_ids: json(input.externalIds) } : {}),
+      ...(input.externalIds !== undefined && isOperations(actor)
+        ? { external_ids: json(input.externalIds) }
+        : {}),
     }
   }
 
@@ -63,18 +82,46 @@ export function createBuyerService(deps: { db: Kysely<Database>; clock: Clock; d
         const account = await findAccountRef(trx, input.account.id)
         if (!account) throw validationError({ 'account.id': ['Unknown account.'] })
         if (account.type !== 'Client') {
-          throw ruleError('BUYER_ACCOUNT_INVALID', `Buyers belong to Client accounts; ${account.id} is a ${account.type} account.`, ['account.id'], { type: account.type })
+          throw ruleError(
+            'BUYER_ACCOUNT_INVALID',
+            `Buyers belong to Client accounts; ${account.id} is a ${account.type} account.`,
+            ['account.id'],
+            { type: account.type },
+          )
         }
         const id = await newBuyerId(trx)
         const now = clock.now()
         const by = actorRef(input.actor)
         const icon = input.upload ? await storeIcon(trx, { clock }, input.upload, 'logo') : null
-        await trx.insertInto('buyers').values({
-          id, account_id: account.id, name: columns.name!, icon, status: 'Enabled', address: columns.address ?? null,
-          contact: columns.contact ?? null, external_ids: columns.external_ids ?? null, tax_id: columns.tax_id ?? null,
-          sellers: columns.sellers ?? null, created_at: now.toISOString(), created_by: JSON.stringify(by), updated_at: null, updated_by: null,
-        }).execute()
-        await recordAuditEvents(trx, [{ objectType: 'buyer', objectId: id, accountId: account.id, event: 'created', at: now, by }])
+        await trx
+          .insertInto('buyers')
+          .values({
+            id,
+            account_id: account.id,
+            name: columns.name!,
+            icon,
+            status: 'Enabled',
+            address: columns.address ?? null,
+            contact: columns.contact ?? null,
+            external_ids: columns.external_ids ?? null,
+            tax_id: columns.tax_id ?? null,
+            sellers: columns.sellers ?? null,
+            created_at: now.toISOString(),
+            created_by: JSON.stringify(by),
+            updated_at: null,
+            updated_by: null,
+          })
+          .execute()
+        await recordAuditEvents(trx, [
+          {
+            objectType: 'buyer',
+            objectId: id,
+            accountId: account.id,
+            event: 'created',
+            at: now,
+            by,
+          },
+        ])
         return buyerView(input.actor).present(await getBuyer(trx, undefined, id))
       })
     },
@@ -97,7 +144,10 @@ export function createBuyerService(deps: { db: Kysely<Database>; clock: Clock; d
     async get(input: { actor: Actor; id: string; rawQuery: string }) {
       const view = buyerView(input.actor)
       const buyer = await getBuyer(db, input.actor, input.id)
-      return projectObject(view.present(buyer), resolveProjection(parseSelectOnly(input.rawQuery), view.spec))
+      return projectObject(
+        view.present(buyer),
+        resolveProjection(parseSelectOnly(input.rawQuery), view.spec),
+      )
     },
 
     async assertExists(input: { actor: Actor; id: string }) {
@@ -109,25 +159,45 @@ export function createBuyerService(deps: { db: Kysely<Database>; clock: Clock; d
       return db.transaction().execute(async (trx) => {
         const current = await getBuyer(trx, input.actor, input.id)
         if (current.status === 'Deleted') {
-          throw ruleError('BUYER_STATUS_INVALID', 'The buyer is Deleted; it cannot be changed.', ['status'], { status: current.status })
+          throw ruleError(
+            'BUYER_STATUS_INVALID',
+            'The buyer is Deleted; it cannot be changed.',
+            ['status'],
+            { status: current.status },
+          )
         }
         const now = clock.now()
         const by = actorRef(input.actor)
-        const icon = input.upload ? await storeIcon(trx, { clock }, input.upload, 'logo') : undefined
+        const icon = input.upload
+          ? await storeIcon(trx, { clock }, input.upload, 'logo')
+          : undefined
         await updateBuyerColumns(trx, input.id, {
           ...columns,
           ...(icon ? { icon } : {}),
           updated_at: now.toISOString(),
           updated_by: JSON.stringify(by),
         })
-        await recordAuditEvents(trx, [{ objectType: 'buyer', objectId: input.id, accountId: current.accountId, event: 'updated', at: now, by }])
+        await recordAuditEvents(trx, [
+          {
+            objectType: 'buyer',
+            objectId: input.id,
+            accountId: current.accountId,
+            event: 'updated',
+            at: now,
+            by,
+          },
+        ])
         return buyerView(input.actor).present(await getBuyer(trx, undefined, input.id))
       })
     },
 
     /** The stored logo path of any buyer (icons are public), or null when it has none. */
     async iconOf(input: { id: string }) {
-      const row = await db.selectFrom('buyers').select('icon').where('id', '=', input.id).executeTakeFirst()
+      const row = await db
+        .selectFrom('buyers')
+        .select('icon')
+        .where('id', '=', input.id)
+        .executeTakeFirst()
       if (!row) throw new AppError('BUYER_NOT_FOUND')
       return row.icon
     },

@@ -20,15 +20,29 @@ const PAST: Record<BuyerAction, string> = {
 }
 
 /** enable, disable, activate, deactivate and (soft) delete: §5.6. */
-export function createBuyerStatusUseCases(deps: { db: Kysely<Database>; clock: Clock; getBuyer: GetBuyer }) {
+export function createBuyerStatusUseCases(deps: {
+  db: Kysely<Database>
+  clock: Clock
+  getBuyer: GetBuyer
+}) {
   const { db, clock, getBuyer } = deps
 
-  async function transition(actor: Actor, id: string, action: BuyerAction, check?: (buyer: { accountId: string }) => Updateable<BuyerTable>) {
+  async function transition(
+    actor: Actor,
+    id: string,
+    action: BuyerAction,
+    check?: (buyer: { accountId: string }) => Updateable<BuyerTable>,
+  ) {
     return db.transaction().execute(async (trx) => {
       const current = await getBuyer(trx, actor, id)
       const rule = BUYER_ACTIONS[action]
       if (!rule.from.includes(current.status)) {
-        throw ruleError('BUYER_STATUS_INVALID', `The buyer is ${current.status}; it cannot be ${PAST[action]}.`, ['status'], { status: current.status })
+        throw ruleError(
+          'BUYER_STATUS_INVALID',
+          `The buyer is ${current.status}; it cannot be ${PAST[action]}.`,
+          ['status'],
+          { status: current.status },
+        )
       }
       const extra = check ? check(current) : {}
       const now = clock.now()
@@ -36,12 +50,26 @@ export function createBuyerStatusUseCases(deps: { db: Kysely<Database>; clock: C
       const changed = await updateBuyerColumns(
         trx,
         id,
-        { ...extra, status: rule.to, updated_at: now.toISOString(), updated_by: JSON.stringify(by) },
+        {
+          ...extra,
+          status: rule.to,
+          updated_at: now.toISOString(),
+          updated_by: JSON.stringify(by),
+        },
         current.status,
       )
       if (!changed) throw new AppError('CONCURRENT_UPDATE')
       if (rule.to === 'Deleted') await removeBuyerFromUserGroups(trx, id)
-      await recordAuditEvents(trx, [{ objectType: 'buyer', objectId: id, accountId: current.accountId, event: rule.event, at: now, by }])
+      await recordAuditEvents(trx, [
+        {
+          objectType: 'buyer',
+          objectId: id,
+          accountId: current.accountId,
+          event: rule.event,
+          at: now,
+          by,
+        },
+      ])
       return buyerView(actor).present(await getBuyer(trx, undefined, id))
     })
   }
@@ -55,7 +83,11 @@ export function createBuyerStatusUseCases(deps: { db: Kysely<Database>; clock: C
     activate: (input: Target & Static<typeof ActivateBuyerBody>) =>
       transition(input.actor, input.id, 'activate', (buyer) => {
         if (input.account.id !== buyer.accountId) {
-          throw ruleError('BUYER_ACCOUNT_INVALID', `The buyer belongs to ${buyer.accountId}, not ${input.account.id}.`, ['account.id'])
+          throw ruleError(
+            'BUYER_ACCOUNT_INVALID',
+            `The buyer belongs to ${buyer.accountId}, not ${input.account.id}.`,
+            ['account.id'],
+          )
         }
         return { external_ids: JSON.stringify(input.externalIds) }
       }),

@@ -3,7 +3,13 @@ import { createAccount, createApiToken, createUserGroup } from '../../test/suppo
 import { buildTestApp, type TestApp } from '../../test/support/test-app.js'
 
 const URL = '/public/v1/accounts/buyers'
-const address = { addressLine1: '1 Main St', postCode: '08001', city: 'Barcelona', state: 'Catalonia', country: 'ES' }
+const address = {
+  addressLine1: '1 Main St',
+  postCode: '08001',
+  city: 'Barcelona',
+  state: 'Catalonia',
+  country: 'ES',
+}
 const externalIds = { erpCompanyContact: 'CC-1', erpCustomer: 'CU-1', accountExternalId: 'CDG-1' }
 
 describe('buyer status', () => {
@@ -15,13 +21,25 @@ describe('buyer status', () => {
     t = await buildTestApp()
     client = await createAccount(t.db.db, { type: 'Client' })
     clientToken = (await createApiToken(t.db.db, client)).credential
-    buyer = (await t.request({ method: 'POST', url: URL, payload: { name: 'Alpha', address, account: { id: client } } })).json().id
+    buyer = (
+      await t.request({
+        method: 'POST',
+        url: URL,
+        payload: { name: 'Alpha', address, account: { id: client } },
+      })
+    ).json().id
   })
   afterEach(async () => t.close())
 
   const act = (action: string, payload?: object, token?: string, id = buyer) =>
-    t.request({ method: 'POST', url: `${URL}/${id}/${action}`, ...(payload ? { payload } : {}), token })
-  const remove = (token?: string, id = buyer) => t.request({ method: 'DELETE', url: `${URL}/${id}`, token })
+    t.request({
+      method: 'POST',
+      url: `${URL}/${id}/${action}`,
+      ...(payload ? { payload } : {}),
+      token,
+    })
+  const remove = (token?: string, id = buyer) =>
+    t.request({ method: 'DELETE', url: `${URL}/${id}`, token })
 
   it('activates with the ERP ids, deactivates, disables and enables, auditing each step', async () => {
     const activated = await act('activate', { account: { id: client }, externalIds })
@@ -33,8 +51,19 @@ describe('buyer status', () => {
     expect(disabled.status).toBe('Disabled')
     expect(disabled.audit.disabled.of.id).toBe(t.operations.accountId)
     expect((await act('enable')).json().status).toBe('Enabled')
-    const events = await t.db.db.selectFrom('audit_events').select('event').where('object_id', '=', buyer).orderBy('id').execute()
-    expect(events.map((e) => e.event)).toEqual(['created', 'activated', 'deactivated', 'disabled', 'enabled'])
+    const events = await t.db.db
+      .selectFrom('audit_events')
+      .select('event')
+      .where('object_id', '=', buyer)
+      .orderBy('id')
+      .execute()
+    expect(events.map((e) => e.event)).toEqual([
+      'created',
+      'activated',
+      'deactivated',
+      'disabled',
+      'enabled',
+    ])
   })
 
   it('lets a Client disable its own buyer, and nothing more', async () => {
@@ -42,20 +71,23 @@ describe('buyer status', () => {
     expect(res.statusCode).toBe(200)
     expect(res.json().status).toBe('Disabled')
     for (const action of ['enable', 'activate', 'deactivate']) {
-      expect((await act(action, { account: { id: client }, externalIds }, clientToken)).statusCode).toBe(403)
+      expect(
+        (await act(action, { account: { id: client }, externalIds }, clientToken)).statusCode,
+      ).toBe(403)
     }
     expect((await remove(clientToken)).statusCode).toBe(403)
   })
 
   it('refuses every status action to a Vendor caller with 403', async () => {
-    const token = (await createApiToken(t.db.db, await createAccount(t.db.db, { type: 'Vendor' }))).credential
+    const token = (await createApiToken(t.db.db, await createAccount(t.db.db, { type: 'Vendor' })))
+      .credential
     for (const action of ['enable', 'disable', 'activate', 'deactivate']) {
       expect((await act(action, {}, token)).statusCode).toBe(403)
     }
     expect((await remove(token)).statusCode).toBe(403)
   })
 
-  it('answers 404 for another account\'s buyer, before validating', async () => {
+  it("answers 404 for another account's buyer, before validating", async () => {
     const other = await createAccount(t.db.db, { type: 'Client' })
     const otherToken = (await createApiToken(t.db.db, other)).credential
     const res = await act('disable', undefined, otherToken)
@@ -63,13 +95,19 @@ describe('buyer status', () => {
     expect(res.json().code).toBe('BUYER_NOT_FOUND')
   })
 
-  it.each(['enable', 'disable', 'activate', 'deactivate', 'delete'])('answers 404 to %s of an unknown or malformed id', async (action) => {
-    for (const id of ['BUY-0000-0000', 'INVALID-ID']) {
-      const res = action === 'delete' ? await remove(undefined, id) : await act(action, { account: 7 }, undefined, id)
-      expect(res.statusCode).toBe(404)
-      expect(res.json().code).toBe('BUYER_NOT_FOUND')
-    }
-  })
+  it.each(['enable', 'disable', 'activate', 'deactivate', 'delete'])(
+    'answers 404 to %s of an unknown or malformed id',
+    async (action) => {
+      for (const id of ['BUY-0000-0000', 'INVALID-ID']) {
+        const res =
+          action === 'delete'
+            ? await remove(undefined, id)
+            : await act(action, { account: 7 }, undefined, id)
+        expect(res.statusCode).toBe(404)
+        expect(res.json().code).toBe('BUYER_NOT_FOUND')
+      }
+    },
+  )
 
   it.each([
     ['enable', 'Enabled', []],
@@ -89,7 +127,10 @@ describe('buyer status', () => {
   it.each([
     ['account', () => ({ externalIds })],
     ['externalIds', () => ({ account: { id: client } })],
-    ['externalIds.erpCustomer', () => ({ account: { id: client }, externalIds: { erpCustomer: 'x'.repeat(251) } })],
+    [
+      'externalIds.erpCustomer',
+      () => ({ account: { id: client }, externalIds: { erpCustomer: 'x'.repeat(251) } }),
+    ],
   ])('names %s when the activate body is invalid', async (field, payload) => {
     const res = await act('activate', payload())
     expect(res.statusCode).toBe(400)
@@ -107,16 +148,30 @@ describe('buyer status', () => {
     const res = await remove()
     expect(res.statusCode).toBe(204)
     expect(res.body).toBe('')
-    expect((await t.request({ method: 'GET', url: `${URL}/${buyer}`, token: clientToken })).statusCode).toBe(404)
-    expect((await t.request({ method: 'GET', url: URL, token: clientToken })).json().data).toEqual([])
-    expect((await t.request({ method: 'GET', url: `${URL}/${buyer}` })).json().status).toBe('Deleted')
-    const links = await t.db.db.selectFrom('user_group_buyers').selectAll().where('user_group_id', '=', group).execute()
+    expect(
+      (await t.request({ method: 'GET', url: `${URL}/${buyer}`, token: clientToken })).statusCode,
+    ).toBe(404)
+    expect((await t.request({ method: 'GET', url: URL, token: clientToken })).json().data).toEqual(
+      [],
+    )
+    expect((await t.request({ method: 'GET', url: `${URL}/${buyer}` })).json().status).toBe(
+      'Deleted',
+    )
+    const links = await t.db.db
+      .selectFrom('user_group_buyers')
+      .selectAll()
+      .where('user_group_id', '=', group)
+      .execute()
     expect(links).toEqual([])
     const again = await remove()
     expect(again.statusCode).toBe(400)
     expect(again.json().code).toBe('BUYER_STATUS_INVALID')
     expect((await act('enable')).statusCode).toBe(400)
-    const update = await t.request({ method: 'PUT', url: `${URL}/${buyer}`, payload: { name: 'Back', address } })
+    const update = await t.request({
+      method: 'PUT',
+      url: `${URL}/${buyer}`,
+      payload: { name: 'Back', address },
+    })
     expect(update.statusCode).toBe(400)
     expect(update.json().code).toBe('BUYER_STATUS_INVALID')
   })

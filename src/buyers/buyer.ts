@@ -3,7 +3,15 @@ import type { ActorRef } from '../access/actor.js'
 import type { AccountRef } from '../account-users/account-user.js'
 import type { AuditEvents } from '../accounts/latest-audit-events.js'
 
-export const BUYER_STATUSES = ['Active', 'Enabled', 'Disabled', 'Deleted', 'Unassigned', 'Conflict', 'Mismatch'] as const
+export const BUYER_STATUSES = [
+  'Active',
+  'Enabled',
+  'Disabled',
+  'Deleted',
+  'Unassigned',
+  'Conflict',
+  'Mismatch',
+] as const
 export type BuyerStatus = (typeof BUYER_STATUSES)[number]
 
 export type BuyerAction = 'enable' | 'disable' | 'activate' | 'deactivate' | 'delete'
@@ -12,12 +20,19 @@ export type BuyerAction = 'enable' | 'disable' | 'activate' | 'deactivate' | 'de
 const OUT_OF_SYNC: BuyerStatus[] = ['Unassigned', 'Conflict', 'Mismatch']
 
 /** Where each action may start and where it leads (§5.6): delete is final. */
-export const BUYER_ACTIONS: Record<BuyerAction, { from: readonly BuyerStatus[]; to: BuyerStatus; event: string }> = {
+export const BUYER_ACTIONS: Record<
+  BuyerAction,
+  { from: readonly BuyerStatus[]; to: BuyerStatus; event: string }
+> = {
   activate: { from: ['Enabled', ...OUT_OF_SYNC], to: 'Active', event: 'activated' },
   deactivate: { from: ['Active'], to: 'Enabled', event: 'deactivated' },
   disable: { from: ['Enabled', 'Active', ...OUT_OF_SYNC], to: 'Disabled', event: 'disabled' },
   enable: { from: ['Disabled'], to: 'Enabled', event: 'enabled' },
-  delete: { from: ['Enabled', 'Active', 'Disabled', ...OUT_OF_SYNC], to: 'Deleted', event: 'deleted' },
+  delete: {
+    from: ['Enabled', 'Active', 'Disabled', ...OUT_OF_SYNC],
+    to: 'Deleted',
+    event: 'deleted',
+  },
 }
 
 export interface BuyerContact {

@@ -13,7 +13,10 @@ export interface AuditEventInput {
 }
 
 /** Appends to the audit history; the objects' own audit columns cache the latest of each kind. */
-export async function recordAuditEvents(db: Kysely<Database>, events: AuditEventInput[]): Promise<void> {
+export async function recordAuditEvents(
+  db: Kysely<Database>,
+  events: AuditEventInput[],
+): Promise<void> {
   if (events.length === 0) return
   await db
     .insertInto('audit_events')

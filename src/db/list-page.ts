@@ -54,5 +54,10 @@ export async function serveList<DB, TB extends keyof DB, Row, Model>(input: {
   const projection = resolveProjection(query.select, input.output)
   const { rows, total } = await fetchListPage({ ...input, query })
   const models = await input.hydrate(rows)
-  return listResponse(query, total, projection.omitted, models.map((m) => projectObject(input.present(m), projection)))
+  return listResponse(
+    query,
+    total,
+    projection.omitted,
+    models.map((m) => projectObject(input.present(m), projection)),
+  )
 }

@@ -22,7 +22,9 @@ export async function migrateToLatest(
   const { error, results } = await new Migrator({ db, provider, ...options }).migrateToLatest()
   const failed = results?.find((r) => r.status === 'Error')
   if (error || failed) {
-    throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error })
+    throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, {
+      cause: error,
+    })
   }
 }
 

@@ -55,10 +55,7 @@ export async function findDueEmails(
     .select(['id', 'kind', 'payload', 'status', 'attempts'])
     .where((eb) =>
       eb.or([
-        eb.and([
-          eb('status', '=', 'pending'),
-          eb('next_attempt_at', '<=', at.now.toISOString()),
-        ]),
+        eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', at.now.toISOString())]),
         eb.and([
           eb('status', '=', 'sending'),
           eb('claimed_at', '<=', at.staleBefore.toISOString()),

@@ -14,7 +14,10 @@ declare module 'fastify' {
 }
 
 /** Reads `Authorization: Bearer <token>` on every route; routes opt out with `config.auth`. */
-export function registerAuthentication(app: FastifyInstance, authenticator: TokenAuthenticator): void {
+export function registerAuthentication(
+  app: FastifyInstance,
+  authenticator: TokenAuthenticator,
+): void {
   app.decorateRequest('actor', undefined)
   app.addHook('onRequest', async (request: FastifyRequest) => {
     const mode = request.routeOptions.config.auth ?? 'required'
@@ -22,7 +25,9 @@ export function registerAuthentication(app: FastifyInstance, authenticator: Toke
     const header = request.headers.authorization
     if (!header) {
       if (mode === 'optional') return
-      throw new AppError('AUTHENTICATION_REQUIRED', { detail: 'The Authorization header is missing.' })
+      throw new AppError('AUTHENTICATION_REQUIRED', {
+        detail: 'The Authorization header is missing.',
+      })
     }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
     const actor = match ? await authenticator.authenticate(match[1]!) : undefined

@@ -17,7 +17,9 @@ export function registerAuthorization(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {
     const config = (route.config ?? {}) as { auth?: string; operation?: Operation }
     if (config.auth !== 'public' && !config.operation && route.method !== 'HEAD') {
-      throw new Error(`route ${String(route.method)} ${route.url} names no operation of the permission table`)
+      throw new Error(
+        `route ${String(route.method)} ${route.url} names no operation of the permission table`,
+      )
     }
   })
   app.addHook('preValidation', async (request) => {

@@ -27,7 +27,8 @@ export function multipartJson(jsonPart: string, filePart: string) {
     const json = first(parts[jsonPart])
     let body: unknown = {}
     if (json) {
-      const text = json.type === 'file' ? (await json.toBuffer()).toString('utf8') : String(json.value)
+      const text =
+        json.type === 'file' ? (await json.toBuffer()).toString('utf8') : String(json.value)
       try {
         body = text.trim() === '' ? {} : JSON.parse(text)
       } catch {
@@ -38,7 +39,8 @@ export function multipartJson(jsonPart: string, filePart: string) {
     const file = first(parts[filePart])
     if (file && file.type === 'file') {
       const data = await (file as MultipartFile).toBuffer()
-      if (data.length > 0) request.upload = { data, contentType: file.mimetype, filename: file.filename }
+      if (data.length > 0)
+        request.upload = { data, contentType: file.mimetype, filename: file.filename }
     }
   }
 }

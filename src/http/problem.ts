@@ -61,15 +61,23 @@ export function toAppError(error: FastifyError, request: FastifyRequest): AppErr
   if (error.validation) {
     if (error.validationContext === 'params') {
       const param = String(error.validation[0]?.instancePath ?? '').replace(/^\//, '')
-      const code = NOT_FOUND_BY_PARAM[param] ?? request.routeOptions.config.notFound ?? 'ROUTE_NOT_FOUND'
+      const code =
+        NOT_FOUND_BY_PARAM[param] ?? request.routeOptions.config.notFound ?? 'ROUTE_NOT_FOUND'
       return new AppError(code)
     }
     const errors: Record<string, string[]> = {}
     for (const issue of error.validation) {
-      const key = fieldPath(issue.instancePath, issue.params?.missingProperty ?? issue.params?.additionalProperty)
+      const key = fieldPath(
+        issue.instancePath,
+        issue.params?.missingProperty ?? issue.params?.additionalProperty,
+      )
       const message =
-        issue.keyword === 'additionalProperties' ? 'Unknown property.' : (issue.message ?? 'Invalid value.')
-      ;(errors[key] ??= []).push(message.charAt(0).toUpperCase() + message.slice(1).replace(/([^.])$/, '$1.'))
+        issue.keyword === 'additionalProperties'
+          ? 'Unknown property.'
+          : (issue.message ?? 'Invalid value.')
+      ;(errors[key] ??= []).push(
+        message.charAt(0).toUpperCase() + message.slice(1).replace(/([^.])$/, '$1.'),
+      )
     }
     const names = Object.keys(errors)
     return new AppError('VALIDATION_FAILED', {
@@ -86,7 +94,9 @@ export function toAppError(error: FastifyError, request: FastifyRequest): AppErr
       return new AppError('BODY_TOO_LARGE')
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new AppError('BODY_INVALID_JSON', { errors: { body: ['The body is not valid JSON.'] } })
+      return new AppError('BODY_INVALID_JSON', {
+        errors: { body: ['The body is not valid JSON.'] },
+      })
   }
   if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message))) {
     return new AppError('BODY_INVALID_JSON', { errors: { body: [error.message] } })
@@ -103,7 +113,13 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     return sendProblem(reply, appError, request.id)
   })
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, new AppError('ROUTE_NOT_FOUND', { detail: `No endpoint ${request.method} ${request.url.split('?')[0]}.` }), request.id),
+    sendProblem(
+      reply,
+      new AppError('ROUTE_NOT_FOUND', {
+        detail: `No endpoint ${request.method} ${request.url.split('?')[0]}.`,
+      }),
+      request.id,
+    ),
   )
 }
 

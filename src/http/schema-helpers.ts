@@ -4,7 +4,9 @@ import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox
 export function Nullable<T extends TSchema>(schema: T): TUnsafe<Static<T> | null> {
   const type = (schema as { type?: unknown }).type
   return Type.Unsafe<Static<T> | null>(
-    typeof type === 'string' ? { ...schema, type: [type, 'null'] } : { anyOf: [schema, { type: 'null' }] },
+    typeof type === 'string'
+      ? { ...schema, type: [type, 'null'] }
+      : { anyOf: [schema, { type: 'null' }] },
   )
 }
 
@@ -13,11 +15,18 @@ export function Projected<T extends Record<string, TSchema>>(properties: T) {
   return Type.Partial(Type.Object(properties, { additionalProperties: false }))
 }
 
-export const ActorRefSchema = Projected({ id: Type.String(), name: Type.String(), icon: Nullable(Type.String()) })
+export const ActorRefSchema = Projected({
+  id: Type.String(),
+  name: Type.String(),
+  icon: Nullable(Type.String()),
+})
 export const EventSchema = Projected({ at: Type.String(), by: ActorRefSchema, of: ActorRefSchema })
 export const DateEventSchema = Projected({ at: Type.String() })
 export const MetaSchema = Projected({ omitted: Type.Array(Type.String()) })
-export const PhoneSchema = Projected({ prefix: Nullable(Type.String()), number: Nullable(Type.String()) })
+export const PhoneSchema = Projected({
+  prefix: Nullable(Type.String()),
+  number: Nullable(Type.String()),
+})
 
 export const AccountRefSchema = Projected({
   id: Type.String(),
@@ -44,13 +53,21 @@ export const ModuleRefSchema = Projected({
   settings: Type.Record(Type.String(), Type.Unknown()),
 })
 
-export const BuyerRefSchema = Projected({ id: Type.String(), name: Type.String(), icon: Nullable(Type.String()) })
+export const BuyerRefSchema = Projected({
+  id: Type.String(),
+  name: Type.String(),
+  icon: Nullable(Type.String()),
+})
 
 /** `{ $meta: { pagination, omitted }, data }` (§3.1): pagination has exactly offset, limit, total. */
 export function ListResponse<T extends TSchema>(item: T) {
   return Type.Object({
     $meta: Type.Object({
-      pagination: Type.Object({ offset: Type.Integer(), limit: Type.Integer(), total: Type.Integer() }),
+      pagination: Type.Object({
+        offset: Type.Integer(),
+        limit: Type.Integer(),
+        total: Type.Integer(),
+      }),
       omitted: Type.Optional(Type.Array(Type.String())),
     }),
     data: Type.Array(item),

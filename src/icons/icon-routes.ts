@@ -1,12 +1,15 @@
 import { Type } from '@sinclair/typebox'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { AppError } from '../errors.js'
 import { ICON_ROUTE, findIcon } from './icon-store.js'
 
 /** Serves stored images; public, like the `…/icon` redirects that point here (decision 19). */
-export async function iconRoutes(app: FastifyInstance, deps: { db: Kysely<Database> }): Promise<void> {
+export async function iconRoutes(
+  app: FastifyInstance,
+  deps: { db: Kysely<Database> },
+): Promise<void> {
   app.get(
     `${ICON_ROUTE}/:iconId`,
     {
@@ -27,7 +30,7 @@ export async function iconRoutes(app: FastifyInstance, deps: { db: Kysely<Databa
 }
 
 /** `GET …/{id}/icon`: 307 to the stored image, 404 when the object has none. */
-export function redirectToIcon(reply: import('fastify').FastifyReply, icon: string | null, notFound: AppError) {
+export function redirectToIcon(reply: FastifyReply, icon: string | null, notFound: AppError) {
   if (!icon) throw notFound
   return reply.code(307).header('location', icon).send()
 }

@@ -9,10 +9,19 @@ export const ICON_ROUTE = '/public/v1/accounts/icons'
 
 /** Recognised by their first bytes, never by the declared type: no SVG (it can carry script). */
 const SIGNATURES: Array<{ type: string; matches: (b: Buffer) => boolean }> = [
-  { type: 'image/png', matches: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
+  {
+    type: 'image/png',
+    matches: (b) =>
+      b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+  },
   { type: 'image/jpeg', matches: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
   { type: 'image/gif', matches: (b) => b.subarray(0, 4).toString('latin1') === 'GIF8' },
-  { type: 'image/webp', matches: (b) => b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP' },
+  {
+    type: 'image/webp',
+    matches: (b) =>
+      b.subarray(0, 4).toString('latin1') === 'RIFF' &&
+      b.subarray(8, 12).toString('latin1') === 'WEBP',
+  },
 ]
 
 /**
@@ -27,18 +36,28 @@ export async function storeIcon(
   field: string,
 ): Promise<string> {
   if (upload.data.length === 0) throw validationError({ [field]: ['The file is empty.'] })
-  if (upload.data.length > ICON_MAX_BYTES) throw validationError({ [field]: ['The file is larger than 10 MB.'] })
+  if (upload.data.length > ICON_MAX_BYTES)
+    throw validationError({ [field]: ['The file is larger than 10 MB.'] })
   const type = SIGNATURES.find((s) => s.matches(upload.data))?.type
   if (!type) throw validationError({ [field]: ['Must be a PNG, JPEG, GIF or WebP image.'] })
   const id = createHash('sha256').update(upload.data).digest('hex').slice(0, 32)
   await db
     .insertInto('icons')
-    .values({ id, content_type: type, data: upload.data, created_at: deps.clock.now().toISOString() })
+    .values({
+      id,
+      content_type: type,
+      data: upload.data,
+      created_at: deps.clock.now().toISOString(),
+    })
     .onConflict((oc) => oc.column('id').doNothing())
     .execute()
   return `${ICON_ROUTE}/${id}`
 }
 
 export async function findIcon(db: Kysely<Database>, id: string) {
-  return db.selectFrom('icons').select(['content_type', 'data']).where('id', '=', id).executeTakeFirst()
+  return db
+    .selectFrom('icons')
+    .select(['content_type', 'data'])
+    .where('id', '=', id)
+    .executeTakeFirst()
 }

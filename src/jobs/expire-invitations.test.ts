@@ -22,7 +22,11 @@ describe('expireInvitations (the sweep)', () => {
   }
 
   async function expiryAudits() {
-    return t.db.db.selectFrom('audit_events').selectAll().where('event', '=', 'invitation-expired').execute()
+    return t.db.db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('event', '=', 'invitation-expired')
+      .execute()
   }
 
   it('persists InvitationExpired for every due row, in batches, with one audit event each', async () => {
@@ -31,7 +35,9 @@ describe('expireInvitations (the sweep)', () => {
     t.clock.advance(t.config.invitationTtlMs)
     const fresh = await inviteUser(t)
 
-    expect(await expireInvitations({ db: t.db.db, clock: t.clock, dialect: t.db.dialect }, 2)).toBe(5)
+    expect(await expireInvitations({ db: t.db.db, clock: t.clock, dialect: t.db.dialect }, 2)).toBe(
+      5,
+    )
 
     const statuses = await storedStatuses()
     for (const d of due) expect(statuses.get(d.accountUserId)).toBe('InvitationExpired')
@@ -45,15 +51,21 @@ describe('expireInvitations (the sweep)', () => {
   it('leaves invitations whose window has not passed', async () => {
     await inviteMany(2)
     t.clock.advance(t.config.invitationTtlMs - 1)
-    expect(await expireInvitations({ db: t.db.db, clock: t.clock, dialect: t.db.dialect }, 2)).toBe(0)
+    expect(await expireInvitations({ db: t.db.db, clock: t.clock, dialect: t.db.dialect }, 2)).toBe(
+      0,
+    )
     expect([...(await storedStatuses()).values()]).toEqual(['Invited', 'Invited'])
   })
 
   it('is idempotent: a second run expires nothing and audits nothing more', async () => {
     await inviteMany(5)
     t.clock.advance(t.config.invitationTtlMs)
-    expect(await expireInvitations({ db: t.db.db, clock: t.clock, dialect: t.db.dialect }, 2)).toBe(5)
-    expect(await expireInvitations({ db: t.db.db, clock: t.clock, dialect: t.db.dialect }, 2)).toBe(0)
+    expect(await expireInvitations({ db: t.db.db, clock: t.clock, dialect: t.db.dialect }, 2)).toBe(
+      5,
+    )
+    expect(await expireInvitations({ db: t.db.db, clock: t.clock, dialect: t.db.dialect }, 2)).toBe(
+      0,
+    )
     expect(await expiryAudits()).toHaveLength(5)
   })
 
@@ -67,7 +79,9 @@ describe('expireInvitations (the sweep)', () => {
     expect(a + b + rest).toBe(5)
     const audits = await expiryAudits()
     expect(audits.map((e) => e.object_id).sort()).toEqual(due.map((d) => d.accountUserId).sort())
-    expect([...(await storedStatuses()).values()].every((s) => s === 'InvitationExpired')).toBe(true)
+    expect([...(await storedStatuses()).values()].every((s) => s === 'InvitationExpired')).toBe(
+      true,
+    )
   })
 
   it('changes nothing a reader sees: the status read before and after the sweep is the same', async () => {

@@ -55,7 +55,10 @@ export async function newUniqueId(
  * says whether a row went in. One statement per attempt instead of a look-up plus an insert,
  * and no failed statement to abort a PostgreSQL transaction on a collision.
  */
-export async function insertWithUniqueId(kind: IdKind, tryInsert: (id: string) => Promise<boolean>): Promise<string> {
+export async function insertWithUniqueId(
+  kind: IdKind,
+  tryInsert: (id: string) => Promise<boolean>,
+): Promise<string> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const id = randomId(kind)
     if (await tryInsert(id)) return id

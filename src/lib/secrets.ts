@@ -44,7 +44,14 @@ function scryptAsync(password: string, salt: Buffer, keylen: number, options: Sc
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16)
   const key = await scryptAsync(password, salt, SCRYPT.keylen, SCRYPT)
-  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64'), key.toString('base64')].join('$')
+  return [
+    'scrypt',
+    SCRYPT.N,
+    SCRYPT.r,
+    SCRYPT.p,
+    salt.toString('base64'),
+    key.toString('base64'),
+  ].join('$')
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
@@ -77,14 +84,20 @@ export function createSecretBox(secretKey: string): SecretBox {
       const cipher = createCipheriv('aes-256-gcm', key, nonce)
       const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()])
       const tag = cipher.getAuthTag()
-      return ['v1', nonce.toString('base64'), tag.toString('base64'), body.toString('base64')].join('.')
+      return ['v1', nonce.toString('base64'), tag.toString('base64'), body.toString('base64')].join(
+        '.',
+      )
     },
     open(sealed) {
       const [version, nonce, tag, body] = sealed.split('.')
-      if (version !== 'v1' || !nonce || !tag || body === undefined) throw new Error('malformed sealed value')
+      if (version !== 'v1' || !nonce || !tag || body === undefined)
+        throw new Error('malformed sealed value')
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(nonce, 'base64'))
       decipher.setAuthTag(Buffer.from(tag, 'base64'))
-      return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8')
+      return Buffer.concat([
+        decipher.update(Buffer.from(body, 'base64')),
+        decipher.final(),
+      ]).toString('utf8')
     },
   }
 }

@@ -17,6 +17,15 @@ export const MODULE_FIELDS: FieldMap = {
 }
 
 export const MODULE_OUTPUT = [
-  'id', 'name', 'description', 'paid', 'filters', 'settings', 'isConfigurable', 'isEnabledByDefault', 'code',
-  'accountTypes', 'audit',
+  'id',
+  'name',
+  'description',
+  'paid',
+  'filters',
+  'settings',
+  'isConfigurable',
+  'isEnabledByDefault',
+  'code',
+  'accountTypes',
+  'audit',
 ]

@@ -1,7 +1,14 @@
 import { parseJson } from '../db/rows.js'
 
 /** The module columns every embedded module reference is built from. */
-export const MODULE_REF_COLUMNS = ['m.id', 'm.name', 'm.description', 'm.paid', 'm.filters', 'm.settings'] as const
+export const MODULE_REF_COLUMNS = [
+  'm.id',
+  'm.name',
+  'm.description',
+  'm.paid',
+  'm.filters',
+  'm.settings',
+] as const
 
 export interface ModuleRefRow {
   id: string

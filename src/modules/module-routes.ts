@@ -1,33 +1,54 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { rawQuery } from '../http/raw-query.js'
-import { ListResponse, MetaSchema, ModuleRefSchema, Projected, EventSchema } from '../http/schema-helpers.js'
+import {
+  ListResponse,
+  MetaSchema,
+  ModuleRefSchema,
+  Projected,
+  EventSchema,
+} from '../http/schema-helpers.js'
 import { idPattern } from '../lib/ids.js'
 import type { ModuleService } from './module-service.js'
 
-const ModuleSchema = Type.Composite([
-  ModuleRefSchema,
-  Projected({
-    isConfigurable: Type.Boolean(),
-    isEnabledByDefault: Type.Boolean(),
-    code: Type.String(),
-    accountTypes: Type.Array(Type.String()),
-    audit: Projected({ created: EventSchema, updated: EventSchema }),
-    $meta: MetaSchema,
-  }),
-], { additionalProperties: false })
+const ModuleSchema = Type.Composite(
+  [
+    ModuleRefSchema,
+    Projected({
+      isConfigurable: Type.Boolean(),
+      isEnabledByDefault: Type.Boolean(),
+      code: Type.String(),
+      accountTypes: Type.Array(Type.String()),
+      audit: Projected({ created: EventSchema, updated: EventSchema }),
+      $meta: MetaSchema,
+    }),
+  ],
+  { additionalProperties: false },
+)
 
-export async function moduleRoutes(app: FastifyInstance, services: { modules: ModuleService }): Promise<void> {
+export async function moduleRoutes(
+  app: FastifyInstance,
+  services: { modules: ModuleService },
+): Promise<void> {
   const { modules } = services
-  app.get('/public/v1/accounts/modules', { schema: { response: { 200: ListResponse(ModuleSchema) } }, config: { operation: 'modules.list' } }, async (request) =>
-    modules.list({ rawQuery: rawQuery(request) }),
+  app.get(
+    '/public/v1/accounts/modules',
+    {
+      schema: { response: { 200: ListResponse(ModuleSchema) } },
+      config: { operation: 'modules.list' },
+    },
+    async (request) => modules.list({ rawQuery: rawQuery(request) }),
   )
   app.get(
     '/public/v1/accounts/modules/:id',
     {
-      schema: { params: Type.Object({ id: Type.String({ pattern: idPattern('module') }) }), response: { 200: ModuleSchema } },
+      schema: {
+        params: Type.Object({ id: Type.String({ pattern: idPattern('module') }) }),
+        response: { 200: ModuleSchema },
+      },
       config: { notFound: 'MODULE_NOT_FOUND', operation: 'modules.get' },
     },
-    async (request) => modules.get({ id: (request.params as { id: string }).id, rawQuery: rawQuery(request) }),
+    async (request) =>
+      modules.get({ id: (request.params as { id: string }).id, rawQuery: rawQuery(request) }),
   )
 }

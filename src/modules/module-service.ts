@@ -10,15 +10,31 @@ import { projectObject, resolveProjection } from '../rql/rql-select.js'
 import { MODULE_FIELDS, MODULE_OUTPUT } from './module-fields.js'
 
 const COLUMNS = [
-  'm.id', 'm.name', 'm.description', 'm.code', 'm.paid', 'm.is_configurable', 'm.is_enabled_by_default',
-  'm.filters', 'm.settings', 'm.account_types', 'm.created_at', 'm.updated_at',
+  'm.id',
+  'm.name',
+  'm.description',
+  'm.code',
+  'm.paid',
+  'm.is_configurable',
+  'm.is_enabled_by_default',
+  'm.filters',
+  'm.settings',
+  'm.account_types',
+  'm.created_at',
+  'm.updated_at',
 ] as const
 
 /** The read-only module catalogue. */
-export function createModuleService(deps: { db: Kysely<Database>; clock: Clock; dialect: Dialect }) {
+export function createModuleService(deps: {
+  db: Kysely<Database>
+  clock: Clock
+  dialect: Dialect
+}) {
   const { db, clock, dialect } = deps
   const base = () => db.selectFrom('modules as m')
-  type Row = Awaited<ReturnType<ReturnType<ReturnType<typeof base>['select']>['executeTakeFirstOrThrow']>>
+  type Row = Awaited<
+    ReturnType<ReturnType<ReturnType<typeof base>['select']>['executeTakeFirstOrThrow']>
+  >
 
   function present(row: Row) {
     return {
@@ -58,7 +74,10 @@ export function createModuleService(deps: { db: Kysely<Database>; clock: Clock; 
     async get(input: { id: string; rawQuery: string }) {
       const row = await base().select(COLUMNS).where('m.id', '=', input.id).executeTakeFirst()
       if (!row) throw new AppError('MODULE_NOT_FOUND')
-      return projectObject(present(row as Row), resolveProjection(parseSelectOnly(input.rawQuery), spec))
+      return projectObject(
+        present(row as Row),
+        resolveProjection(parseSelectOnly(input.rawQuery), spec),
+      )
     },
   }
 }

@@ -3,9 +3,7 @@
  * decides how to read them; quoted and unquoted values are treated alike (decision 17).
  */
 export type RqlValue =
-  | { kind: 'literal'; raw: string; quoted: boolean }
-  | { kind: 'null' }
-  | { kind: 'empty' }
+  { kind: 'literal'; raw: string; quoted: boolean } | { kind: 'null' } | { kind: 'empty' }
 
 export type ComparisonOperator = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'like' | 'ilike'
 export type ListOperator = 'in' | 'out'

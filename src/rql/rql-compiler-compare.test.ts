@@ -24,18 +24,37 @@ let db: Db
 beforeAll(async () => {
   db = await createTestDb()
   const createdAt = '2025-01-01T00:00:00.000Z'
-  await db.db.insertInto('accounts').values({ id: 'ACC-1', name: 'A', type: 'Client', status: 'Active', created_at: createdAt }).execute()
+  await db.db
+    .insertInto('accounts')
+    .values({ id: 'ACC-1', name: 'A', type: 'Client', status: 'Active', created_at: createdAt })
+    .execute()
   let n = 0
   for (const status of STATUSES) {
     for (const deadline of DEADLINES) {
       n += 1
       await db.db
         .insertInto('users')
-        .values({ id: `USR-${n}`, email: `u${n}@example.com`, email_key: `u${n}@example.com`, first_name: 'F', last_name: 'L', status: 'Active', created_at: createdAt })
+        .values({
+          id: `USR-${n}`,
+          email: `u${n}@example.com`,
+          email_key: `u${n}@example.com`,
+          first_name: 'F',
+          last_name: 'L',
+          status: 'Active',
+          created_at: createdAt,
+        })
         .execute()
       await db.db
         .insertInto('account_users')
-        .values({ id: `AUSR-${String(n).padStart(2, '0')}`, account_id: 'ACC-1', user_id: `USR-${n}`, status, invitation_expires_at: deadline, version: 0, created_at: createdAt })
+        .values({
+          id: `AUSR-${String(n).padStart(2, '0')}`,
+          account_id: 'ACC-1',
+          user_id: `USR-${n}`,
+          status,
+          invitation_expires_at: deadline,
+          version: 0,
+          created_at: createdAt,
+        })
         .execute()
     }
   }
@@ -45,16 +64,26 @@ afterAll(async () => db?.close())
 async function ids(raw: string, fields: FieldMap): Promise<string[]> {
   const ctx = { dialect: db.dialect, now: NOW }
   const query = parseListQuery(raw)
-  const base = applyFilter(db.db.selectFrom('account_users as au').select('au.id'), query.filter, fields, ctx)
+  const base = applyFilter(
+    db.db.selectFrom('account_users as au').select('au.id'),
+    query.filter,
+    fields,
+    ctx,
+  )
   return (await applyOrder(base, [], fields, ctx, 'au.id').execute()).map((r) => r.id)
 }
 
 const subsets = (values: readonly string[]): string[][] =>
-  values.reduce<string[][]>((acc, v) => [...acc, ...acc.map((s) => [...s, v])], [[]]).filter((s) => s.length > 0)
+  values
+    .reduce<string[][]>((acc, v) => [...acc, ...acc.map((s) => [...s, v])], [[]])
+    .filter((s) => s.length > 0)
 
 const QUERIES = [
   ...STATUSES.flatMap((s) => [`eq(invitation.status,${s})`, `ne(invitation.status,${s})`]),
-  ...subsets(STATUSES).flatMap((s) => [`in(invitation.status,(${s.join(',')}))`, `out(invitation.status,(${s.join(',')}))`]),
+  ...subsets(STATUSES).flatMap((s) => [
+    `in(invitation.status,(${s.join(',')}))`,
+    `out(invitation.status,(${s.join(',')}))`,
+  ]),
   'in(invitation.status,(Invited,Invited))',
   'in(invitation.status,(Invited,null()))',
   'out(invitation.status,(Active,null()))',
@@ -71,7 +100,9 @@ describe('invitation.status compare hook ≡ the generic CASE comparison', () =>
   })
 
   it('covers every row: each status reads as exactly one value', async () => {
-    const counts = await Promise.all(STATUSES.map((s) => ids(`eq(invitation.status,${s})`, LEGACY_ACCOUNT_USER_FIELDS)))
+    const counts = await Promise.all(
+      STATUSES.map((s) => ids(`eq(invitation.status,${s})`, LEGACY_ACCOUNT_USER_FIELDS)),
+    )
     expect(counts.map((c) => c.length)).toEqual([4, 2, 6])
   })
 })

@@ -17,12 +17,24 @@ function compileAccounts(dialect: Dialect, raw: string) {
   return compile(dialect, raw, ACCOUNT_FIELDS, 'accounts as a', 'a.id')
 }
 
-function compile(dialect: Dialect, raw: string, fields: FieldMap, table: 'accounts as a' | 'account_users as au', id: string) {
+function compile(
+  dialect: Dialect,
+  raw: string,
+  fields: FieldMap,
+  table: 'accounts as a' | 'account_users as au',
+  id: string,
+) {
   const db: Kysely<any> = createCompileOnlyDb(dialect)
   const ctx = { dialect, now: FIXTURE_NOW }
   const query = parseListQuery(raw)
   const base = db.selectFrom(table).select(id)
-  const { sql, parameters } = applyOrder(applyFilter(base, query.filter, fields, ctx), query.order, fields, ctx, id).compile()
+  const { sql, parameters } = applyOrder(
+    applyFilter(base, query.filter, fields, ctx),
+    query.order,
+    fields,
+    ctx,
+    id,
+  ).compile()
   return { sql: sql.replace(/^select "\w+"\."id" from "\w+" as "\w+" /, ''), parameters }
 }
 
@@ -41,7 +53,10 @@ const cases: Array<{ raw: string; sqlite: [string, unknown[]]; postgres: [string
   },
   {
     raw: 'like(name,a*[?%25)&order=name',
-    sqlite: [`where "a"."name" glob ? order by "a"."name" asc nulls first, "a"."id" asc`, ['a*[[][?]%']],
+    sqlite: [
+      `where "a"."name" glob ? order by "a"."name" asc nulls first, "a"."id" asc`,
+      ['a*[[][?]%'],
+    ],
     postgres: [
       `where "a"."name" like $1 escape '\\' order by "a"."name" asc nulls first, "a"."id" asc`,
       ['a%[?\\%'],
@@ -50,7 +65,10 @@ const cases: Array<{ raw: string; sqlite: [string, unknown[]]; postgres: [string
   {
     raw: 'not(like(name,x\\*))',
     sqlite: [`where ("a"."name" not glob ? or "a"."name" is null) order by "a"."id" asc`, ['x[*]']],
-    postgres: [`where ("a"."name" not like $1 escape '\\' or "a"."name" is null) order by "a"."id" asc`, ['x*']],
+    postgres: [
+      `where ("a"."name" not like $1 escape '\\' or "a"."name" is null) order by "a"."id" asc`,
+      ['x*'],
+    ],
   },
   {
     raw: 'ne(externalId,EXT-1)&eq(audit.updated.at,null())',

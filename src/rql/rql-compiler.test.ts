@@ -4,7 +4,12 @@ import type { Db } from '../db/connect.js'
 import { AppError } from '../errors.js'
 import { applyFilter, applyOrder } from './rql-compiler.js'
 import { parseListQuery } from './rql-parser.js'
-import { ACCOUNT_FIELDS, ACCOUNT_USER_FIELDS, FIXTURE_NOW, seedRqlData } from '../../test/support/rql-fixtures.js'
+import {
+  ACCOUNT_FIELDS,
+  ACCOUNT_USER_FIELDS,
+  FIXTURE_NOW,
+  seedRqlData,
+} from '../../test/support/rql-fixtures.js'
 
 let db: Db
 beforeAll(async () => {
@@ -17,7 +22,12 @@ const ctx = () => ({ dialect: db.dialect, now: FIXTURE_NOW })
 
 async function accountIds(raw: string): Promise<string[]> {
   const query = parseListQuery(raw)
-  const base = applyFilter(db.db.selectFrom('accounts as a').select('a.id'), query.filter, ACCOUNT_FIELDS, ctx())
+  const base = applyFilter(
+    db.db.selectFrom('accounts as a').select('a.id'),
+    query.filter,
+    ACCOUNT_FIELDS,
+    ctx(),
+  )
   const rows = await applyOrder(base, query.order, ACCOUNT_FIELDS, ctx(), 'a.id').execute()
   return rows.map((row) => row.id.replace('ACC-', ''))
 }
@@ -29,7 +39,13 @@ async function accountUserIds(raw: string): Promise<string[]> {
     .innerJoin('users as u', 'u.id', 'au.user_id')
     .select('au.id')
   const filtered = applyFilter(base, query.filter, ACCOUNT_USER_FIELDS, ctx())
-  const rows = await applyOrder(filtered, query.order, ACCOUNT_USER_FIELDS, ctx(), 'au.id').execute()
+  const rows = await applyOrder(
+    filtered,
+    query.order,
+    ACCOUNT_USER_FIELDS,
+    ctx(),
+    'au.id',
+  ).execute()
   return rows.map((row) => row.id)
 }
 
@@ -73,7 +89,7 @@ describe('applyFilter on real queries', () => {
     ['and(eq(status,Active),ilike(name,*Corp*))', ['2']],
     ['status=Active&type=Vendor', ['2']],
     ['or(eq(id,ACC-1),and(eq(type,Client),ne(status,Active)))', ['1', '3', '5']],
-    ['eq(name,%22O\'Brien%20\\%22Quote\\%22%20%26%20Co%22)', ['5']],
+    ["eq(name,%22O'Brien%20\\%22Quote\\%22%20%26%20Co%22)", ['5']],
   ])('%s', async (raw, expected) => {
     expect(await accountIds(raw)).toEqual(expected)
   })
@@ -113,7 +129,7 @@ describe('collections', () => {
   it.each([
     ['any(groups,id=UGR-2)', ['1']],
     ['eq(groups.id,UGR-3)', ['2']],
-    ["any(groups,eq(isDefault,true))", ['1', '2']],
+    ['any(groups,eq(isDefault,true))', ['1', '2']],
     ['all(groups,eq(isDefault,true))', ['2', '3', '4', '5']],
     ['not(all(groups,eq(isDefault,true)))', ['1']],
     ['not(any(groups,name=Admins))', ['3', '4', '5']],
@@ -213,6 +229,9 @@ describe('refusals', () => {
 
   it('states the unknown field like the catalogue example', async () => {
     const error = await failure(() => accountIds('eq(foo,1)'))
-    expect(error.options).toEqual({ detail: 'Unknown field "foo".', errors: { foo: ['Unknown field.'] } })
+    expect(error.options).toEqual({
+      detail: 'Unknown field "foo".',
+      errors: { foo: ['Unknown field.'] },
+    })
   })
 })

@@ -40,12 +40,30 @@ const LEAF_OPERATORS: Record<
   Exclude<ComparisonOperator, 'like' | 'ilike'>,
   [positive: LeafOperator, negated: LeafOperator]
 > = {
-  eq: [{ sql: '=', orNull: false }, { sql: '<>', orNull: true }],
-  ne: [{ sql: '<>', orNull: true }, { sql: '=', orNull: false }],
-  lt: [{ sql: '<', orNull: false }, { sql: '>=', orNull: true }],
-  le: [{ sql: '<=', orNull: false }, { sql: '>', orNull: true }],
-  gt: [{ sql: '>', orNull: false }, { sql: '<=', orNull: true }],
-  ge: [{ sql: '>=', orNull: false }, { sql: '<', orNull: true }],
+  eq: [
+    { sql: '=', orNull: false },
+    { sql: '<>', orNull: true },
+  ],
+  ne: [
+    { sql: '<>', orNull: true },
+    { sql: '=', orNull: false },
+  ],
+  lt: [
+    { sql: '<', orNull: false },
+    { sql: '>=', orNull: true },
+  ],
+  le: [
+    { sql: '<=', orNull: false },
+    { sql: '>', orNull: true },
+  ],
+  gt: [
+    { sql: '>', orNull: false },
+    { sql: '<=', orNull: true },
+  ],
+  ge: [
+    { sql: '>=', orNull: false },
+    { sql: '<', orNull: true },
+  ],
 }
 
 interface LeafOperator {
@@ -211,7 +229,12 @@ class FilterCompiler {
   }
 
   /** The field's own `compare` for eq/ne/in/out (see ScalarField.compare), if it has one and takes these values. */
-  private fieldComparison(path: string, field: ScalarField, values: RqlValue[], isIn: boolean): Condition | undefined {
+  private fieldComparison(
+    path: string,
+    field: ScalarField,
+    values: RqlValue[],
+    isIn: boolean,
+  ): Condition | undefined {
     if (!field.compare || field.type !== 'string' || values.length === 0) return undefined
     if (values.some((value) => value.kind === 'null')) return undefined
     const bound = values.map((value) => this.bind(path, field, value, true))

@@ -1,5 +1,11 @@
 import { AppError } from '../errors.js'
-import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely'
+import {
+  sql,
+  type Expression,
+  type ExpressionBuilder,
+  type SelectQueryBuilder,
+  type SqlBool,
+} from 'kysely'
 
 export type FieldType = 'string' | 'number' | 'boolean' | 'date'
 
@@ -29,7 +35,11 @@ export interface ScalarField {
    * row including those whose value is NULL; and it must be two-valued (never NULL), so that
    * negations stay complements. Return undefined to use the generic comparison.
    */
-  compare?: (op: 'in' | 'out', values: readonly string[], ctx: CompileContext) => Expression<SqlBool> | undefined
+  compare?: (
+    op: 'in' | 'out',
+    values: readonly string[],
+    ctx: CompileContext,
+  ) => Expression<SqlBool> | undefined
 }
 
 /**
@@ -84,6 +94,15 @@ export function unknownField(path: string): AppError {
 }
 
 /** A field read straight from a column, by type: the common case of every field map. */
-export const textColumn = (column: string): ScalarField => ({ type: 'string', sql: () => sql.ref(column) })
-export const dateColumn = (column: string): ScalarField => ({ type: 'date', sql: () => sql.ref(column) })
-export const flagColumn = (column: string): ScalarField => ({ type: 'boolean', sql: () => sql.ref(column) })
+export const textColumn = (column: string): ScalarField => ({
+  type: 'string',
+  sql: () => sql.ref(column),
+})
+export const dateColumn = (column: string): ScalarField => ({
+  type: 'date',
+  sql: () => sql.ref(column),
+})
+export const flagColumn = (column: string): ScalarField => ({
+  type: 'boolean',
+  sql: () => sql.ref(column),
+})

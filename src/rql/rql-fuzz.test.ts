@@ -23,18 +23,68 @@ function random(seed: number): () => number {
 const TYPED: Array<[fields: string[], values: string[]]> = [
   [
     ['id', 'name', 'status', 'externalId', 'groups.id', 'groups.name'],
-    ['ACC-1', 'Active', 'Zq*rp*', '*Zq*', '\\*Zq', 'ZqÉCOLE', "Zq'; drop table accounts; --", 'Zq" or 1=1 --', 'Zq%_[?]', 'Zq\\'],
+    [
+      'ACC-1',
+      'Active',
+      'Zq*rp*',
+      '*Zq*',
+      '\\*Zq',
+      'ZqÉCOLE',
+      "Zq'; drop table accounts; --",
+      'Zq" or 1=1 --',
+      'Zq%_[?]',
+      'Zq\\',
+    ],
   ],
   [['type'], ['Client', 'Vendor', 'Operations']],
   [['groupCount'], ['1', '1.5', '-3', '+2', '1e3']],
-  [['audit.created.at', 'audit.updated.at'], ['2024-01-01', '2024-01-01T00:00:00+00:00', '2024-03-01T08:00:00.000Z']],
+  [
+    ['audit.created.at', 'audit.updated.at'],
+    ['2024-01-01', '2024-01-01T00:00:00+00:00', '2024-03-01T08:00:00.000Z'],
+  ],
   [['groups.isDefault'], ['true', 'false', 'TRUE']],
 ]
 const WRONG_FIELDS = ['groups', 'icon', 'groups.nope', 'unknown', 'a b', '']
 const WRONG_VALUES = ['1e400', '2024-13-45', 'maybe', 'Reseller', '']
 
-const OPERATORS = ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'like', 'ilike', 'in', 'out', 'any', 'all', 'and', 'or', 'not']
-const NOISE = ['(', ')', ',', '=', "'", '"', '&', '%', '%2', '%28', '%FF', '+', '-', '*', '\\', ' ', 'null()', 'é', '\u0000']
+const OPERATORS = [
+  'eq',
+  'ne',
+  'lt',
+  'le',
+  'gt',
+  'ge',
+  'like',
+  'ilike',
+  'in',
+  'out',
+  'any',
+  'all',
+  'and',
+  'or',
+  'not',
+]
+const NOISE = [
+  '(',
+  ')',
+  ',',
+  '=',
+  "'",
+  '"',
+  '&',
+  '%',
+  '%2',
+  '%28',
+  '%FF',
+  '+',
+  '-',
+  '*',
+  '\\',
+  ' ',
+  'null()',
+  'é',
+  '\u0000',
+]
 
 function generator(next: () => number) {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T
@@ -70,7 +120,9 @@ function generator(next: () => number) {
     return `${op}(${field},${value()})`
   }
   const encode = (text: string) =>
-    [...text].map((ch) => (next() < 0.1 ? encodeURIComponent(ch) : ch === ' ' ? '%20' : ch)).join('')
+    [...text]
+      .map((ch) => (next() < 0.1 ? encodeURIComponent(ch) : ch === ' ' ? '%20' : ch))
+      .join('')
   const mutate = (text: string) => {
     let result = text
     const edits = Math.floor(next() * 4)
@@ -83,9 +135,11 @@ function generator(next: () => number) {
   }
   return () => {
     const terms = [encode(expression(0))]
-    if (next() < 0.3) terms.push(`select=${pick(['+audit', '-name', '-*,+id', 'groups.id', '%2Baudit%2C-name'])}`)
+    if (next() < 0.3)
+      terms.push(`select=${pick(['+audit', '-name', '-*,+id', 'groups.id', '%2Baudit%2C-name'])}`)
     if (next() < 0.3) terms.push(`order=${pick(['-audit.created.at', '+name,-id', 'groupCount'])}`)
-    if (next() < 0.2) terms.push(`limit=${pick(['0', '10', '500', '-1'])}&offset=${pick(['0', '3'])}`)
+    if (next() < 0.2)
+      terms.push(`limit=${pick(['0', '10', '500', '-1'])}&offset=${pick(['0', '3'])}`)
     if (next() < 0.3) terms.push(encode(expression(0)))
     const query = terms.sort(() => next() - 0.5).join('&')
     return next() < 0.3 ? mutate(query) : query
@@ -128,8 +182,16 @@ describe('RQL fuzzing', () => {
       const raw = nextQuery()
       try {
         const query = parseListQuery(raw)
-        resolveProjection(query.select, { fields: ['id', 'name', 'audit'], omittedByDefault: ['audit'] })
-        const filtered = applyFilter(db.db.selectFrom('accounts as a').select('a.id'), query.filter, ACCOUNT_FIELDS, ctx)
+        resolveProjection(query.select, {
+          fields: ['id', 'name', 'audit'],
+          omittedByDefault: ['audit'],
+        })
+        const filtered = applyFilter(
+          db.db.selectFrom('accounts as a').select('a.id'),
+          query.filter,
+          ACCOUNT_FIELDS,
+          ctx,
+        )
         const ordered = applyOrder(filtered, query.order, ACCOUNT_FIELDS, ctx, 'a.id')
         const page = ordered.limit(query.limit).offset(query.offset)
         const { sql } = page.compile()

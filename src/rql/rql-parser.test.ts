@@ -46,8 +46,11 @@ describe('parseListQuery', () => {
   const filters: Array<[string, RqlNode]> = [
     ['eq(status,Active)', { op: 'eq', field: 'status', value: word('Active') }],
     ['firstName=Buzz', { op: 'eq', field: 'firstName', value: word('Buzz') }],
-    ['eq(name,"Buzz with the \' Quote")', { op: 'eq', field: 'name', value: quoted("Buzz with the ' Quote") }],
-    ["eq(name,'say \"hi\"')", { op: 'eq', field: 'name', value: quoted('say "hi"') }],
+    [
+      'eq(name,"Buzz with the \' Quote")',
+      { op: 'eq', field: 'name', value: quoted("Buzz with the ' Quote") },
+    ],
+    ['eq(name,\'say "hi"\')', { op: 'eq', field: 'name', value: quoted('say "hi"') }],
     ["eq(name,'it\\'s \\\\ ok')", { op: 'eq', field: 'name', value: quoted("it's \\ ok") }],
     ['eq(name,%22a%20b%22)', { op: 'eq', field: 'name', value: quoted('a b') }],
     ['eq(name,a%26b)', { op: 'eq', field: 'name', value: word('a&b') }],
@@ -55,8 +58,14 @@ describe('parseListQuery', () => {
     ["eq(name,'x&limit=5')", { op: 'eq', field: 'name', value: quoted('x&limit=5') }],
     ["name=O'Brien", { op: 'eq', field: 'name', value: word("O'Brien") }],
     ['eq(total,+1.5)', { op: 'eq', field: 'total', value: word('+1.5') }],
-    ["in(status,('Active','Disabled'))", { op: 'in', field: 'status', values: [quoted('Active'), quoted('Disabled')] }],
-    ['out(status,Active,Disabled)', { op: 'out', field: 'status', values: [word('Active'), word('Disabled')] }],
+    [
+      "in(status,('Active','Disabled'))",
+      { op: 'in', field: 'status', values: [quoted('Active'), quoted('Disabled')] },
+    ],
+    [
+      'out(status,Active,Disabled)',
+      { op: 'out', field: 'status', values: [word('Active'), word('Disabled')] },
+    ],
     ['in(f,(a,null()))', { op: 'in', field: 'f', values: [word('a'), { kind: 'null' }] }],
     ['eq(f,null())', { op: 'eq', field: 'f', value: { kind: 'null' } }],
     ['ne(f,empty())', { op: 'ne', field: 'f', value: { kind: 'empty' } }],
@@ -74,7 +83,11 @@ describe('parseListQuery', () => {
     ['like(name,\\*x*)', { op: 'like', field: 'name', value: word('\\*x*') }],
     [
       'any(groups,id=UGR-1234-5678)',
-      { op: 'any', field: 'groups', condition: { op: 'eq', field: 'id', value: word('UGR-1234-5678') } },
+      {
+        op: 'any',
+        field: 'groups',
+        condition: { op: 'eq', field: 'id', value: word('UGR-1234-5678') },
+      },
     ],
     [
       'all(groups,not(eq(isDefault,true)))',
@@ -151,14 +164,20 @@ describe('parseListQuery', () => {
     expect(parseListQuery(raw).limit).toBe(limit)
   })
 
-  it.each(['limit=-1', 'limit=1.5', 'limit=abc', 'limit=', 'offset=-3', 'offset=2e3', 'limit=(1)', 'offset=1,2'])(
-    'refuses %s as RQL_PAGINATION_INVALID',
-    (raw) => {
-      const error = errorOf(() => parseListQuery(raw))
-      expect(error.code).toBe('RQL_PAGINATION_INVALID')
-      expect(error.status).toBe(400)
-    },
-  )
+  it.each([
+    'limit=-1',
+    'limit=1.5',
+    'limit=abc',
+    'limit=',
+    'offset=-3',
+    'offset=2e3',
+    'limit=(1)',
+    'offset=1,2',
+  ])('refuses %s as RQL_PAGINATION_INVALID', (raw) => {
+    const error = errorOf(() => parseListQuery(raw))
+    expect(error.code).toBe('RQL_PAGINATION_INVALID')
+    expect(error.status).toBe(400)
+  })
 
   it.each([
     ['rql=eq(status,Active)', 'Invalid equals shortcut expression.'],
@@ -203,9 +222,12 @@ describe('parseListQuery', () => {
     expect(parseListQuery(terms(200).join('&')).filter).toBeDefined()
     expect(errorOf(() => parseListQuery(terms(201).join('&'))).code).toBe('RQL_INVALID')
     expect(errorOf(() => parseListQuery(`or(${terms(201).join(',')})`)).code).toBe('RQL_INVALID')
-    const values = (count: number) => `in(id,(${Array.from({ length: count }, (_, i) => i).join(',')}))`
+    const values = (count: number) =>
+      `in(id,(${Array.from({ length: count }, (_, i) => i).join(',')}))`
     expect(parseListQuery(values(1000)).filter).toBeDefined()
-    expect(errorOf(() => parseListQuery(values(1001))).message).toBe('The query has more than 1000 values.')
+    expect(errorOf(() => parseListQuery(values(1001))).message).toBe(
+      'The query has more than 1000 values.',
+    )
   })
 
   it('ignores empty terms', () => {

@@ -181,7 +181,10 @@ class TermParser {
       throw rqlSyntaxError(this.term.source, 'The expression is nested too deeply.')
     }
     if (--this.budget.conditions < 0) {
-      throw rqlSyntaxError(this.term.source, `The query has more than ${MAX_CONDITIONS} conditions.`)
+      throw rqlSyntaxError(
+        this.term.source,
+        `The query has more than ${MAX_CONDITIONS} conditions.`,
+      )
     }
     const name = this.take('word', 'an operator or a property')
     if (this.skip('=')) {

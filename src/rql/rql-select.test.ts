@@ -27,7 +27,9 @@ const accountUser = {
 const { audit, ...defaults } = accountUser
 const omitted = { $meta: { omitted: ['audit'] } }
 /** `$meta.omitted` when only `keep` survives: everything else is reported as left out. */
-const allBut = (...keep: string[]) => ({ $meta: { omitted: spec.fields.filter((f) => !keep.includes(f)) } })
+const allBut = (...keep: string[]) => ({
+  $meta: { omitted: spec.fields.filter((f) => !keep.includes(f)) },
+})
 
 function project(rawQuery: string, obj: object = accountUser) {
   return projectObject(obj, resolveProjection(parseSelectOnly(rawQuery), spec))
@@ -42,7 +44,10 @@ describe('select projection', () => {
     ['select=+id,-*', { id: 'USR-1', ...allBut('id') }],
     ['select=-*', { ...allBut() }],
     ['select=-*,+audit', { audit, ...allBut('audit') }],
-    ['select=user.email', { ...defaults, user: { id: 'USR-1', email: 'buzz@example.com' }, ...omitted }],
+    [
+      'select=user.email',
+      { ...defaults, user: { id: 'USR-1', email: 'buzz@example.com' }, ...omitted },
+    ],
     [
       'select=+groups.id,+groups.name',
       {
@@ -56,13 +61,22 @@ describe('select projection', () => {
     ],
     ['select=+groups.name,+groups', { ...defaults, ...omitted }],
     ['select=+groups,+groups.name', { ...defaults, ...omitted }],
-    ['select=+audit.created.at', { ...defaults, audit: { created: { at: '2024-01-01T00:00:00.000Z' } } }],
+    [
+      'select=+audit.created.at',
+      { ...defaults, audit: { created: { at: '2024-01-01T00:00:00.000Z' } } },
+    ],
     [
       'select=-account.type,-audit.created.by',
       { ...defaults, account: { id: 'ACC-1', name: 'Star Command' }, ...omitted },
     ],
-    ['select=+audit,-audit.created.by', { ...accountUser, audit: { ...audit, created: { at: audit.created.at } } }],
-    ['select=-nonexistent,-groups', { ...defaults, groups: undefined, $meta: { omitted: ['groups', 'audit'] } }],
+    [
+      'select=+audit,-audit.created.by',
+      { ...accountUser, audit: { ...audit, created: { at: audit.created.at } } },
+    ],
+    [
+      'select=-nonexistent,-groups',
+      { ...defaults, groups: undefined, $meta: { omitted: ['groups', 'audit'] } },
+    ],
     ['select=-name,+name', { ...defaults, ...omitted }],
     ['select=+name,-name', { ...defaults, name: undefined, $meta: { omitted: ['name', 'audit'] } }],
   ])('%s', (raw, expected) => {
@@ -76,8 +90,15 @@ describe('select projection', () => {
 
   it('merges into an existing $meta and leaves the input untouched', () => {
     const input = { ...accountUser, $meta: { ignored: ['x'] } }
-    expect(project('select=-*,+id', input)).toEqual({ id: 'USR-1', $meta: { ignored: ['x'], ...allBut('id').$meta } })
-    expect(project('select=-*,+id,+audit', input)).toEqual({ id: 'USR-1', audit, $meta: { ignored: ['x'], omitted: ['name', 'status', 'account', 'user', 'groups'] } })
+    expect(project('select=-*,+id', input)).toEqual({
+      id: 'USR-1',
+      $meta: { ignored: ['x'], ...allBut('id').$meta },
+    })
+    expect(project('select=-*,+id,+audit', input)).toEqual({
+      id: 'USR-1',
+      audit,
+      $meta: { ignored: ['x'], omitted: ['name', 'status', 'account', 'user', 'groups'] },
+    })
     expect(input.groups[0]).toEqual({ id: 'UGR-1', name: 'Admins', description: 'All of it' })
   })
 

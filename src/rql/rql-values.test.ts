@@ -14,12 +14,17 @@ describe('readInstant', () => {
     expect(readInstant(raw)).toBe(iso)
   })
 
-  it.each(['2023-02-29', '2024-13-01', '2024-01-01T24:00:00Z', '0000-01-01', 'yesterday', '2024-1-1', ''])(
-    'refuses %s',
-    (raw) => {
-      expect(readInstant(raw)).toBeUndefined()
-    },
-  )
+  it.each([
+    '2023-02-29',
+    '2024-13-01',
+    '2024-01-01T24:00:00Z',
+    '0000-01-01',
+    'yesterday',
+    '2024-1-1',
+    '',
+  ])('refuses %s', (raw) => {
+    expect(readInstant(raw)).toBeUndefined()
+  })
 })
 
 describe('readValue', () => {
@@ -37,7 +42,10 @@ describe('readValue', () => {
     ['date', 'soon'],
   ] as const)('refuses a %s written %s, naming the field', (type, raw) => {
     expect(() => readValue('paid', type, raw)).toThrowError(
-      expect.objectContaining({ code: 'RQL_TYPE_MISMATCH', options: expect.objectContaining({ errors: { paid: [expect.any(String)] } }) }),
+      expect.objectContaining({
+        code: 'RQL_TYPE_MISMATCH',
+        options: expect.objectContaining({ errors: { paid: [expect.any(String)] } }),
+      }),
     )
   })
 })

@@ -16,26 +16,58 @@ describe('user groups: modules and buyers derived for account users', () => {
   })
   afterEach(async () => t.close())
 
-  const createGroup = async (payload: object) => (await t.request({ method: 'POST', url: GROUPS, payload: { account: { id: client }, ...payload } })).json().id as string
-  const update = (id: string, payload: object) => t.request({ method: 'PUT', url: `${GROUPS}/${id}`, payload })
+  const createGroup = async (payload: object) =>
+    (
+      await t.request({
+        method: 'POST',
+        url: GROUPS,
+        payload: { account: { id: client }, ...payload },
+      })
+    ).json().id as string
+  const update = (id: string, payload: object) =>
+    t.request({ method: 'PUT', url: `${GROUPS}/${id}`, payload })
 
   it('follows a change of a group modules', async () => {
     const group = await createGroup({ name: 'G', modules: [{ id: 'MOD-1756' }] })
     const member = await inviteUser(t, { accountId: client, groupIds: [group] })
-    expect(ids((await t.request({ method: 'GET', url: member.path })).json().modules)).toEqual(['MOD-1756'])
-    expect((await update(group, { modules: [{ id: 'MOD-9042' }, { id: 'MOD-0478' }] })).statusCode).toBe(200)
+    expect(ids((await t.request({ method: 'GET', url: member.path })).json().modules)).toEqual([
+      'MOD-1756',
+    ])
+    expect(
+      (await update(group, { modules: [{ id: 'MOD-9042' }, { id: 'MOD-0478' }] })).statusCode,
+    ).toBe(200)
     const after = (await t.request({ method: 'GET', url: member.path })).json()
     expect(ids(after.modules)).toEqual(['MOD-0478', 'MOD-9042'])
-    const legacy = (await t.request({ method: 'GET', url: `/public/v1/accounts/account-users/${member.accountUserId}` })).json()
+    const legacy = (
+      await t.request({
+        method: 'GET',
+        url: `/public/v1/accounts/account-users/${member.accountUserId}`,
+      })
+    ).json()
     expect(ids(legacy.modules)).toEqual(['MOD-0478', 'MOD-9042'])
-    const filtered = await t.request({ method: 'GET', url: `/public/v1/accounts/accounts/${client}/users?any(modules,id=MOD-9042)` })
+    const filtered = await t.request({
+      method: 'GET',
+      url: `/public/v1/accounts/accounts/${client}/users?any(modules,id=MOD-9042)`,
+    })
     expect(ids(filtered.json().data)).toEqual([member.userId])
   })
 
   it('unites modules and buyers of several groups, and follows buyer changes', async () => {
-    const [a, b, c] = [await createBuyer(t.db.db, client, 'A'), await createBuyer(t.db.db, client, 'B'), await createBuyer(t.db.db, client, 'C')]
-    const ab = await createGroup({ name: 'AB', modules: [{ id: 'MOD-0478' }], buyers: [{ id: a }, { id: b }] })
-    const onlyC = await createGroup({ name: 'C', modules: [{ id: 'MOD-0478' }, { id: 'MOD-1239' }], buyers: [{ id: c }] })
+    const [a, b, c] = [
+      await createBuyer(t.db.db, client, 'A'),
+      await createBuyer(t.db.db, client, 'B'),
+      await createBuyer(t.db.db, client, 'C'),
+    ]
+    const ab = await createGroup({
+      name: 'AB',
+      modules: [{ id: 'MOD-0478' }],
+      buyers: [{ id: a }, { id: b }],
+    })
+    const onlyC = await createGroup({
+      name: 'C',
+      modules: [{ id: 'MOD-0478' }, { id: 'MOD-1239' }],
+      buyers: [{ id: c }],
+    })
     const member = await inviteUser(t, { accountId: client, groupIds: [ab, onlyC] })
     const get = async () => (await t.request({ method: 'GET', url: member.path })).json()
     expect(ids((await get()).buyers)?.sort()).toEqual([a, b, c].sort())

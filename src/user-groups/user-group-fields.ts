@@ -32,4 +32,14 @@ export const USER_GROUP_FIELDS: FieldMap = {
   },
 }
 
-export const USER_GROUP_OUTPUT = ['id', 'name', 'description', 'logo', 'isDefault', 'account', 'modules', 'buyers', 'audit']
+export const USER_GROUP_OUTPUT = [
+  'id',
+  'name',
+  'description',
+  'logo',
+  'isDefault',
+  'account',
+  'modules',
+  'buyers',
+  'audit',
+]

@@ -6,7 +6,11 @@ import { MODULE_REF_COLUMNS, toModuleRef } from '../modules/module-ref.js'
 import type { UserGroup } from './user-group.js'
 
 /** The groups among `ids` that belong to `accountId`, as embedded references plus `all_buyers`. */
-export async function findGroupRefsOfAccount(db: Kysely<Database>, accountId: string, ids: string[]) {
+export async function findGroupRefsOfAccount(
+  db: Kysely<Database>,
+  accountId: string,
+  ids: string[],
+) {
   if (ids.length === 0) return []
   return db
     .selectFrom('user_groups')
@@ -41,26 +45,51 @@ export function userGroupBase(db: Kysely<Database>, accountId: string | undefine
 }
 
 export const USER_GROUP_COLUMNS = [
-  'g.id', 'g.account_id', 'g.name', 'g.description', 'g.logo', 'g.is_default', 'g.all_buyers',
-  'g.created_at', 'g.created_by', 'g.updated_at', 'g.updated_by',
-  'a.name as a_name', 'a.type as a_type', 'a.status as a_status', 'a.icon as a_icon',
+  'g.id',
+  'g.account_id',
+  'g.name',
+  'g.description',
+  'g.logo',
+  'g.is_default',
+  'g.all_buyers',
+  'g.created_at',
+  'g.created_by',
+  'g.updated_at',
+  'g.updated_by',
+  'a.name as a_name',
+  'a.type as a_type',
+  'a.status as a_status',
+  'a.icon as a_icon',
 ] as const
 
-type Row = Awaited<ReturnType<ReturnType<ReturnType<typeof userGroupBase>['select']>['executeTakeFirstOrThrow']>> & {
+type Row = Awaited<
+  ReturnType<ReturnType<ReturnType<typeof userGroupBase>['select']>['executeTakeFirstOrThrow']>
+> & {
   id: string
 }
 
 /** Rows to models, with the modules and buyers of the whole page in two more queries. */
 export async function hydrateUserGroups(db: Kysely<Database>, rows: Row[]): Promise<UserGroup[]> {
   const ids = rows.map((r) => r.id)
-  const [modules, buyers] = ids.length === 0 ? [[], []] : await Promise.all([
-    db.selectFrom('user_group_modules as gm').innerJoin('modules as m', 'm.id', 'gm.module_id')
-      .select(['gm.user_group_id', ...MODULE_REF_COLUMNS])
-      .where('gm.user_group_id', 'in', ids).orderBy('m.id').execute(),
-    db.selectFrom('user_group_buyers as gb').innerJoin('buyers as b', 'b.id', 'gb.buyer_id')
-      .select(['gb.user_group_id', 'b.id', 'b.name', 'b.icon'])
-      .where('gb.user_group_id', 'in', ids).orderBy('b.id').execute(),
-  ])
+  const [modules, buyers] =
+    ids.length === 0
+      ? [[], []]
+      : await Promise.all([
+          db
+            .selectFrom('user_group_modules as gm')
+            .innerJoin('modules as m', 'm.id', 'gm.module_id')
+            .select(['gm.user_group_id', ...MODULE_REF_COLUMNS])
+            .where('gm.user_group_id', 'in', ids)
+            .orderBy('m.id')
+            .execute(),
+          db
+            .selectFrom('user_group_buyers as gb')
+            .innerJoin('buyers as b', 'b.id', 'gb.buyer_id')
+            .select(['gb.user_group_id', 'b.id', 'b.name', 'b.icon'])
+            .where('gb.user_group_id', 'in', ids)
+            .orderBy('b.id')
+            .execute(),
+        ])
   return rows.map((r) => {
     const row = r as unknown as Record<string, string | number | null> & Row
     return {
@@ -70,11 +99,20 @@ export async function hydrateUserGroups(db: Kysely<Database>, rows: Row[]): Prom
       description: row.description as string | null,
       logo: row.logo as string | null,
       isDefault: Number(row.is_default) === 1,
-      account: { id: row.account_id as string, name: row.a_name as string, type: row.a_type as string, status: row.a_status as string, icon: row.a_icon as string | null },
+      account: {
+        id: row.account_id as string,
+        name: row.a_name as string,
+        type: row.a_type as string,
+        status: row.a_status as string,
+        icon: row.a_icon as string | null,
+      },
       modules: modules.filter((m) => m.user_group_id === row.id).map(toModuleRef),
-      buyers: Number(row.all_buyers) === 1
-        ? null
-        : buyers.filter((b) => b.user_group_id === row.id).map((b) => ({ id: b.id, name: b.name, icon: b.icon })),
+      buyers:
+        Number(row.all_buyers) === 1
+          ? null
+          : buyers
+              .filter((b) => b.user_group_id === row.id)
+              .map((b) => ({ id: b.id, name: b.name, icon: b.icon })),
       createdAt: toDate(row.created_at as string),
       createdBy: parseJson<ActorRef | null>(row.created_by as string | null, null),
       updatedAt: toDate(row.updated_at as string | null),
@@ -83,23 +121,50 @@ export async function hydrateUserGroups(db: Kysely<Database>, rows: Row[]): Prom
   })
 }
 
-export async function setUserGroupModules(db: Kysely<Database>, groupId: string, moduleIds: string[]): Promise<void> {
+export async function setUserGroupModules(
+  db: Kysely<Database>,
+  groupId: string,
+  moduleIds: string[],
+): Promise<void> {
   await db.deleteFrom('user_group_modules').where('user_group_id', '=', groupId).execute()
   if (moduleIds.length === 0) return
-  await db.insertInto('user_group_modules').values(moduleIds.map((m) => ({ user_group_id: groupId, module_id: m }))).execute()
+  await db
+    .insertInto('user_group_modules')
+    .values(moduleIds.map((m) => ({ user_group_id: groupId, module_id: m })))
+    .execute()
 }
 
 /** `null`: every buyer of the account; a list: only those. */
-export async function setUserGroupBuyers(db: Kysely<Database>, groupId: string, buyerIds: string[] | null): Promise<void> {
+export async function setUserGroupBuyers(
+  db: Kysely<Database>,
+  groupId: string,
+  buyerIds: string[] | null,
+): Promise<void> {
   await db.deleteFrom('user_group_buyers').where('user_group_id', '=', groupId).execute()
-  await db.updateTable('user_groups').set({ all_buyers: buyerIds === null ? 1 : 0 }).where('id', '=', groupId).execute()
+  await db
+    .updateTable('user_groups')
+    .set({ all_buyers: buyerIds === null ? 1 : 0 })
+    .where('id', '=', groupId)
+    .execute()
   if (!buyerIds || buyerIds.length === 0) return
-  await db.insertInto('user_group_buyers').values(buyerIds.map((b) => ({ user_group_id: groupId, buyer_id: b }))).execute()
+  await db
+    .insertInto('user_group_buyers')
+    .values(buyerIds.map((b) => ({ user_group_id: groupId, buyer_id: b })))
+    .execute()
 }
 
-export async function findBuyerIdsOfAccount(db: Kysely<Database>, accountId: string, ids: string[]): Promise<Set<string>> {
+export async function findBuyerIdsOfAccount(
+  db: Kysely<Database>,
+  accountId: string,
+  ids: string[],
+): Promise<Set<string>> {
   if (ids.length === 0) return new Set()
-  const rows = await db.selectFrom('buyers').select('id').where('account_id', '=', accountId).where('id', 'in', ids).execute()
+  const rows = await db
+    .selectFrom('buyers')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('id', 'in', ids)
+    .execute()
   return new Set(rows.map((r) => r.id))
 }
 
@@ -114,5 +179,10 @@ export async function countGroupMembers(db: Kysely<Database>, groupId: string): 
 
 /** Clears the account's current default, so another group can take the flag. */
 export async function clearDefaultGroup(db: Kysely<Database>, accountId: string): Promise<void> {
-  await db.updateTable('user_groups').set({ is_default: 0 }).where('account_id', '=', accountId).where('is_default', '=', 1).execute()
+  await db
+    .updateTable('user_groups')
+    .set({ is_default: 0 })
+    .where('account_id', '=', accountId)
+    .where('is_default', '=', 1)
+    .execute()
 }

@@ -13,29 +13,65 @@ import type { UserGroupService } from './user-group-service.js'
 
 const BASE = '/public/v1/accounts/user-groups'
 
-export async function userGroupRoutes(app: FastifyInstance, services: { userGroups: UserGroupService }): Promise<void> {
+export async function userGroupRoutes(
+  app: FastifyInstance,
+  services: { userGroups: UserGroupService },
+): Promise<void> {
   const { userGroups } = services
   const typed = app.withTypeProvider<TypeBoxTypeProvider>()
   const idOf = (request: FastifyRequest) => (request.params as { id: string }).id
-  const exists = async (request: FastifyRequest) => userGroups.assertExists({ actor: requireActor(request), id: idOf(request) })
+  const exists = async (request: FastifyRequest) =>
+    userGroups.assertExists({ actor: requireActor(request), id: idOf(request) })
   const item = `${BASE}/:id`
-  const config = <T extends string>(operation: T) => ({ operation, notFound: 'USER_GROUP_NOT_FOUND' as const })
+  const config = <T extends string>(operation: T) => ({
+    operation,
+    notFound: 'USER_GROUP_NOT_FOUND' as const,
+  })
   const ok = { 200: UserGroupSchema }
 
-  typed.post(BASE, { schema: { body: CreateUserGroupBody, response: { 201: UserGroupSchema } }, config: { operation: 'userGroups.create' } }, async (request, reply) =>
-    reply.code(201).send(await userGroups.create({ ...request.body, actor: requireActor(request) })),
+  typed.post(
+    BASE,
+    {
+      schema: { body: CreateUserGroupBody, response: { 201: UserGroupSchema } },
+      config: { operation: 'userGroups.create' },
+    },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(await userGroups.create({ ...request.body, actor: requireActor(request) })),
   )
-  typed.get(BASE, { schema: { response: { 200: UserGroupList } }, config: { operation: 'userGroups.list' } }, async (request) =>
-    userGroups.list({ actor: requireActor(request), rawQuery: rawQuery(request) }),
+  typed.get(
+    BASE,
+    { schema: { response: { 200: UserGroupList } }, config: { operation: 'userGroups.list' } },
+    async (request) =>
+      userGroups.list({ actor: requireActor(request), rawQuery: rawQuery(request) }),
   )
-  typed.get(item, { schema: { params: UserGroupParams, response: ok }, config: config('userGroups.get') }, async (request) =>
-    userGroups.get({ actor: requireActor(request), id: idOf(request), rawQuery: rawQuery(request) }),
+  typed.get(
+    item,
+    { schema: { params: UserGroupParams, response: ok }, config: config('userGroups.get') },
+    async (request) =>
+      userGroups.get({
+        actor: requireActor(request),
+        id: idOf(request),
+        rawQuery: rawQuery(request),
+      }),
   )
-  typed.put(item, { schema: { params: UserGroupParams, body: UpdateUserGroupBody, response: ok }, config: config('userGroups.update'), preValidation: exists }, async (request) =>
-    userGroups.update({ ...request.body, actor: requireActor(request), id: idOf(request) }),
+  typed.put(
+    item,
+    {
+      schema: { params: UserGroupParams, body: UpdateUserGroupBody, response: ok },
+      config: config('userGroups.update'),
+      preValidation: exists,
+    },
+    async (request) =>
+      userGroups.update({ ...request.body, actor: requireActor(request), id: idOf(request) }),
   )
-  typed.delete(item, { schema: { params: UserGroupParams }, config: config('userGroups.delete') }, async (request, reply) => {
-    await userGroups.remove({ actor: requireActor(request), id: idOf(request) })
-    return reply.code(204).send()
-  })
+  typed.delete(
+    item,
+    { schema: { params: UserGroupParams }, config: config('userGroups.delete') },
+    async (request, reply) => {
+      await userGroups.remove({ actor: requireActor(request), id: idOf(request) })
+      return reply.code(204).send()
+    },
+  )
 }

@@ -34,7 +34,10 @@ export const UpdateUserGroupBody = Type.Object({
 })
 
 /** `CreateUserGroupDto`: the account defaults to the caller's own. */
-export const CreateUserGroupBody = Type.Object({ ...groupFields, account: Type.Optional(IdRef(idPattern('account'))) })
+export const CreateUserGroupBody = Type.Object({
+  ...groupFields,
+  account: Type.Optional(IdRef(idPattern('account'))),
+})
 
 export const UserGroupSchema = Projected({
   id: Type.String(),

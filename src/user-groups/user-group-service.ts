@@ -37,35 +37,71 @@ export interface UserGroupInput {
   buyers?: Array<{ id: string }> | null | undefined
 }
 
-export function createUserGroupService(deps: { db: Kysely<Database>; clock: Clock; dialect: Dialect }) {
+export function createUserGroupService(deps: {
+  db: Kysely<Database>
+  clock: Clock
+  dialect: Dialect
+}) {
   const { db, clock, dialect } = deps
 
-  async function getGroup(executor: Kysely<Database>, actor: Actor, id: string): Promise<UserGroup> {
-    const row = await userGroupBase(executor, visibleAccountId(actor)).select(USER_GROUP_COLUMNS).where('g.id', '=', id).executeTakeFirst()
+  async function getGroup(
+    executor: Kysely<Database>,
+    actor: Actor,
+    id: string,
+  ): Promise<UserGroup> {
+    const row = await userGroupBase(executor, visibleAccountId(actor))
+      .select(USER_GROUP_COLUMNS)
+      .where('g.id', '=', id)
+      .executeTakeFirst()
     if (!row) throw new AppError('USER_GROUP_NOT_FOUND')
     return (await hydrateUserGroups(executor, [row]))[0]!
   }
 
   /** The chosen module ids, each offered to the account's type (catalogue `accountTypes`). */
-  async function checkModules(executor: Kysely<Database>, accountType: string, modules: Array<{ id: string }>) {
+  async function checkModules(
+    executor: Kysely<Database>,
+    accountType: string,
+    modules: Array<{ id: string }>,
+  ) {
     const offered = await findModulesForAccountType(executor, accountType)
     const bad = modules.findIndex((m) => !offered.has(m.id))
     if (bad !== -1) {
-      throw ruleError('MODULE_NOT_AVAILABLE', `Module ${modules[bad]!.id} is not available to ${accountType} accounts.`, [`modules[${bad}].id`])
+      throw ruleError(
+        'MODULE_NOT_AVAILABLE',
+        `Module ${modules[bad]!.id} is not available to ${accountType} accounts.`,
+        [`modules[${bad}].id`],
+      )
     }
     return [...new Set(modules.map((m) => m.id))]
   }
 
   /** `null` (all buyers), or buyers of the account on a group with the Marketplace module (§7). */
-  async function checkBuyers(executor: Kysely<Database>, accountId: string, moduleIds: string[], buyers: Array<{ id: string }> | null) {
+  async function checkBuyers(
+    executor: Kysely<Database>,
+    accountId: string,
+    moduleIds: string[],
+    buyers: Array<{ id: string }> | null,
+  ) {
     if (buyers === null) return null
     if (!moduleIds.includes(MARKETPLACE_MODULE_ID)) {
-      throw ruleError('USER_GROUP_BUYERS_NOT_ALLOWED', `A buyer list needs the Marketplace module (${MARKETPLACE_MODULE_ID}); send "buyers": null for all buyers.`, ['buyers'])
+      throw ruleError(
+        'USER_GROUP_BUYERS_NOT_ALLOWED',
+        `A buyer list needs the Marketplace module (${MARKETPLACE_MODULE_ID}); send "buyers": null for all buyers.`,
+        ['buyers'],
+      )
     }
-    const owned = await findBuyerIdsOfAccount(executor, accountId, buyers.map((b) => b.id))
+    const owned = await findBuyerIdsOfAccount(
+      executor,
+      accountId,
+      buyers.map((b) => b.id),
+    )
     const bad = buyers.findIndex((b) => !owned.has(b.id))
     if (bad !== -1) {
-      throw ruleError('USER_GROUP_BUYER_INVALID', `Buyer ${buyers[bad]!.id} is not a buyer of account ${accountId}.`, [`buyers[${bad}].id`])
+      throw ruleError(
+        'USER_GROUP_BUYER_INVALID',
+        `Buyer ${buyers[bad]!.id} is not a buyer of account ${accountId}.`,
+        [`buyers[${bad}].id`],
+      )
     }
     return [...new Set(buyers.map((b) => b.id))]
   }
@@ -97,7 +133,10 @@ export function createUserGroupService(deps: { db: Kysely<Database>; clock: Cloc
 
     async get(input: { actor: Actor; id: string; rawQuery: string }) {
       const group = await getGroup(db, input.actor, input.id)
-      return projectObject(presentUserGroup(group), resolveProjection(parseSelectOnly(input.rawQuery), SPEC))
+      return projectObject(
+        presentUserGroup(group),
+        resolveProjection(parseSelectOnly(input.rawQuery), SPEC),
+      )
     },
 
     async assertExists(input: { actor: Actor; id: string }) {
@@ -115,20 +154,39 @@ export function createUserGroupService(deps: { db: Kysely<Database>; clock: Cloc
         if (!account) throw validationError({ 'account.id': ['Unknown account.'] })
         const moduleIds = await checkModules(trx, account.type, input.modules ?? [])
         const buyerIds = await checkBuyers(trx, accountId, moduleIds, input.buyers ?? null)
-        const id = await newUniqueId('userGroup', async (candidate) =>
-          (await trx.selectFrom('user_groups').select('id').where('id', '=', candidate).executeTakeFirst()) !== undefined,
+        const id = await newUniqueId(
+          'userGroup',
+          async (candidate) =>
+            (await trx
+              .selectFrom('user_groups')
+              .select('id')
+              .where('id', '=', candidate)
+              .executeTakeFirst()) !== undefined,
         )
         const now = clock.now()
         const by = actorRef(input.actor)
         if (input.isDefault) await clearDefaultGroup(trx, accountId)
-        await trx.insertInto('user_groups').values({
-          id, account_id: accountId, name: input.name!.trim(), description: input.description ?? null,
-          logo: input.logo || null, is_default: input.isDefault ? 1 : 0, all_buyers: buyerIds === null ? 1 : 0,
-          created_at: now.toISOString(), created_by: JSON.stringify(by), updated_at: null, updated_by: null,
-        }).execute()
+        await trx
+          .insertInto('user_groups')
+          .values({
+            id,
+            account_id: accountId,
+            name: input.name!.trim(),
+            description: input.description ?? null,
+            logo: input.logo || null,
+            is_default: input.isDefault ? 1 : 0,
+            all_buyers: buyerIds === null ? 1 : 0,
+            created_at: now.toISOString(),
+            created_by: JSON.stringify(by),
+            updated_at: null,
+            updated_by: null,
+          })
+          .execute()
         await setUserGroupModules(trx, id, moduleIds)
         await setUserGroupBuyers(trx, id, buyerIds)
-        await recordAuditEvents(trx, [{ objectType: 'user-group', objectId: id, accountId, event: 'created', at: now, by }])
+        await recordAuditEvents(trx, [
+          { objectType: 'user-group', objectId: id, accountId, event: 'created', at: now, by },
+        ])
         return presentUserGroup(await getGroup(trx, input.actor, id))
       })
     },
@@ -138,37 +196,63 @@ export function createUserGroupService(deps: { db: Kysely<Database>; clock: Cloc
      * lapses (becomes all buyers) when the Marketplace module is taken away.
      */
     async update(input: UserGroupInput & { actor: Actor; id: string }) {
-      if (input.name !== undefined && !input.name.trim()) throw validationError({ name: ['Must not be empty.'] })
+      if (input.name !== undefined && !input.name.trim())
+        throw validationError({ name: ['Must not be empty.'] })
       return inTransaction(async (trx) => {
         const current = await getGroup(trx, input.actor, input.id)
         const currentModules = current.modules.map((m) => m.id)
-        const moduleIds = input.modules ? await checkModules(trx, current.account.type, input.modules) : currentModules
+        const moduleIds = input.modules
+          ? await checkModules(trx, current.account.type, input.modules)
+          : currentModules
         if (current.isDefault && !sameSet(moduleIds, currentModules)) {
-          throw ruleError('USER_GROUP_DEFAULT_PROTECTED', 'The modules of the default group cannot change.', ['modules'])
+          throw ruleError(
+            'USER_GROUP_DEFAULT_PROTECTED',
+            'The modules of the default group cannot change.',
+            ['modules'],
+          )
         }
         if (current.isDefault && input.isDefault === false) {
-          throw ruleError('USER_GROUP_DEFAULT_PROTECTED', 'The default group stays the default until another group is made the default.', ['isDefault'])
+          throw ruleError(
+            'USER_GROUP_DEFAULT_PROTECTED',
+            'The default group stays the default until another group is made the default.',
+            ['isDefault'],
+          )
         }
         const buyerIds =
           input.buyers !== undefined
             ? await checkBuyers(trx, current.accountId, moduleIds, input.buyers)
-            : current.buyers !== null && !moduleIds.includes(MARKETPLACE_MODULE_ID) ? null : undefined
+            : current.buyers !== null && !moduleIds.includes(MARKETPLACE_MODULE_ID)
+              ? null
+              : undefined
         const now = clock.now()
         const by = actorRef(input.actor)
         const becomesDefault = input.isDefault === true && !current.isDefault
         if (becomesDefault) await clearDefaultGroup(trx, current.accountId)
-        const result = await trx.updateTable('user_groups').set({
-          ...(input.name !== undefined ? { name: input.name.trim() } : {}),
-          ...(input.description !== undefined ? { description: input.description } : {}),
-          ...(input.logo !== undefined && input.logo !== '' ? { logo: input.logo } : {}),
-          ...(becomesDefault ? { is_default: 1 } : {}),
-          updated_at: now.toISOString(),
-          updated_by: JSON.stringify(by),
-        }).where('id', '=', current.id).executeTakeFirst()
+        const result = await trx
+          .updateTable('user_groups')
+          .set({
+            ...(input.name !== undefined ? { name: input.name.trim() } : {}),
+            ...(input.description !== undefined ? { description: input.description } : {}),
+            ...(input.logo !== undefined && input.logo !== '' ? { logo: input.logo } : {}),
+            ...(becomesDefault ? { is_default: 1 } : {}),
+            updated_at: now.toISOString(),
+            updated_by: JSON.stringify(by),
+          })
+          .where('id', '=', current.id)
+          .executeTakeFirst()
         if (Number(result.numUpdatedRows) !== 1) throw new AppError('CONCURRENT_UPDATE')
         if (input.modules) await setUserGroupModules(trx, current.id, moduleIds)
         if (buyerIds !== undefined) await setUserGroupBuyers(trx, current.id, buyerIds)
-        await recordAuditEvents(trx, [{ objectType: 'user-group', objectId: current.id, accountId: current.accountId, event: 'updated', at: now, by }])
+        await recordAuditEvents(trx, [
+          {
+            objectType: 'user-group',
+            objectId: current.id,
+            accountId: current.accountId,
+            event: 'updated',
+            at: now,
+            by,
+          },
+        ])
         return presentUserGroup(await getGroup(trx, input.actor, current.id))
       })
     },
@@ -179,14 +263,28 @@ export function createUserGroupService(deps: { db: Kysely<Database>; clock: Cloc
         await db.transaction().execute(async (trx) => {
           const current = await getGroup(trx, input.actor, input.id)
           if (current.isDefault) {
-            throw ruleError('USER_GROUP_DEFAULT_PROTECTED', 'The default group cannot be deleted.', ['isDefault'])
+            throw ruleError(
+              'USER_GROUP_DEFAULT_PROTECTED',
+              'The default group cannot be deleted.',
+              ['isDefault'],
+            )
           }
           const members = await countGroupMembers(trx, current.id)
           if (members > 0) throw hasMembers(members)
-          const deleted = await trx.deleteFrom('user_groups').where('id', '=', current.id).executeTakeFirst()
+          const deleted = await trx
+            .deleteFrom('user_groups')
+            .where('id', '=', current.id)
+            .executeTakeFirst()
           if (Number(deleted.numDeletedRows) !== 1) throw new AppError('CONCURRENT_UPDATE')
           await recordAuditEvents(trx, [
-            { objectType: 'user-group', objectId: current.id, accountId: current.accountId, event: 'deleted', at: clock.now(), by: actorRef(input.actor) },
+            {
+              objectType: 'user-group',
+              objectId: current.id,
+              accountId: current.accountId,
+              event: 'deleted',
+              at: clock.now(),
+              by: actorRef(input.actor),
+            },
           ])
         })
       } catch (error) {
@@ -199,7 +297,12 @@ export function createUserGroupService(deps: { db: Kysely<Database>; clock: Cloc
 }
 
 function hasMembers(members: number): AppError {
-  return ruleError('USER_GROUP_HAS_MEMBERS', `The user group has ${members} member(s); move them to another group first.`, ['users'], { members })
+  return ruleError(
+    'USER_GROUP_HAS_MEMBERS',
+    `The user group has ${members} member(s); move them to another group first.`,
+    ['users'],
+    { members },
+  )
 }
 
 function isForeignKeyViolation(error: unknown): boolean {

@@ -1,21 +1,37 @@
 import { sql, type ExpressionBuilder } from 'kysely'
-import { type CompileContext, type FieldMap, type ScalarField, textColumn, dateColumn } from '../rql/rql-fields.js'
+import {
+  type CompileContext,
+  type FieldMap,
+  type ScalarField,
+  textColumn,
+  dateColumn,
+} from '../rql/rql-fields.js'
 
 const text = textColumn
 const instant = dateColumn
 
-const STATUSES = ['Invited', 'InvitationExpired', 'Active', 'Blocked', 'Disabled', 'Deleted'] as const
+const STATUSES = [
+  'Invited',
+  'InvitationExpired',
+  'Active',
+  'Blocked',
+  'Disabled',
+  'Deleted',
+] as const
 
 /**
  * `status` as the caller reads it (§5.3): Operations see the user's own status; an account sees
  * Blocked or Deleted as such, and otherwise the user's invitation status in that account.
  */
 function statusField(accountId: string | undefined): ScalarField {
-  if (accountId === undefined) return { type: 'string', sql: () => sql.ref('u.status'), values: STATUSES }
+  if (accountId === undefined)
+    return { type: 'string', sql: () => sql.ref('u.status'), values: STATUSES }
   return {
     type: 'string',
     values: STATUSES,
-    sql: (ctx: CompileContext) => sql<string>`(CASE WHEN u.status IN ('Blocked', 'Deleted') THEN u.status ELSE (
+    sql: (
+      ctx: CompileContext,
+    ) => sql<string>`(CASE WHEN u.status IN ('Blocked', 'Deleted') THEN u.status ELSE (
       SELECT CASE WHEN m_s.status = 'Invited' AND m_s.invitation_expires_at <= ${ctx.now.toISOString()}
         THEN 'InvitationExpired' ELSE m_s.status END
       FROM account_users m_s WHERE m_s.user_id = u.id AND m_s.account_id = ${accountId}) END)`,
@@ -53,7 +69,18 @@ export function userFields(accountId: string | undefined): FieldMap {
   }
 }
 
-const OUTPUT = ['id', 'name', 'icon', 'phone', 'email', 'firstName', 'lastName', 'status', 'lastLoginAt', 'settings']
+const OUTPUT = [
+  'id',
+  'name',
+  'icon',
+  'phone',
+  'email',
+  'firstName',
+  'lastName',
+  'status',
+  'lastLoginAt',
+  'settings',
+]
 
 /** The output keys, in order; `accounts` only for Operations. */
 export function userOutput(accountId: string | undefined): string[] {

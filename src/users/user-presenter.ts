@@ -3,7 +3,8 @@ import type { User } from './user.js'
 
 /** The status a caller reads (§5.3); mirrors `status` in user-fields.ts. */
 export function statusSeenBy(user: User, accountId: string | undefined): string {
-  if (accountId === undefined || user.status === 'Blocked' || user.status === 'Deleted') return user.status
+  if (accountId === undefined || user.status === 'Blocked' || user.status === 'Deleted')
+    return user.status
   return user.memberships.find((m) => m.account.id === accountId)?.status ?? user.status
 }
 
@@ -26,7 +27,9 @@ export function presentUser(user: User, accountId: string | undefined): Record<s
     ...(accountId === undefined ? { accounts: user.memberships.map((m) => m.account) } : {}),
     audit: {
       created: auditEvent(user.createdAt, actorSeenBy(user.createdBy, accountId)),
-      ...(user.updatedAt ? { updated: auditEvent(user.updatedAt, actorSeenBy(user.updatedBy, accountId)) } : {}),
+      ...(user.updatedAt
+        ? { updated: auditEvent(user.updatedAt, actorSeenBy(user.updatedBy, accountId)) }
+        : {}),
       invitationAcceptedAt: user.invitationAcceptedAt?.toISOString() ?? null,
     },
   }
@@ -36,7 +39,10 @@ export function presentUser(user: User, accountId: string | undefined): Record<s
  * A user can belong to several accounts (decision 10): a token of another account that created
  * or changed the user is that account's business, so only Operations sees who it was (issue #4).
  */
-function actorSeenBy(actor: StoredActor | null | undefined, accountId: string | undefined): StoredActor | null {
+function actorSeenBy(
+  actor: StoredActor | null | undefined,
+  accountId: string | undefined,
+): StoredActor | null {
   if (!actor) return null
   return accountId === undefined || !actor.of || actor.of.id === accountId ? actor : null
 }

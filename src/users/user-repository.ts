@@ -22,15 +22,27 @@ export async function findUserByEmail(db: Kysely<Database>, email: string) {
   return db
     .selectFrom('users')
     .select([
-      'id', 'email', 'first_name', 'last_name', 'phone_prefix', 'phone_number', 'icon', 'status',
-      'settings', 'last_login_at', 'password_hash',
+      'id',
+      'email',
+      'first_name',
+      'last_name',
+      'phone_prefix',
+      'phone_number',
+      'icon',
+      'status',
+      'settings',
+      'last_login_at',
+      'password_hash',
     ])
     .where('email_key', '=', emailKey(email))
     .executeTakeFirst()
 }
 
 export async function userIdExists(db: Kysely<Database>, id: string): Promise<boolean> {
-  return (await db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst()) !== undefined
+  return (
+    (await db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst()) !==
+    undefined
+  )
 }
 
 /**
@@ -51,12 +63,27 @@ export function userBase(db: Kysely<Database>, accountId: string | undefined) {
 }
 
 export const USER_COLUMNS = [
-  'u.id', 'u.email', 'u.first_name', 'u.last_name', 'u.phone_prefix', 'u.phone_number', 'u.icon',
-  'u.status', 'u.status_before_block', 'u.settings', 'u.last_login_at', 'u.invitation_accepted_at',
-  'u.created_at', 'u.created_by', 'u.updated_at', 'u.updated_by',
+  'u.id',
+  'u.email',
+  'u.first_name',
+  'u.last_name',
+  'u.phone_prefix',
+  'u.phone_number',
+  'u.icon',
+  'u.status',
+  'u.status_before_block',
+  'u.settings',
+  'u.last_login_at',
+  'u.invitation_accepted_at',
+  'u.created_at',
+  'u.created_by',
+  'u.updated_at',
+  'u.updated_by',
 ] as const
 
-type Row = Awaited<ReturnType<ReturnType<ReturnType<typeof userBase>['select']>['executeTakeFirstOrThrow']>> & {
+type Row = Awaited<
+  ReturnType<ReturnType<ReturnType<typeof userBase>['select']>['executeTakeFirstOrThrow']>
+> & {
   id: string
 }
 
@@ -70,8 +97,14 @@ export async function hydrateUsers(db: Kysely<Database>, rows: Row[], now: Date)
           .selectFrom('account_users as au')
           .innerJoin('accounts as a', 'a.id', 'au.account_id')
           .select([
-            'au.user_id', 'au.status', 'au.invitation_expires_at',
-            'a.id as a_id', 'a.name as a_name', 'a.type as a_type', 'a.status as a_status', 'a.icon as a_icon',
+            'au.user_id',
+            'au.status',
+            'au.invitation_expires_at',
+            'a.id as a_id',
+            'a.name as a_name',
+            'a.type as a_type',
+            'a.status as a_status',
+            'a.icon as a_icon',
           ])
           .where('au.user_id', 'in', ids)
           .orderBy('a.name')
@@ -98,8 +131,18 @@ export async function hydrateUsers(db: Kysely<Database>, rows: Row[], now: Date)
       memberships: memberships
         .filter((m) => m.user_id === row.id)
         .map((m) => ({
-          account: { id: m.a_id, name: m.a_name, type: m.a_type, status: m.a_status, icon: m.a_icon },
-          status: effectiveInvitationStatus(m.status as InvitationStatus, toDate(m.invitation_expires_at), now),
+          account: {
+            id: m.a_id,
+            name: m.a_name,
+            type: m.a_type,
+            status: m.a_status,
+            icon: m.a_icon,
+          },
+          status: effectiveInvitationStatus(
+            m.status as InvitationStatus,
+            toDate(m.invitation_expires_at),
+            now,
+          ),
         })),
     }
   })

@@ -40,7 +40,9 @@ export const UpdateUserBody = Type.Object({
 })
 
 /** `SetPasswordDto`. */
-export const SetPasswordBody = Type.Object({ password: Type.String({ minLength: 1, maxLength: 200 }) })
+export const SetPasswordBody = Type.Object({
+  password: Type.String({ minLength: 1, maxLength: 200 }),
+})
 
 /** The person's own fields: a `User`, and the user in an account's context, both start with these. */
 export const USER_PROFILE_FIELDS = {
@@ -53,13 +55,20 @@ export const USER_PROFILE_FIELDS = {
   lastName: Type.String(),
   status: Type.String(),
   lastLoginAt: Nullable(Type.String()),
-  settings: Projected({ cultureCode: Nullable(Type.String()), languageCode: Nullable(Type.String()) }),
+  settings: Projected({
+    cultureCode: Nullable(Type.String()),
+    languageCode: Nullable(Type.String()),
+  }),
 }
 
 export const UserSchema = Projected({
   ...USER_PROFILE_FIELDS,
   accounts: Type.Array(AccountRefSchema),
-  audit: Projected({ created: EventSchema, updated: EventSchema, invitationAcceptedAt: Nullable(Type.String()) }),
+  audit: Projected({
+    created: EventSchema,
+    updated: EventSchema,
+    invitationAcceptedAt: Nullable(Type.String()),
+  }),
   $meta: MetaSchema,
 })
 

@@ -16,7 +16,13 @@ import { projectObject, resolveProjection } from '../rql/rql-select.js'
 import { USER_ACTIONS, type User, type UserAction, type UserStatus } from './user.js'
 import { userFields, userOutput } from './user-fields.js'
 import { presentUser } from './user-presenter.js'
-import { USER_COLUMNS, emailKey, hydrateUsers, updateUserGuarded, userBase } from './user-repository.js'
+import {
+  USER_COLUMNS,
+  emailKey,
+  hydrateUsers,
+  updateUserGuarded,
+  userBase,
+} from './user-repository.js'
 
 export interface UpdateUserInput {
   actor: Actor
@@ -29,14 +35,24 @@ export interface UpdateUserInput {
   upload?: Upload | undefined
 }
 
-const EVENTS: Record<UserAction, string> = { block: 'blocked', unblock: 'unblocked', delete: 'deleted' }
+const EVENTS: Record<UserAction, string> = {
+  block: 'blocked',
+  unblock: 'unblocked',
+  delete: 'deleted',
+}
 
 export function createUserService(deps: { db: Kysely<Database>; clock: Clock; dialect: Dialect }) {
   const { db, clock, dialect } = deps
-  const spec = (scope: string | undefined) => ({ fields: userOutput(scope), omittedByDefault: ['audit'] })
+  const spec = (scope: string | undefined) => ({
+    fields: userOutput(scope),
+    omittedByDefault: ['audit'],
+  })
 
   async function getUser(executor: Kysely<Database>, actor: Actor, id: string): Promise<User> {
-    const row = await userBase(executor, visibleAccountId(actor)).select(USER_COLUMNS).where('u.id', '=', id).executeTakeFirst()
+    const row = await userBase(executor, visibleAccountId(actor))
+      .select(USER_COLUMNS)
+      .where('u.id', '=', id)
+      .executeTakeFirst()
     if (!row) throw new AppError('USER_NOT_FOUND')
     return (await hydrateUsers(executor, [row], clock.now()))[0]!
   }
@@ -47,7 +63,11 @@ export function createUserService(deps: { db: Kysely<Database>; clock: Clock; di
    * A person who also belongs to another account is theirs too: only Operations may change
    * their profile or password, or one account's administrator could take over another's user.
    */
-  async function assertSoleAccount(executor: Kysely<Database>, actor: Actor, userId: string): Promise<void> {
+  async function assertSoleAccount(
+    executor: Kysely<Database>,
+    actor: Actor,
+    userId: string,
+  ): Promise<void> {
     const scope = visibleAccountId(actor)
     if (scope === undefined) return
     const elsewhere = await executor
@@ -58,13 +78,21 @@ export function createUserService(deps: { db: Kysely<Database>; clock: Clock; di
       .executeTakeFirst()
     if (elsewhere) {
       throw new AppError('USER_MANAGED_ELSEWHERE', {
-        detail: 'The user also belongs to another account; only Operations may change their profile or password.',
+        detail:
+          'The user also belongs to another account; only Operations may change their profile or password.',
       })
     }
   }
 
   /** One guarded write of the user row plus its audit events, in the caller's transaction. */
-  async function write(trx: Kysely<Database>, actor: Actor, current: User, changes: Parameters<typeof updateUserGuarded>[3], event: string, more: AuditEventInput[] = []) {
+  async function write(
+    trx: Kysely<Database>,
+    actor: Actor,
+    current: User,
+    changes: Parameters<typeof updateUserGuarded>[3],
+    event: string,
+    more: AuditEventInput[] = [],
+  ) {
     const now = clock.now()
     const by = actorRef(actor)
     const won = await updateUserGuarded(trx, current.id, current.status, {
@@ -73,11 +101,19 @@ export function createUserService(deps: { db: Kysely<Database>; clock: Clock; di
       updated_by: JSON.stringify(by),
     })
     if (!won) throw new AppError('CONCURRENT_UPDATE')
-    await recordAuditEvents(trx, [...more, { objectType: 'user', objectId: current.id, accountId: null, event, at: now, by }])
+    await recordAuditEvents(trx, [
+      ...more,
+      { objectType: 'user', objectId: current.id, accountId: null, event, at: now, by },
+    ])
   }
 
   function refuse(current: User, action: string): AppError {
-    return ruleError('USER_STATUS_INVALID', `The user is ${current.status}; cannot ${action}.`, ['status'], { status: current.status })
+    return ruleError(
+      'USER_STATUS_INVALID',
+      `The user is ${current.status}; cannot ${action}.`,
+      ['status'],
+      { status: current.status },
+    )
   }
 
   /** Block, unblock or delete (§6.2): Operations only, which the permission table enforces. */
@@ -86,23 +122,45 @@ export function createUserService(deps: { db: Kysely<Database>; clock: Clock; di
       const current = await getUser(trx, actor, id)
       if (!USER_ACTIONS[current.status].includes(action)) throw refuse(current, action)
       const next: UserStatus =
-        action === 'block' ? 'Blocked' : action === 'unblock' ? (current.statusBeforeBlock ?? 'Active') : 'Deleted'
+        action === 'block'
+          ? 'Blocked'
+          : action === 'unblock'
+            ? (current.statusBeforeBlock ?? 'Active')
+            : 'Deleted'
       const removed: AuditEventInput[] = []
       if (action === 'delete') {
         // A deleted user no longer exists (§6.1): every membership goes, and the email is
         // freed so the person can be invited again as a new user.
-        const memberships = await trx.selectFrom('account_users').select(['id', 'account_id']).where('user_id', '=', id).execute()
+        const memberships = await trx
+          .selectFrom('account_users')
+          .select(['id', 'account_id'])
+          .where('user_id', '=', id)
+          .execute()
         await trx.deleteFrom('account_users').where('user_id', '=', id).execute()
         const at = clock.now()
         for (const m of memberships) {
-          removed.push({ objectType: 'account-user', objectId: m.id, accountId: m.account_id, event: 'deleted', at, by: actorRef(actor) })
+          removed.push({
+            objectType: 'account-user',
+            objectId: m.id,
+            accountId: m.account_id,
+            event: 'deleted',
+            at,
+            by: actorRef(actor),
+          })
         }
       }
-      await write(trx, actor, current, {
-        status: next,
-        status_before_block: action === 'block' ? current.status : null,
-        ...(action === 'delete' ? { email_key: `deleted:${id}`, password_hash: null } : {}),
-      }, EVENTS[action], removed)
+      await write(
+        trx,
+        actor,
+        current,
+        {
+          status: next,
+          status_before_block: action === 'block' ? current.status : null,
+          ...(action === 'delete' ? { email_key: `deleted:${id}`, password_hash: null } : {}),
+        },
+        EVENTS[action],
+        removed,
+      )
       return getUser(trx, actor, id)
     })
   }
@@ -127,7 +185,10 @@ export function createUserService(deps: { db: Kysely<Database>; clock: Clock; di
     async get(input: { actor: Actor; id: string; rawQuery: string }) {
       const scope = visibleAccountId(input.actor)
       const user = await getUser(db, input.actor, input.id)
-      return projectObject(presentUser(user, scope), resolveProjection(parseSelectOnly(input.rawQuery), spec(scope)))
+      return projectObject(
+        presentUser(user, scope),
+        resolveProjection(parseSelectOnly(input.rawQuery), spec(scope)),
+      )
     },
 
     async assertExists(input: { actor: Actor; id: string }) {
@@ -137,26 +198,45 @@ export function createUserService(deps: { db: Kysely<Database>; clock: Clock; di
     /** Profile fields and the icon; the email is the sign-in identity, so a change to it is refused. */
     async update(input: UpdateUserInput) {
       for (const field of ['firstName', 'lastName'] as const) {
-        if (input[field] !== undefined && !input[field].trim()) throw validationError({ [field]: ['Must not be empty.'] })
+        if (input[field] !== undefined && !input[field].trim())
+          throw validationError({ [field]: ['Must not be empty.'] })
       }
       return db.transaction().execute(async (trx) => {
         const current = await getUser(trx, input.actor, input.id)
         await assertSoleAccount(trx, input.actor, current.id)
         if (current.status === 'Deleted') throw refuse(current, 'update')
         if (input.email && emailKey(input.email) !== emailKey(current.email)) {
-          throw validationError({ email: ['The email is the sign-in identity and cannot be changed.'] })
+          throw validationError({
+            email: ['The email is the sign-in identity and cannot be changed.'],
+          })
         }
-        const icon = input.upload ? await storeIcon(trx, { clock }, input.upload, 'icon') : undefined
-        const settings = input.settings === null ? null : { ...current.settings, ...definedOnly(input.settings ?? {}) }
-        await write(trx, input.actor, current, {
-          ...(input.firstName !== undefined ? { first_name: input.firstName.trim() } : {}),
-          ...(input.lastName !== undefined ? { last_name: input.lastName.trim() } : {}),
-          ...(input.phone !== undefined
-            ? { phone_prefix: input.phone?.prefix ?? null, phone_number: input.phone?.number ?? null }
-            : {}),
-          ...(input.settings !== undefined ? { settings: settings ? JSON.stringify(settings) : null } : {}),
-          ...(icon ? { icon } : {}),
-        }, 'updated')
+        const icon = input.upload
+          ? await storeIcon(trx, { clock }, input.upload, 'icon')
+          : undefined
+        const settings =
+          input.settings === null
+            ? null
+            : { ...current.settings, ...definedOnly(input.settings ?? {}) }
+        await write(
+          trx,
+          input.actor,
+          current,
+          {
+            ...(input.firstName !== undefined ? { first_name: input.firstName.trim() } : {}),
+            ...(input.lastName !== undefined ? { last_name: input.lastName.trim() } : {}),
+            ...(input.phone !== undefined
+              ? {
+                  phone_prefix: input.phone?.prefix ?? null,
+                  phone_number: input.phone?.number ?? null,
+                }
+              : {}),
+            ...(input.settings !== undefined
+              ? { settings: settings ? JSON.stringify(settings) : null }
+              : {}),
+            ...(icon ? { icon } : {}),
+          },
+          'updated',
+        )
         return present(await getUser(trx, input.actor, input.id), input.actor)
       })
     },
@@ -168,7 +248,10 @@ export function createUserService(deps: { db: Kysely<Database>; clock: Clock; di
       return db.transaction().execute(async (trx) => {
         const current = await getUser(trx, input.actor, input.id)
         await assertSoleAccount(trx, input.actor, current.id)
-        if (current.status === 'Blocked') throw ruleError('USER_BLOCKED', 'The user is blocked and cannot set a password.', ['status'])
+        if (current.status === 'Blocked')
+          throw ruleError('USER_BLOCKED', 'The user is blocked and cannot set a password.', [
+            'status',
+          ])
         if (current.status === 'Deleted') throw refuse(current, 'set a password')
         await write(trx, input.actor, current, { password_hash: hash }, 'password-set')
         return present(await getUser(trx, input.actor, input.id), input.actor)
@@ -183,12 +266,19 @@ export function createUserService(deps: { db: Kysely<Database>; clock: Clock; di
 
     /** The icon path of a user that exists and is not deleted (icons are public, decision 19). */
     async findIcon(input: { id: string }): Promise<string | null> {
-      const row = await db.selectFrom('users').select('icon').where('id', '=', input.id).where('status', '!=', 'Deleted').executeTakeFirst()
+      const row = await db
+        .selectFrom('users')
+        .select('icon')
+        .where('id', '=', input.id)
+        .where('status', '!=', 'Deleted')
+        .executeTakeFirst()
       return row?.icon ?? null
     },
 
-    block: async (input: { actor: Actor; id: string }) => present(await act(input.actor, input.id, 'block'), input.actor),
-    unblock: async (input: { actor: Actor; id: string }) => present(await act(input.actor, input.id, 'unblock'), input.actor),
+    block: async (input: { actor: Actor; id: string }) =>
+      present(await act(input.actor, input.id, 'block'), input.actor),
+    unblock: async (input: { actor: Actor; id: string }) =>
+      present(await act(input.actor, input.id, 'unblock'), input.actor),
     remove: async (input: { actor: Actor; id: string }) => {
       await act(input.actor, input.id, 'delete')
     },

@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { auditEvents, inviteAndAccept, inviteUser, STRONG_PASSWORD, type Invited } from '../../test/support/account-users.js'
+import {
+  auditEvents,
+  inviteAndAccept,
+  inviteUser,
+  STRONG_PASSWORD,
+  type Invited,
+} from '../../test/support/account-users.js'
 import { createAccount, createApiToken } from '../../test/support/factories.js'
 import { multipartBody, TINY_PNG } from '../../test/support/multipart.js'
 import { buildTestApp, type TestApp } from '../../test/support/test-app.js'
@@ -21,30 +27,57 @@ describe('users: update, set-password, sso-check, icon', () => {
   })
   afterEach(async () => t.close())
 
-  const put = (id: string, payload: object, token = clientToken) => t.request({ method: 'PUT', url: `${USERS}/${id}`, payload, token })
+  const put = (id: string, payload: object, token = clientToken) =>
+    t.request({ method: 'PUT', url: `${USERS}/${id}`, payload, token })
 
   /** A multipart PUT as the SDK sends it: a `user` JSON part and an optional `icon` file. */
-  async function putMultipart(id: string, user: object | string, icon?: Buffer, options: { jsonAsFile?: boolean } = {}) {
-    const body = await multipartBody('user', user, icon ? { part: 'icon', data: icon, filename: 'me.png' } : undefined, {
-      ...options,
-      ...(typeof user === 'string' ? { rawJson: user } : {}),
-    })
+  async function putMultipart(
+    id: string,
+    user: object | string,
+    icon?: Buffer,
+    options: { jsonAsFile?: boolean } = {},
+  ) {
+    const body = await multipartBody(
+      'user',
+      user,
+      icon ? { part: 'icon', data: icon, filename: 'me.png' } : undefined,
+      {
+        ...options,
+        ...(typeof user === 'string' ? { rawJson: user } : {}),
+      },
+    )
     return t.request({ method: 'PUT', url: `${USERS}/${id}`, ...body, token: clientToken })
   }
 
   it('updates names, phone and settings, ignoring read-only fields as the SDK sends them', async () => {
     const res = await put(ada.userId, {
-      id: 'USR-9999-9999', firstName: ' Augusta ', lastName: 'King', email: ada.email.toUpperCase(), status: 'Blocked',
-      icon: '', buyers: null, audit: { created: { at: 'x' } }, phone: { prefix: '+44', number: '2071234567' },
+      id: 'USR-9999-9999',
+      firstName: ' Augusta ',
+      lastName: 'King',
+      email: ada.email.toUpperCase(),
+      status: 'Blocked',
+      icon: '',
+      buyers: null,
+      audit: { created: { at: 'x' } },
+      phone: { prefix: '+44', number: '2071234567' },
       settings: { languageCode: 'en-GB' },
     })
     expect(res.statusCode).toBe(200)
     expect(res.json()).toMatchObject({
-      id: ada.userId, name: 'Augusta King', firstName: 'Augusta', status: 'Active', icon: null, email: ada.email,
-      phone: { prefix: '+44', number: '2071234567' }, settings: { cultureCode: null, languageCode: 'en-GB' },
+      id: ada.userId,
+      name: 'Augusta King',
+      firstName: 'Augusta',
+      status: 'Active',
+      icon: null,
+      email: ada.email,
+      phone: { prefix: '+44', number: '2071234567' },
+      settings: { cultureCode: null, languageCode: 'en-GB' },
     })
     const again = await put(ada.userId, { settings: { cultureCode: 'en-GB' }, phone: null })
-    expect(again.json()).toMatchObject({ settings: { cultureCode: 'en-GB', languageCode: 'en-GB' }, phone: { prefix: null, number: null } })
+    expect(again.json()).toMatchObject({
+      settings: { cultureCode: 'en-GB', languageCode: 'en-GB' },
+      phone: { prefix: null, number: null },
+    })
     const events = await auditEvents(t, ada.userId, 'updated')
     expect(events).toHaveLength(2)
     expect(JSON.parse(events[0]!.by!)).toMatchObject({ of: { id: client } })
@@ -53,7 +86,10 @@ describe('users: update, set-password, sso-check, icon', () => {
   it('refuses a change of email, naming the field', async () => {
     const res = await put(ada.userId, { email: 'someone-else@example.com' })
     expect(res.statusCode).toBe(400)
-    expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: { email: [expect.any(String)] } })
+    expect(res.json()).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: { email: [expect.any(String)] },
+    })
   })
 
   it.each([
@@ -74,30 +110,51 @@ describe('users: update, set-password, sso-check, icon', () => {
       const res = await put(id, { firstName: '' })
       expect(res.statusCode).toBe(404)
       expect(res.json().code).toBe('USER_NOT_FOUND')
-      const pw = await t.request({ method: 'POST', url: `${USERS}/${id}/set-password`, payload: {}, token: clientToken })
+      const pw = await t.request({
+        method: 'POST',
+        url: `${USERS}/${id}/set-password`,
+        payload: {},
+        token: clientToken,
+      })
       expect(pw.statusCode).toBe(404)
     }
   })
 
   it('takes a multipart update with an icon and serves the image through the 307', async () => {
-    const res = await putMultipart(ada.userId, { firstName: 'Countess', email: ada.email, status: 'Active' }, PNG)
+    const res = await putMultipart(
+      ada.userId,
+      { firstName: 'Countess', email: ada.email, status: 'Active' },
+      PNG,
+    )
     expect(res.statusCode).toBe(200)
     expect(res.json().firstName).toBe('Countess')
     expect(res.json().icon).toMatch(/^\/public\/v1\/accounts\/icons\/[0-9a-f]{32}$/)
-    const redirect = await t.request({ method: 'GET', url: `${USERS}/${ada.userId}/icon`, token: null })
+    const redirect = await t.request({
+      method: 'GET',
+      url: `${USERS}/${ada.userId}/icon`,
+      token: null,
+    })
     expect(redirect.statusCode).toBe(307)
     expect(redirect.headers.location).toBe(res.json().icon)
-    const image = await t.request({ method: 'GET', url: redirect.headers.location as string, token: null })
+    const image = await t.request({
+      method: 'GET',
+      url: redirect.headers.location as string,
+      token: null,
+    })
     expect(image.statusCode).toBe(200)
     expect(image.headers['content-type']).toBe('image/png')
     expect(image.rawPayload.equals(PNG)).toBe(true)
   })
 
   it('takes a multipart update without a file, and refuses a file that is not an image', async () => {
-    const res = await putMultipart(ada.userId, { lastName: 'Byron' }, undefined, { jsonAsFile: true })
+    const res = await putMultipart(ada.userId, { lastName: 'Byron' }, undefined, {
+      jsonAsFile: true,
+    })
     expect(res.statusCode).toBe(200)
     expect(res.json()).toMatchObject({ lastName: 'Byron', icon: null })
-    expect((await t.request({ method: 'GET', url: `${USERS}/${ada.userId}/icon` })).statusCode).toBe(404)
+    expect(
+      (await t.request({ method: 'GET', url: `${USERS}/${ada.userId}/icon` })).statusCode,
+    ).toBe(404)
     const notImage = await putMultipart(ada.userId, {}, Buffer.from('<svg/>'))
     expect(notImage.statusCode).toBe(400)
     expect(Object.keys(notImage.json().errors)).toEqual(['icon'])
@@ -108,10 +165,19 @@ describe('users: update, set-password, sso-check, icon', () => {
   })
 
   it('sets a password that meets the policy, stored as scrypt', async () => {
-    const res = await t.request({ method: 'POST', url: `${USERS}/${ada.userId}/set-password`, payload: { password: 'N3w!Password' }, token: clientToken })
+    const res = await t.request({
+      method: 'POST',
+      url: `${USERS}/${ada.userId}/set-password`,
+      payload: { password: 'N3w!Password' },
+      token: clientToken,
+    })
     expect(res.statusCode).toBe(200)
     expect(res.json().id).toBe(ada.userId)
-    const row = await t.db.db.selectFrom('users').select('password_hash').where('id', '=', ada.userId).executeTakeFirstOrThrow()
+    const row = await t.db.db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('id', '=', ada.userId)
+      .executeTakeFirstOrThrow()
     expect(row.password_hash).toMatch(/^scrypt\$/)
     expect(await verifyPassword('N3w!Password', row.password_hash!)).toBe(true)
     expect(await auditEvents(t, ada.userId, 'password-set')).toHaveLength(1)
@@ -122,7 +188,12 @@ describe('users: update, set-password, sso-check, icon', () => {
     [{ password: '' }, 'password', 'VALIDATION_FAILED'],
     [{ password: 'weak' }, 'password', 'PASSWORD_POLICY'],
   ])('refuses set-password with %j', async (payload, field, code) => {
-    const res = await t.request({ method: 'POST', url: `${USERS}/${ada.userId}/set-password`, payload, token: clientToken })
+    const res = await t.request({
+      method: 'POST',
+      url: `${USERS}/${ada.userId}/set-password`,
+      payload,
+      token: clientToken,
+    })
     expect(res.statusCode).toBe(400)
     expect(res.json().code).toBe(code)
     expect(Object.keys(res.json().errors)).toEqual([field])
@@ -130,19 +201,33 @@ describe('users: update, set-password, sso-check, icon', () => {
 
   it('refuses set-password for a blocked user and any change to a deleted one', async () => {
     await t.request({ method: 'POST', url: `${USERS}/${ada.userId}/block` })
-    const blocked = await t.request({ method: 'POST', url: `${USERS}/${ada.userId}/set-password`, payload: { password: STRONG_PASSWORD } })
+    const blocked = await t.request({
+      method: 'POST',
+      url: `${USERS}/${ada.userId}/set-password`,
+      payload: { password: STRONG_PASSWORD },
+    })
     expect(blocked.json().code).toBe('USER_BLOCKED')
     await t.request({ method: 'DELETE', url: `${USERS}/${ada.userId}` })
-    const update = await t.request({ method: 'PUT', url: `${USERS}/${ada.userId}`, payload: { firstName: 'Ghost' } })
+    const update = await t.request({
+      method: 'PUT',
+      url: `${USERS}/${ada.userId}`,
+      payload: { firstName: 'Ghost' },
+    })
     expect(update.json().code).toBe('USER_STATUS_INVALID')
   })
 
   it('answers sso-check on GET and POST', async () => {
     for (const method of ['GET', 'POST'] as const) {
-      const res = await t.request({ method, url: `${USERS}/${ada.userId}/sso-check`, token: clientToken })
+      const res = await t.request({
+        method,
+        url: `${USERS}/${ada.userId}/sso-check`,
+        token: clientToken,
+      })
       expect(res.statusCode).toBe(200)
       expect(res.json()).toEqual({ sso: false })
     }
-    expect((await t.request({ method: 'GET', url: `${USERS}/USR-0000-0000/sso-check` })).statusCode).toBe(404)
+    expect(
+      (await t.request({ method: 'GET', url: `${USERS}/USR-0000-0000/sso-check` })).statusCode,
+    ).toBe(404)
   })
 })

@@ -1,5 +1,10 @@
 import type { ActorRef } from '../access/actor.js'
-import type { AccountRef, InvitationStatus, PhoneNumber, UserSettings } from '../account-users/account-user.js'
+import type {
+  AccountRef,
+  InvitationStatus,
+  PhoneNumber,
+  UserSettings,
+} from '../account-users/account-user.js'
 
 /** What `users.status` stores; `InvitationExpired` is only ever derived, per account. */
 export type UserStatus = 'Invited' | 'Active' | 'Blocked' | 'Disabled' | 'Deleted'

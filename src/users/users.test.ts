@@ -18,14 +18,29 @@ describe('users: list and get', () => {
 
   it('gets a user with the core fields, audit omitted by default and added by select', async () => {
     const ada = await inviteAndAccept(t, { accountId: client })
-    const res = await t.request({ method: 'GET', url: `${USERS}/${ada.userId}`, token: clientToken })
+    const res = await t.request({
+      method: 'GET',
+      url: `${USERS}/${ada.userId}`,
+      token: clientToken,
+    })
     expect(res.statusCode).toBe(200)
     expect(res.json()).toMatchObject({
-      id: ada.userId, name: 'Ada Lovelace', email: ada.email, firstName: 'Ada', lastName: 'Lovelace',
-      status: 'Active', icon: null, phone: { prefix: null, number: null }, $meta: { omitted: ['audit'] },
+      id: ada.userId,
+      name: 'Ada Lovelace',
+      email: ada.email,
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      status: 'Active',
+      icon: null,
+      phone: { prefix: null, number: null },
+      $meta: { omitted: ['audit'] },
     })
     expect(res.json().audit).toBeUndefined()
-    const withAudit = await t.request({ method: 'GET', url: `${USERS}/${ada.userId}?select=%2Baudit,-email`, token: clientToken })
+    const withAudit = await t.request({
+      method: 'GET',
+      url: `${USERS}/${ada.userId}?select=%2Baudit,-email`,
+      token: clientToken,
+    })
     expect(withAudit.json().email).toBeUndefined()
     expect(withAudit.json().audit.created.at).toBe(t.clock.now().toISOString())
     expect(withAudit.json().audit.invitationAcceptedAt).toBe(t.clock.now().toISOString())
@@ -37,14 +52,28 @@ describe('users: list and get', () => {
     await inviteUser(t, { accountId: other, email: ada.email })
     const asOps = (await t.request({ method: 'GET', url: `${USERS}/${ada.userId}` })).json()
     expect(asOps.accounts.map((a: { id: string }) => a.id).sort()).toEqual([client, other].sort())
-    const asClient = (await t.request({ method: 'GET', url: `${USERS}/${ada.userId}`, token: clientToken })).json()
+    const asClient = (
+      await t.request({ method: 'GET', url: `${USERS}/${ada.userId}`, token: clientToken })
+    ).json()
     expect(asClient.accounts).toBeUndefined()
-    const selected = await t.request({ method: 'GET', url: `${USERS}/${ada.userId}?select=accounts`, token: clientToken })
+    const selected = await t.request({
+      method: 'GET',
+      url: `${USERS}/${ada.userId}?select=accounts`,
+      token: clientToken,
+    })
     expect(selected.statusCode).toBe(400)
     expect(selected.json().code).toBe('RQL_UNKNOWN_FIELD')
     const filtered = await t.request({ method: 'GET', url: `${USERS}?any(accounts,id=${other})` })
     expect(filtered.json().data.map((u: { id: string }) => u.id)).toEqual([ada.userId])
-    expect((await t.request({ method: 'GET', url: `${USERS}?any(accounts,id=${other})`, token: clientToken })).statusCode).toBe(400)
+    expect(
+      (
+        await t.request({
+          method: 'GET',
+          url: `${USERS}?any(accounts,id=${other})`,
+          token: clientToken,
+        })
+      ).statusCode,
+    ).toBe(400)
   })
 
   it('lists only members of the caller account; others are 404', async () => {
@@ -52,37 +81,73 @@ describe('users: list and get', () => {
     const mine = await inviteAndAccept(t, { accountId: client })
     const pending = await inviteUser(t, { accountId: client })
     const theirs = await inviteAndAccept(t, { accountId: other })
-    const list = (await t.request({ method: 'GET', url: `${USERS}?limit=100`, token: clientToken })).json()
-    expect(list.data.map((u: { id: string }) => u.id).sort()).toEqual([mine.userId, pending.userId].sort())
+    const list = (
+      await t.request({ method: 'GET', url: `${USERS}?limit=100`, token: clientToken })
+    ).json()
+    expect(list.data.map((u: { id: string }) => u.id).sort()).toEqual(
+      [mine.userId, pending.userId].sort(),
+    )
     expect(list.$meta.pagination).toEqual({ offset: 0, limit: 100, total: 2 })
-    expect((await t.request({ method: 'GET', url: `${USERS}/${theirs.userId}`, token: clientToken })).statusCode).toBe(404)
+    expect(
+      (await t.request({ method: 'GET', url: `${USERS}/${theirs.userId}`, token: clientToken }))
+        .statusCode,
+    ).toBe(404)
     const all = (await t.request({ method: 'GET', url: `${USERS}?limit=100` })).json()
-    expect(all.data.map((u: { id: string }) => u.id)).toEqual(expect.arrayContaining([mine.userId, pending.userId, theirs.userId]))
+    expect(all.data.map((u: { id: string }) => u.id)).toEqual(
+      expect.arrayContaining([mine.userId, pending.userId, theirs.userId]),
+    )
   })
 
   it('reads status in the caller account: Invited, then InvitationExpired; Operations see the user status', async () => {
     const pending = await inviteUser(t, { accountId: client })
-    const get = async (token?: string) => (await t.request({ method: 'GET', url: `${USERS}/${pending.userId}`, ...(token ? { token } : {}) })).json().status
+    const get = async (token?: string) =>
+      (
+        await t.request({
+          method: 'GET',
+          url: `${USERS}/${pending.userId}`,
+          ...(token ? { token } : {}),
+        })
+      ).json().status
     expect(await get(clientToken)).toBe('Invited')
     t.clock.advance(8 * 24 * 3600 * 1000)
     expect(await get(clientToken)).toBe('InvitationExpired')
     expect(await get()).toBe('Invited')
-    const filtered = await t.request({ method: 'GET', url: `${USERS}?eq(status,InvitationExpired)`, token: clientToken })
+    const filtered = await t.request({
+      method: 'GET',
+      url: `${USERS}?eq(status,InvitationExpired)`,
+      token: clientToken,
+    })
     expect(filtered.json().data.map((u: { id: string }) => u.id)).toEqual([pending.userId])
-    const none = await t.request({ method: 'GET', url: `${USERS}?eq(status,Invited)`, token: clientToken })
+    const none = await t.request({
+      method: 'GET',
+      url: `${USERS}?eq(status,Invited)`,
+      token: clientToken,
+    })
     expect(none.json().data).toEqual([])
   })
 
   it('filters and orders with RQL', async () => {
     const a = await inviteAndAccept(t, { accountId: client, email: 'zed@example.com' })
     const b = await inviteAndAccept(t, { accountId: client, email: 'amy@example.com' })
-    const ordered = await t.request({ method: 'GET', url: `${USERS}?order=-email`, token: clientToken })
+    const ordered = await t.request({
+      method: 'GET',
+      url: `${USERS}?order=-email`,
+      token: clientToken,
+    })
     expect(ordered.json().data.map((u: { id: string }) => u.id)).toEqual([a.userId, b.userId])
-    const filtered = await t.request({ method: 'GET', url: `${USERS}?ilike(email,'am*')&select=-name`, token: clientToken })
+    const filtered = await t.request({
+      method: 'GET',
+      url: `${USERS}?ilike(email,'am*')&select=-name`,
+      token: clientToken,
+    })
     expect(filtered.json().data).toHaveLength(1)
     expect(filtered.json().data[0]).toMatchObject({ id: b.userId })
     expect(filtered.json().data[0].name).toBeUndefined()
-    const bad = await t.request({ method: 'GET', url: `${USERS}?eq(password,x)`, token: clientToken })
+    const bad = await t.request({
+      method: 'GET',
+      url: `${USERS}?eq(password,x)`,
+      token: clientToken,
+    })
     expect(bad.statusCode).toBe(400)
     expect(bad.json().errors).toHaveProperty('password')
   })

@@ -1,11 +1,23 @@
 import type { AccountType } from '../../src/access/actor.js'
 import { inviteAndAccept, inviteUser, uniqueEmail, type Invited } from '../support/account-users.js'
-import { createAccount, createApiToken, createBuyer, createUserGroup, inviteBody } from '../support/factories.js'
+import {
+  createAccount,
+  createApiToken,
+  createBuyer,
+  createUserGroup,
+  inviteBody,
+} from '../support/factories.js'
 import { multipartBody, TINY_PNG } from '../support/multipart.js'
 import type { TestApp } from '../support/test-app.js'
 
 export const API = '/public/v1/accounts'
-export const ADDRESS = { addressLine1: '1 Main St', postCode: '08001', city: 'Barcelona', state: 'Catalonia', country: 'ES' }
+export const ADDRESS = {
+  addressLine1: '1 Main St',
+  postCode: '08001',
+  city: 'Barcelona',
+  state: 'Catalonia',
+  country: 'ES',
+}
 
 /** One account of the fixture with an object of every kind it can own. */
 export interface FixtureAccount {
@@ -36,7 +48,11 @@ export interface Fixture {
   iconPath: string
 }
 
-export async function createFixtureAccount(t: TestApp, name: string, type: AccountType): Promise<FixtureAccount> {
+export async function createFixtureAccount(
+  t: TestApp,
+  name: string,
+  type: AccountType,
+): Promise<FixtureAccount> {
   const id = await createAccount(t.db.db, { type, name })
   const token = await createApiToken(t.db.db, id, { name: `${name} token` })
   const otherTokenId = (await createApiToken(t.db.db, id, { name: `${name} spare token` })).id
@@ -44,7 +60,18 @@ export async function createFixtureAccount(t: TestApp, name: string, type: Accou
   const buyerId = await createBuyer(t.db.db, id, `${name} buyer`)
   const invited = await inviteUser(t, { accountId: id, groupIds: [groupId] })
   const member = await inviteAndAccept(t, { accountId: id, groupIds: [groupId] })
-  return { name, id, type, token: token.credential, tokenId: token.id, otherTokenId, groupId, buyerId, invited, member }
+  return {
+    name,
+    id,
+    type,
+    token: token.credential,
+    tokenId: token.id,
+    otherTokenId,
+    groupId,
+    buyerId,
+    invited,
+    member,
+  }
 }
 
 /** Operations (first start), a Vendor and two Clients, each with logos and icons set. */
@@ -55,20 +82,46 @@ export async function buildFixture(t: TestApp): Promise<Fixture> {
   for (const account of [clientA, clientB, vendor]) await giveIcons(t, account)
   const logo = await t.request({ method: 'GET', url: `${API}/accounts/${clientA.id}` })
   const iconPath = String(logo.json().icon)
-  return { t, operations: { ...t.operations, id: t.operations.accountId }, clientA, clientB, vendor, iconPath }
+  return {
+    t,
+    operations: { ...t.operations, id: t.operations.accountId },
+    clientA,
+    clientB,
+    vendor,
+    iconPath,
+  }
 }
 
 /** Account logo, buyer logo and the member's user icon, uploaded as Operations. */
 async function giveIcons(t: TestApp, account: FixtureAccount): Promise<void> {
   const uploads = [
-    { url: `${API}/accounts/${account.id}`, part: 'account', value: { name: account.name }, file: 'logo' },
-    { url: `${API}/buyers/${account.buyerId}`, part: 'buyer', value: { name: `${account.name} buyer`, address: ADDRESS }, file: 'logo' },
-    { url: `${API}/users/${account.member.userId}`, part: 'user', value: { firstName: 'Ada' }, file: 'icon' },
+    {
+      url: `${API}/accounts/${account.id}`,
+      part: 'account',
+      value: { name: account.name },
+      file: 'logo',
+    },
+    {
+      url: `${API}/buyers/${account.buyerId}`,
+      part: 'buyer',
+      value: { name: `${account.name} buyer`, address: ADDRESS },
+      file: 'logo',
+    },
+    {
+      url: `${API}/users/${account.member.userId}`,
+      part: 'user',
+      value: { firstName: 'Ada' },
+      file: 'icon',
+    },
   ]
   for (const upload of uploads) {
-    const body = await multipartBody(upload.part, upload.value, { part: upload.file, data: TINY_PNG })
+    const body = await multipartBody(upload.part, upload.value, {
+      part: upload.file,
+      data: TINY_PNG,
+    })
     const res = await t.request({ method: 'PUT', url: upload.url, ...body })
-    if (res.statusCode !== 200) throw new Error(`icon upload to ${upload.url} failed: ${res.statusCode} ${res.body}`)
+    if (res.statusCode !== 200)
+      throw new Error(`icon upload to ${upload.url} failed: ${res.statusCode} ${res.body}`)
   }
 }
 
@@ -76,12 +129,15 @@ async function giveIcons(t: TestApp, account: FixtureAccount): Promise<void> {
 export function freshObjects(t: TestApp) {
   const db = t.db.db
   return {
-    account: (status: 'Enabled' | 'Active' | 'Disabled') => createAccount(db, { type: 'Client', status }),
+    account: (status: 'Enabled' | 'Active' | 'Disabled') =>
+      createAccount(db, { type: 'Client', status }),
     group: (accountId: string) => createUserGroup(db, accountId),
-    token: async (accountId: string, status: 'Active' | 'Disabled' = 'Active') => (await createApiToken(db, accountId, { status })).id,
+    token: async (accountId: string, status: 'Active' | 'Disabled' = 'Active') =>
+      (await createApiToken(db, accountId, { status })).id,
     buyer: async (accountId: string, status = 'Active') => {
       const id = await createBuyer(db, accountId)
-      if (status !== 'Active') await db.updateTable('buyers').set({ status }).where('id', '=', id).execute()
+      if (status !== 'Active')
+        await db.updateTable('buyers').set({ status }).where('id', '=', id).execute()
       return id
     },
     /** a pending invitation into `accountId`, in a new group (and `extraGroups` more) */
@@ -92,13 +148,21 @@ export function freshObjects(t: TestApp) {
     },
     /** an Active user of `accountId`, optionally blocked by Operations */
     user: async (accountId: string, blocked = false) => {
-      const member = await inviteAndAccept(t, { accountId, groupIds: [await createUserGroup(db, accountId)] })
+      const member = await inviteAndAccept(t, {
+        accountId,
+        groupIds: [await createUserGroup(db, accountId)],
+      })
       if (blocked) {
-        const res = await t.request({ method: 'POST', url: `${API}/users/${member.userId}/block`, payload: {} })
+        const res = await t.request({
+          method: 'POST',
+          url: `${API}/users/${member.userId}/block`,
+          payload: {},
+        })
         if (res.statusCode !== 200) throw new Error(`block failed: ${res.statusCode} ${res.body}`)
       }
       return member.userId
     },
-    inviteBody: (groupId: string, accountId?: string) => inviteBody(uniqueEmail('matrix'), [groupId], accountId),
+    inviteBody: (groupId: string, accountId?: string) =>
+      inviteBody(uniqueEmail('matrix'), [groupId], accountId),
   }
 }

@@ -4,7 +4,13 @@ import { can } from '../../src/access/permissions.js'
 import { testDialect } from '../support/database.js'
 import { createApiToken } from '../support/factories.js'
 import { buildTestApp } from '../support/test-app.js'
-import { API, buildFixture, freshObjects, type Fixture, type FixtureAccount } from './access-fixture.js'
+import {
+  API,
+  buildFixture,
+  freshObjects,
+  type Fixture,
+  type FixtureAccount,
+} from './access-fixture.js'
 import { ENDPOINTS, type Endpoint } from './endpoints.js'
 
 /**
@@ -34,7 +40,13 @@ function expectedStatus(endpoint: Endpoint, caller: AccountType | null, foreign:
 const ROWS = ENDPOINTS.flatMap((endpoint) =>
   COLUMNS.filter((c) => !c.foreign || endpoint.targetsObject).map(({ column, caller, foreign }) => {
     const expected = expectedStatus(endpoint, caller, foreign)
-    return { name: `${endpoint.method} ${endpoint.path} as ${column} → ${expected}`, endpoint, caller, foreign, expected }
+    return {
+      name: `${endpoint.method} ${endpoint.path} as ${column} → ${expected}`,
+      endpoint,
+      caller,
+      foreign,
+      expected,
+    }
   }),
 )
 
@@ -47,7 +59,10 @@ describe(`access matrix (${testDialect})`, () => {
   afterAll(async () => fx.t.close())
 
   /** Who calls and whose object is targeted: Operations acts on Client B, others on their own or on B. */
-  function partiesOf(caller: AccountType | null, foreign: boolean): { token: string | null; owner: FixtureAccount } {
+  function partiesOf(
+    caller: AccountType | null,
+    foreign: boolean,
+  ): { token: string | null; owner: FixtureAccount } {
     if (caller === null) return { token: null, owner: fx.clientA }
     if (caller === 'Operations') return { token: fx.operations.token, owner: fx.clientB }
     const self = caller === 'Client' ? fx.clientA : fx.vendor
@@ -56,7 +71,12 @@ describe(`access matrix (${testDialect})`, () => {
 
   it.each(ROWS)('$name', async ({ endpoint, caller, foreign, expected }) => {
     const { token, owner } = partiesOf(caller, foreign)
-    const call = await endpoint.call({ fx, owner, fresh: freshObjects(fx.t), callerIsOperations: caller === 'Operations' })
+    const call = await endpoint.call({
+      fx,
+      owner,
+      fresh: freshObjects(fx.t),
+      callerIsOperations: caller === 'Operations',
+    })
     const path = endpoint.path.replace(/\{(\w+)\}/g, (_, name: string) => {
       const value = call.params?.[name]
       if (value === undefined) throw new Error(`no value for {${name}} in ${endpoint.path}`)
@@ -77,7 +97,13 @@ describe(`access matrix (${testDialect})`, () => {
     const disabled = await createApiToken(fx.t.db.db, fx.clientA.id, { status: 'Disabled' })
     const deleted = await createApiToken(fx.t.db.db, fx.clientA.id, { status: 'Deleted' })
     const wrongSecret = `${fx.clientA.token.split(':').slice(0, 2).join(':')}:not-the-secret`
-    for (const token of ['nonsense', 'idt:TKN-0000-0000:secret', wrongSecret, disabled.credential, deleted.credential]) {
+    for (const token of [
+      'nonsense',
+      'idt:TKN-0000-0000:secret',
+      wrongSecret,
+      disabled.credential,
+      deleted.credential,
+    ]) {
       const res = await fx.t.request({ method: 'GET', url: `${API}/accounts`, token })
       expect(res.statusCode, token).toBe(401)
     }

@@ -39,39 +39,115 @@ const SEND_NEW_AFTER_EXPIRY_MS = 8 * 24 * 3600 * 1000
 
 /** The three account-user path families of §5.2 (decision 1). */
 function accountUserEndpoints(family: 'sdk' | 'v4' | 'legacy'): Endpoint[] {
-  const base = family === 'sdk' ? '/accounts/{accountId}/users' : family === 'v4' ? '/{accountId}/users' : '/account-users'
+  const base =
+    family === 'sdk'
+      ? '/accounts/{accountId}/users'
+      : family === 'v4'
+        ? '/{accountId}/users'
+        : '/account-users'
   const item = family === 'legacy' ? `${base}/{id}` : `${base}/{userId}`
   const scoped = family !== 'legacy'
-  const key = (invited: { accountId: string; userId: string; accountUserId: string }): Record<string, string> =>
-    scoped ? { accountId: invited.accountId, userId: invited.userId } : { id: invited.accountUserId }
-  const fresh = async (ctx: RowContext, extraGroups = 0) => ctx.fresh.invitation(own(ctx).id, extraGroups)
+  const key = (invited: {
+    accountId: string
+    userId: string
+    accountUserId: string
+  }): Record<string, string> =>
+    scoped
+      ? { accountId: invited.accountId, userId: invited.userId }
+      : { id: invited.accountUserId }
+  const fresh = async (ctx: RowContext, extraGroups = 0) =>
+    ctx.fresh.invitation(own(ctx).id, extraGroups)
   const endpoints: Endpoint[] = [
-    { method: 'GET', path: base, operation: 'accountUsers.list', success: 200, targetsObject: scoped, call: (ctx) => ({ params: { accountId: own(ctx).id } }) },
     {
-      method: 'POST', path: base, operation: 'accountUsers.invite', success: 201, targetsObject: true,
-      call: (ctx) => ({ params: { accountId: own(ctx).id }, payload: ctx.fresh.inviteBody(own(ctx).groupId, scoped ? undefined : own(ctx).id) }),
-    },
-    { method: 'GET', path: item, operation: 'accountUsers.get', success: 200, targetsObject: true, call: (ctx) => ({ params: key(own(ctx).invited) }) },
-    { method: 'DELETE', path: item, operation: 'accountUsers.delete', success: 204, targetsObject: true, call: async (ctx) => ({ params: key(await fresh(ctx)) }) },
-    { method: 'GET', path: `${item}/groups`, operation: 'accountUsers.get', success: 200, targetsObject: true, call: (ctx) => ({ params: key(own(ctx).invited) }) },
-    {
-      method: 'POST', path: `${item}/groups`, operation: 'accountUsers.groups', success: 200, targetsObject: true,
-      call: async (ctx) => ({ params: key(await fresh(ctx)), payload: { id: await ctx.fresh.group(own(ctx).id) } }),
+      method: 'GET',
+      path: base,
+      operation: 'accountUsers.list',
+      success: 200,
+      targetsObject: scoped,
+      call: (ctx) => ({ params: { accountId: own(ctx).id } }),
     },
     {
-      method: 'PUT', path: `${item}/groups`, operation: 'accountUsers.groups', success: 200, targetsObject: true,
-      call: async (ctx) => ({ params: key(await fresh(ctx)), payload: [{ id: await ctx.fresh.group(own(ctx).id) }] }),
+      method: 'POST',
+      path: base,
+      operation: 'accountUsers.invite',
+      success: 201,
+      targetsObject: true,
+      call: (ctx) => ({
+        params: { accountId: own(ctx).id },
+        payload: ctx.fresh.inviteBody(own(ctx).groupId, scoped ? undefined : own(ctx).id),
+      }),
     },
     {
-      method: 'DELETE', path: `${item}/groups/{groupId}`, operation: 'accountUsers.groups', success: 204, targetsObject: true,
+      method: 'GET',
+      path: item,
+      operation: 'accountUsers.get',
+      success: 200,
+      targetsObject: true,
+      call: (ctx) => ({ params: key(own(ctx).invited) }),
+    },
+    {
+      method: 'DELETE',
+      path: item,
+      operation: 'accountUsers.delete',
+      success: 204,
+      targetsObject: true,
+      call: async (ctx) => ({ params: key(await fresh(ctx)) }),
+    },
+    {
+      method: 'GET',
+      path: `${item}/groups`,
+      operation: 'accountUsers.get',
+      success: 200,
+      targetsObject: true,
+      call: (ctx) => ({ params: key(own(ctx).invited) }),
+    },
+    {
+      method: 'POST',
+      path: `${item}/groups`,
+      operation: 'accountUsers.groups',
+      success: 200,
+      targetsObject: true,
+      call: async (ctx) => ({
+        params: key(await fresh(ctx)),
+        payload: { id: await ctx.fresh.group(own(ctx).id) },
+      }),
+    },
+    {
+      method: 'PUT',
+      path: `${item}/groups`,
+      operation: 'accountUsers.groups',
+      success: 200,
+      targetsObject: true,
+      call: async (ctx) => ({
+        params: key(await fresh(ctx)),
+        payload: [{ id: await ctx.fresh.group(own(ctx).id) }],
+      }),
+    },
+    {
+      method: 'DELETE',
+      path: `${item}/groups/{groupId}`,
+      operation: 'accountUsers.groups',
+      success: 204,
+      targetsObject: true,
       call: async (ctx) => {
         const invited = await fresh(ctx, 1)
         return { params: { ...key(invited), groupId: invited.groupIds[1]! } }
       },
     },
-    { method: 'POST', path: `${item}/resend-invite`, operation: 'accountUsers.invitation', success: 200, targetsObject: true, call: async (ctx) => ({ params: key(await fresh(ctx)), payload: {} }) },
     {
-      method: 'POST', path: `${item}/send-new-invite`, operation: 'accountUsers.invitation', success: 200, targetsObject: true,
+      method: 'POST',
+      path: `${item}/resend-invite`,
+      operation: 'accountUsers.invitation',
+      success: 200,
+      targetsObject: true,
+      call: async (ctx) => ({ params: key(await fresh(ctx)), payload: {} }),
+    },
+    {
+      method: 'POST',
+      path: `${item}/send-new-invite`,
+      operation: 'accountUsers.invitation',
+      success: 200,
+      targetsObject: true,
       call: async (ctx) => {
         const invited = await fresh(ctx)
         ctx.fx.t.clock.advance(SEND_NEW_AFTER_EXPIRY_MS)
@@ -79,7 +155,12 @@ function accountUserEndpoints(family: 'sdk' | 'v4' | 'legacy'): Endpoint[] {
       },
     },
     {
-      method: 'POST', path: `${item}/accept-invite`, operation: 'accountUsers.invitation', auth: 'optional', success: 200, targetsObject: true,
+      method: 'POST',
+      path: `${item}/accept-invite`,
+      operation: 'accountUsers.invitation',
+      auth: 'optional',
+      success: 200,
+      targetsObject: true,
       call: async (ctx) => {
         const invited = await fresh(ctx)
         return { params: key(invited), payload: { code: invited.code, password: STRONG_PASSWORD } }
@@ -88,7 +169,11 @@ function accountUserEndpoints(family: 'sdk' | 'v4' | 'legacy'): Endpoint[] {
   ]
   if (scoped) {
     endpoints.push({
-      method: 'PUT', path: item, operation: 'accountUsers.update', success: 200, targetsObject: true,
+      method: 'PUT',
+      path: item,
+      operation: 'accountUsers.update',
+      success: 200,
+      targetsObject: true,
       call: (ctx) => ({ params: key(own(ctx).invited), payload: { user: { firstName: 'Grace' } } }),
     })
   }
@@ -96,114 +181,409 @@ function accountUserEndpoints(family: 'sdk' | 'v4' | 'legacy'): Endpoint[] {
 }
 
 /** Account status actions change the account, so Operations acts on a fresh one. */
-function accountAction(action: string, status: 'Enabled' | 'Active' | 'Disabled', payload: object = {}): Endpoint {
+function accountAction(
+  action: string,
+  status: 'Enabled' | 'Active' | 'Disabled',
+  payload: object = {},
+): Endpoint {
   return {
-    method: 'POST', path: `/accounts/{id}/${action}`, operation: 'accounts.changeStatus', success: 200, targetsObject: true,
-    call: async (ctx) => ({ params: { id: ctx.callerIsOperations ? await ctx.fresh.account(status) : own(ctx).id }, payload }),
+    method: 'POST',
+    path: `/accounts/{id}/${action}`,
+    operation: 'accounts.changeStatus',
+    success: 200,
+    targetsObject: true,
+    call: async (ctx) => ({
+      params: { id: ctx.callerIsOperations ? await ctx.fresh.account(status) : own(ctx).id },
+      payload,
+    }),
   }
 }
 
-function buyerAction(action: string, status: string, operation: Operation, payload?: (ctx: RowContext) => object): Endpoint {
+function buyerAction(
+  action: string,
+  status: string,
+  operation: Operation,
+  payload?: (ctx: RowContext) => object,
+): Endpoint {
   return {
-    method: 'POST', path: `/buyers/{id}/${action}`, operation, success: 200, targetsObject: true,
-    call: async (ctx) => ({ params: { id: await ctx.fresh.buyer(own(ctx).id, status) }, payload: payload?.(ctx) ?? {} }),
+    method: 'POST',
+    path: `/buyers/{id}/${action}`,
+    operation,
+    success: 200,
+    targetsObject: true,
+    call: async (ctx) => ({
+      params: { id: await ctx.fresh.buyer(own(ctx).id, status) },
+      payload: payload?.(ctx) ?? {},
+    }),
   }
 }
 
-function userAction(action: string, blocked: boolean, method: 'POST' | 'DELETE' = 'POST'): Endpoint {
+function userAction(
+  action: string,
+  blocked: boolean,
+  method: 'POST' | 'DELETE' = 'POST',
+): Endpoint {
   return {
-    method, path: action ? `/users/{id}/${action}` : '/users/{id}', operation: action ? 'users.block' : 'users.delete', success: method === 'DELETE' ? 204 : 200, targetsObject: true,
-    call: async (ctx) => ({ params: { id: await ctx.fresh.user(own(ctx).id, blocked) }, ...(method === 'POST' ? { payload: {} } : {}) }),
+    method,
+    path: action ? `/users/{id}/${action}` : '/users/{id}',
+    operation: action ? 'users.block' : 'users.delete',
+    success: method === 'DELETE' ? 204 : 200,
+    targetsObject: true,
+    call: async (ctx) => ({
+      params: { id: await ctx.fresh.user(own(ctx).id, blocked) },
+      ...(method === 'POST' ? { payload: {} } : {}),
+    }),
   }
 }
 
 const acceptForm = (code: string) =>
-  new URLSearchParams({ code, firstName: 'Ada', lastName: 'Lovelace', password: STRONG_PASSWORD, confirm: STRONG_PASSWORD }).toString()
+  new URLSearchParams({
+    code,
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    password: STRONG_PASSWORD,
+    confirm: STRONG_PASSWORD,
+  }).toString()
 
 export const ENDPOINTS: Endpoint[] = [
-  { method: 'GET', path: '/healthz', prefix: '', auth: 'public', success: 200, targetsObject: false, call: () => ({}) },
   {
-    method: 'GET', path: '/accept-invite?code={code}', prefix: '', auth: 'public', success: 200, targetsObject: false,
-    call: async (ctx) => ({ params: { code: encodeURIComponent((await ctx.fresh.invitation(own(ctx).id)).code) } }),
+    method: 'GET',
+    path: '/healthz',
+    prefix: '',
+    auth: 'public',
+    success: 200,
+    targetsObject: false,
+    call: () => ({}),
   },
   {
-    method: 'POST', path: '/accept-invite', prefix: '', auth: 'public', success: 200, targetsObject: false,
+    method: 'GET',
+    path: '/accept-invite?code={code}',
+    prefix: '',
+    auth: 'public',
+    success: 200,
+    targetsObject: false,
+    call: async (ctx) => ({
+      params: { code: encodeURIComponent((await ctx.fresh.invitation(own(ctx).id)).code) },
+    }),
+  },
+  {
+    method: 'POST',
+    path: '/accept-invite',
+    prefix: '',
+    auth: 'public',
+    success: 200,
+    targetsObject: false,
     call: async (ctx) => ({
       payload: acceptForm((await ctx.fresh.invitation(own(ctx).id)).code),
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     }),
   },
-  { method: 'GET', path: '/icons/{iconId}', auth: 'public', success: 200, targetsObject: false, call: (ctx) => ({ params: { iconId: ctx.fx.iconPath.split('/').pop()! } }) },
+  {
+    method: 'GET',
+    path: '/icons/{iconId}',
+    auth: 'public',
+    success: 200,
+    targetsObject: false,
+    call: (ctx) => ({ params: { iconId: ctx.fx.iconPath.split('/').pop()! } }),
+  },
 
   {
-    method: 'POST', path: '/accounts', operation: 'accounts.create', success: 201, targetsObject: false,
+    method: 'POST',
+    path: '/accounts',
+    operation: 'accounts.create',
+    success: 201,
+    targetsObject: false,
     call: () => ({ payload: { name: 'New client', type: 'Client', serviceLevel: 'Express' } }),
   },
-  { method: 'GET', path: '/accounts', operation: 'accounts.list', success: 200, targetsObject: false, call: () => ({}) },
-  { method: 'GET', path: '/accounts/{id}', operation: 'accounts.get', success: 200, targetsObject: true, call: (ctx) => ({ params: { id: own(ctx).id } }) },
-  { method: 'PUT', path: '/accounts/{id}', operation: 'accounts.update', success: 200, targetsObject: true, call: (ctx) => ({ params: { id: own(ctx).id }, payload: { name: own(ctx).name } }) },
+  {
+    method: 'GET',
+    path: '/accounts',
+    operation: 'accounts.list',
+    success: 200,
+    targetsObject: false,
+    call: () => ({}),
+  },
+  {
+    method: 'GET',
+    path: '/accounts/{id}',
+    operation: 'accounts.get',
+    success: 200,
+    targetsObject: true,
+    call: (ctx) => ({ params: { id: own(ctx).id } }),
+  },
+  {
+    method: 'PUT',
+    path: '/accounts/{id}',
+    operation: 'accounts.update',
+    success: 200,
+    targetsObject: true,
+    call: (ctx) => ({ params: { id: own(ctx).id }, payload: { name: own(ctx).name } }),
+  },
   accountAction('enable', 'Disabled'),
   accountAction('disable', 'Active'),
   accountAction('activate', 'Enabled', { externalId: 'CDG-0001', name: 'Activated client' }),
   accountAction('deactivate', 'Active'),
   accountAction('validate', 'Active'),
-  { method: 'GET', path: '/accounts/{id}/icon', auth: 'public', success: 307, targetsObject: true, call: (ctx) => ({ params: { id: own(ctx).id } }) },
+  {
+    method: 'GET',
+    path: '/accounts/{id}/icon',
+    auth: 'public',
+    success: 307,
+    targetsObject: true,
+    call: (ctx) => ({ params: { id: own(ctx).id } }),
+  },
 
   ...accountUserEndpoints('sdk'),
   ...accountUserEndpoints('v4'),
   ...accountUserEndpoints('legacy'),
 
   {
-    method: 'POST', path: '/api-tokens', operation: 'apiTokens.create', success: 201, targetsObject: true, foreignStatus: 400,
+    method: 'POST',
+    path: '/api-tokens',
+    operation: 'apiTokens.create',
+    success: 201,
+    targetsObject: true,
+    foreignStatus: 400,
     call: (ctx) => ({ payload: { name: 'New token', account: { id: own(ctx).id } } }),
   },
-  { method: 'GET', path: '/api-tokens', operation: 'apiTokens.list', success: 200, targetsObject: false, call: () => ({}) },
-  { method: 'GET', path: '/api-tokens/{id}', operation: 'apiTokens.get', success: 200, targetsObject: true, call: (ctx) => ({ params: { id: own(ctx).otherTokenId } }) },
-  { method: 'PUT', path: '/api-tokens/{id}', operation: 'apiTokens.update', success: 200, targetsObject: true, call: (ctx) => ({ params: { id: own(ctx).otherTokenId }, payload: { name: 'Renamed token' } }) },
-  { method: 'DELETE', path: '/api-tokens/{id}', operation: 'apiTokens.delete', success: 204, targetsObject: true, call: async (ctx) => ({ params: { id: await ctx.fresh.token(own(ctx).id) } }) },
-  { method: 'POST', path: '/api-tokens/{id}/enable', operation: 'apiTokens.changeStatus', success: 200, targetsObject: true, call: async (ctx) => ({ params: { id: await ctx.fresh.token(own(ctx).id, 'Disabled') }, payload: {} }) },
-  { method: 'POST', path: '/api-tokens/{id}/disable', operation: 'apiTokens.changeStatus', success: 200, targetsObject: true, call: async (ctx) => ({ params: { id: await ctx.fresh.token(own(ctx).id) }, payload: {} }) },
+  {
+    method: 'GET',
+    path: '/api-tokens',
+    operation: 'apiTokens.list',
+    success: 200,
+    targetsObject: false,
+    call: () => ({}),
+  },
+  {
+    method: 'GET',
+    path: '/api-tokens/{id}',
+    operation: 'apiTokens.get',
+    success: 200,
+    targetsObject: true,
+    call: (ctx) => ({ params: { id: own(ctx).otherTokenId } }),
+  },
+  {
+    method: 'PUT',
+    path: '/api-tokens/{id}',
+    operation: 'apiTokens.update',
+    success: 200,
+    targetsObject: true,
+    call: (ctx) => ({ params: { id: own(ctx).otherTokenId }, payload: { name: 'Renamed token' } }),
+  },
+  {
+    method: 'DELETE',
+    path: '/api-tokens/{id}',
+    operation: 'apiTokens.delete',
+    success: 204,
+    targetsObject: true,
+    call: async (ctx) => ({ params: { id: await ctx.fresh.token(own(ctx).id) } }),
+  },
+  {
+    method: 'POST',
+    path: '/api-tokens/{id}/enable',
+    operation: 'apiTokens.changeStatus',
+    success: 200,
+    targetsObject: true,
+    call: async (ctx) => ({
+      params: { id: await ctx.fresh.token(own(ctx).id, 'Disabled') },
+      payload: {},
+    }),
+  },
+  {
+    method: 'POST',
+    path: '/api-tokens/{id}/disable',
+    operation: 'apiTokens.changeStatus',
+    success: 200,
+    targetsObject: true,
+    call: async (ctx) => ({ params: { id: await ctx.fresh.token(own(ctx).id) }, payload: {} }),
+  },
 
   {
-    method: 'POST', path: '/buyers', operation: 'buyers.create', success: 201, targetsObject: true, foreignStatus: 400,
-    call: (ctx) => ({ payload: { name: 'New buyer', address: ADDRESS, account: { id: own(ctx).id } } }),
+    method: 'POST',
+    path: '/buyers',
+    operation: 'buyers.create',
+    success: 201,
+    targetsObject: true,
+    foreignStatus: 400,
+    call: (ctx) => ({
+      payload: { name: 'New buyer', address: ADDRESS, account: { id: own(ctx).id } },
+    }),
   },
-  { method: 'GET', path: '/buyers', operation: 'buyers.list', success: 200, targetsObject: false, call: () => ({}) },
-  { method: 'GET', path: '/buyers/{id}', operation: 'buyers.get', success: 200, targetsObject: true, call: (ctx) => ({ params: { id: own(ctx).buyerId } }) },
   {
-    method: 'PUT', path: '/buyers/{id}', operation: 'buyers.update', success: 200, targetsObject: true,
-    call: (ctx) => ({ params: { id: own(ctx).buyerId }, payload: { name: `${own(ctx).name} buyer`, address: ADDRESS } }),
+    method: 'GET',
+    path: '/buyers',
+    operation: 'buyers.list',
+    success: 200,
+    targetsObject: false,
+    call: () => ({}),
   },
-  { method: 'DELETE', path: '/buyers/{id}', operation: 'buyers.manage', success: 204, targetsObject: true, call: async (ctx) => ({ params: { id: await ctx.fresh.buyer(own(ctx).id) } }) },
+  {
+    method: 'GET',
+    path: '/buyers/{id}',
+    operation: 'buyers.get',
+    success: 200,
+    targetsObject: true,
+    call: (ctx) => ({ params: { id: own(ctx).buyerId } }),
+  },
+  {
+    method: 'PUT',
+    path: '/buyers/{id}',
+    operation: 'buyers.update',
+    success: 200,
+    targetsObject: true,
+    call: (ctx) => ({
+      params: { id: own(ctx).buyerId },
+      payload: { name: `${own(ctx).name} buyer`, address: ADDRESS },
+    }),
+  },
+  {
+    method: 'DELETE',
+    path: '/buyers/{id}',
+    operation: 'buyers.manage',
+    success: 204,
+    targetsObject: true,
+    call: async (ctx) => ({ params: { id: await ctx.fresh.buyer(own(ctx).id) } }),
+  },
   buyerAction('enable', 'Disabled', 'buyers.manage'),
   buyerAction('disable', 'Active', 'buyers.disable'),
   buyerAction('deactivate', 'Active', 'buyers.manage'),
-  buyerAction('activate', 'Enabled', 'buyers.manage', (ctx) => ({ account: { id: own(ctx).id }, externalIds: { erpCustomer: 'ERP-1' } })),
-  { method: 'GET', path: '/buyers/{id}/icon', auth: 'public', success: 307, targetsObject: true, call: (ctx) => ({ params: { id: own(ctx).buyerId } }) },
+  buyerAction('activate', 'Enabled', 'buyers.manage', (ctx) => ({
+    account: { id: own(ctx).id },
+    externalIds: { erpCustomer: 'ERP-1' },
+  })),
+  {
+    method: 'GET',
+    path: '/buyers/{id}/icon',
+    auth: 'public',
+    success: 307,
+    targetsObject: true,
+    call: (ctx) => ({ params: { id: own(ctx).buyerId } }),
+  },
 
-  { method: 'GET', path: '/modules', operation: 'modules.list', success: 200, targetsObject: false, call: () => ({}) },
-  { method: 'GET', path: '/modules/{id}', operation: 'modules.get', success: 200, targetsObject: false, call: () => ({ params: { id: 'MOD-1756' } }) },
+  {
+    method: 'GET',
+    path: '/modules',
+    operation: 'modules.list',
+    success: 200,
+    targetsObject: false,
+    call: () => ({}),
+  },
+  {
+    method: 'GET',
+    path: '/modules/{id}',
+    operation: 'modules.get',
+    success: 200,
+    targetsObject: false,
+    call: () => ({ params: { id: 'MOD-1756' } }),
+  },
 
-  { method: 'GET', path: '/users', operation: 'users.list', success: 200, targetsObject: false, call: () => ({}) },
-  { method: 'GET', path: '/users/{id}', operation: 'users.get', success: 200, targetsObject: true, call: (ctx) => ({ params: { id: own(ctx).member.userId } }) },
-  { method: 'PUT', path: '/users/{id}', operation: 'users.update', success: 200, targetsObject: true, call: (ctx) => ({ params: { id: own(ctx).member.userId }, payload: { firstName: 'Ada' } }) },
+  {
+    method: 'GET',
+    path: '/users',
+    operation: 'users.list',
+    success: 200,
+    targetsObject: false,
+    call: () => ({}),
+  },
+  {
+    method: 'GET',
+    path: '/users/{id}',
+    operation: 'users.get',
+    success: 200,
+    targetsObject: true,
+    call: (ctx) => ({ params: { id: own(ctx).member.userId } }),
+  },
+  {
+    method: 'PUT',
+    path: '/users/{id}',
+    operation: 'users.update',
+    success: 200,
+    targetsObject: true,
+    call: (ctx) => ({ params: { id: own(ctx).member.userId }, payload: { firstName: 'Ada' } }),
+  },
   userAction('', true, 'DELETE'),
   userAction('block', false),
   userAction('unblock', true),
   {
-    method: 'POST', path: '/users/{id}/set-password', operation: 'users.setPassword', success: 200, targetsObject: true,
-    call: (ctx) => ({ params: { id: own(ctx).member.userId }, payload: { password: STRONG_PASSWORD } }),
+    method: 'POST',
+    path: '/users/{id}/set-password',
+    operation: 'users.setPassword',
+    success: 200,
+    targetsObject: true,
+    call: (ctx) => ({
+      params: { id: own(ctx).member.userId },
+      payload: { password: STRONG_PASSWORD },
+    }),
   },
-  { method: 'GET', path: '/users/{id}/sso-check', operation: 'users.ssoCheck', success: 200, targetsObject: true, call: (ctx) => ({ params: { id: own(ctx).member.userId } }) },
-  { method: 'POST', path: '/users/{id}/sso-check', operation: 'users.ssoCheck', success: 200, targetsObject: true, call: (ctx) => ({ params: { id: own(ctx).member.userId }, payload: {} }) },
-  { method: 'GET', path: '/users/{id}/icon', auth: 'public', success: 307, targetsObject: true, call: (ctx) => ({ params: { id: own(ctx).member.userId } }) },
+  {
+    method: 'GET',
+    path: '/users/{id}/sso-check',
+    operation: 'users.ssoCheck',
+    success: 200,
+    targetsObject: true,
+    call: (ctx) => ({ params: { id: own(ctx).member.userId } }),
+  },
+  {
+    method: 'POST',
+    path: '/users/{id}/sso-check',
+    operation: 'users.ssoCheck',
+    success: 200,
+    targetsObject: true,
+    call: (ctx) => ({ params: { id: own(ctx).member.userId }, payload: {} }),
+  },
+  {
+    method: 'GET',
+    path: '/users/{id}/icon',
+    auth: 'public',
+    success: 307,
+    targetsObject: true,
+    call: (ctx) => ({ params: { id: own(ctx).member.userId } }),
+  },
 
   {
-    method: 'POST', path: '/user-groups', operation: 'userGroups.create', success: 201, targetsObject: true, foreignStatus: 400,
-    call: (ctx) => ({ payload: { name: 'New group', modules: [{ id: 'MOD-1756' }], account: { id: own(ctx).id } } }),
+    method: 'POST',
+    path: '/user-groups',
+    operation: 'userGroups.create',
+    success: 201,
+    targetsObject: true,
+    foreignStatus: 400,
+    call: (ctx) => ({
+      payload: { name: 'New group', modules: [{ id: 'MOD-1756' }], account: { id: own(ctx).id } },
+    }),
   },
-  { method: 'GET', path: '/user-groups', operation: 'userGroups.list', success: 200, targetsObject: false, call: () => ({}) },
-  { method: 'GET', path: '/user-groups/{id}', operation: 'userGroups.get', success: 200, targetsObject: true, call: (ctx) => ({ params: { id: own(ctx).groupId } }) },
-  { method: 'PUT', path: '/user-groups/{id}', operation: 'userGroups.update', success: 200, targetsObject: true, call: (ctx) => ({ params: { id: own(ctx).groupId }, payload: { name: `${own(ctx).name} group` } }) },
-  { method: 'DELETE', path: '/user-groups/{id}', operation: 'userGroups.delete', success: 204, targetsObject: true, call: async (ctx) => ({ params: { id: await ctx.fresh.group(own(ctx).id) } }) },
+  {
+    method: 'GET',
+    path: '/user-groups',
+    operation: 'userGroups.list',
+    success: 200,
+    targetsObject: false,
+    call: () => ({}),
+  },
+  {
+    method: 'GET',
+    path: '/user-groups/{id}',
+    operation: 'userGroups.get',
+    success: 200,
+    targetsObject: true,
+    call: (ctx) => ({ params: { id: own(ctx).groupId } }),
+  },
+  {
+    method: 'PUT',
+    path: '/user-groups/{id}',
+    operation: 'userGroups.update',
+    success: 200,
+    targetsObject: true,
+    call: (ctx) => ({
+      params: { id: own(ctx).groupId },
+      payload: { name: `${own(ctx).name} group` },
+    }),
+  },
+  {
+    method: 'DELETE',
+    path: '/user-groups/{id}',
+    operation: 'userGroups.delete',
+    success: 204,
+    targetsObject: true,
+    call: async (ctx) => ({ params: { id: await ctx.fresh.group(own(ctx).id) } }),
+  },
 ]

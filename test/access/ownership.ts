@@ -38,7 +38,13 @@ export function ownersOf(table: TableName, row: Row, snapshots: Snapshot[]): str
   const accountOf = (t: 'account_users' | 'user_groups' | 'api_tokens', id: unknown) =>
     snapshots.map((s) => s[t].get(String(id))?.account_id).find((a) => a !== undefined)
   const membershipsOf = (userId: unknown) => [
-    ...new Set(snapshots.flatMap((s) => [...s.account_users.values()].filter((m) => m.user_id === userId).map((m) => String(m.account_id)))),
+    ...new Set(
+      snapshots.flatMap((s) =>
+        [...s.account_users.values()]
+          .filter((m) => m.user_id === userId)
+          .map((m) => String(m.account_id)),
+      ),
+    ),
   ]
   const one = (id: unknown) => (id === undefined || id === null ? [] : [String(id)])
   switch (table) {
@@ -63,7 +69,10 @@ export function ownersOf(table: TableName, row: Row, snapshots: Snapshot[]): str
 const same = (a: Row | undefined, b: Row | undefined) => JSON.stringify(a) === JSON.stringify(b)
 
 /** Rows added, removed or changed between two snapshots, with the accounts owning each. */
-export function changedRows(before: Snapshot, after: Snapshot): Array<{ table: TableName; key: string; owners: string[] }> {
+export function changedRows(
+  before: Snapshot,
+  after: Snapshot,
+): Array<{ table: TableName; key: string; owners: string[] }> {
   const changes: Array<{ table: TableName; key: string; owners: string[] }> = []
   for (const table of Object.keys(TABLES) as TableName[]) {
     const keys = new Set([...before[table].keys(), ...after[table].keys()])
@@ -79,21 +88,33 @@ export function changedRows(before: Snapshot, after: Snapshot): Array<{ table: T
 /** The rows owned by any of `accountIds`, serialised, for a byte-for-byte comparison. */
 export function rowsOwnedBy(snapshot: Snapshot, accountIds: string[]): string[] {
   const wanted = new Set(accountIds)
-  return (Object.keys(TABLES) as TableName[]).flatMap((table) =>
-    [...snapshot[table].entries()]
-      .filter(([, row]) => ownersOf(table, row, [snapshot]).some((a) => wanted.has(a)))
-      .map(([key, row]) => `${table}:${key}:${JSON.stringify(row)}`),
-  ).sort()
+  return (Object.keys(TABLES) as TableName[])
+    .flatMap((table) =>
+      [...snapshot[table].entries()]
+        .filter(([, row]) => ownersOf(table, row, [snapshot]).some((a) => wanted.has(a)))
+        .map(([key, row]) => `${table}:${key}:${JSON.stringify(row)}`),
+    )
+    .sort()
 }
 
 /** Public id (ACC-, USR-, AUSR-, UGR-, BUY-, TKN-) → the accounts that own it. */
-export function idOwners(snapshot: Snapshot, into = new Map<string, Set<string>>()): Map<string, Set<string>> {
+export function idOwners(
+  snapshot: Snapshot,
+  into = new Map<string, Set<string>>(),
+): Map<string, Set<string>> {
   const add = (id: unknown, owners: string[]) => {
     const set = into.get(String(id)) ?? new Set<string>()
     for (const o of owners) set.add(o)
     into.set(String(id), set)
   }
-  for (const table of ['accounts', 'users', 'account_users', 'user_groups', 'buyers', 'api_tokens'] as const) {
+  for (const table of [
+    'accounts',
+    'users',
+    'account_users',
+    'user_groups',
+    'buyers',
+    'api_tokens',
+  ] as const) {
     for (const row of snapshot[table].values()) add(row.id, ownersOf(table, row, [snapshot]))
   }
   return into

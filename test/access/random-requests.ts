@@ -46,12 +46,19 @@ export interface Scene {
   sequence: number
 }
 
-const rowsOf = (scene: Scene, table: 'account_users' | 'user_groups' | 'buyers' | 'api_tokens', accountId: string) =>
-  [...scene.snapshot[table].values()].filter((r) => r.account_id === accountId)
+const rowsOf = (
+  scene: Scene,
+  table: 'account_users' | 'user_groups' | 'buyers' | 'api_tokens',
+  accountId: string,
+) => [...scene.snapshot[table].values()].filter((r) => r.account_id === accountId)
 
 const LIST_PATHS: Array<[string, Operation]> = [
-  ['/accounts', 'accounts.list'], ['/users', 'users.list'], ['/user-groups', 'userGroups.list'],
-  ['/buyers', 'buyers.list'], ['/api-tokens', 'apiTokens.list'], ['/account-users', 'accountUsers.list'],
+  ['/accounts', 'accounts.list'],
+  ['/users', 'users.list'],
+  ['/user-groups', 'userGroups.list'],
+  ['/buyers', 'buyers.list'],
+  ['/api-tokens', 'apiTokens.list'],
+  ['/account-users', 'accountUsers.list'],
 ]
 
 /** A random RQL query string: filters on ids of any account, names, status, order, paging, select. */
@@ -69,7 +76,8 @@ function randomRql(random: Random, scene: Scene, anyId: () => string): string {
   if (random.chance(0.7)) parts.push(random.pick(filters)!())
   if (random.chance(0.3)) parts.push(`order=${random.pick(['name', '-id', '-audit.created.at'])}`)
   if (random.chance(0.3)) parts.push(`limit=${random.int(50)}&offset=${random.int(5)}`)
-  if (random.chance(0.3)) parts.push(`select=${random.pick(['audit', '+audit', '-*,id', 'account,audit'])}`)
+  if (random.chance(0.3))
+    parts.push(`select=${random.pick(['audit', '+audit', '-*,id', 'account,audit'])}`)
   return parts.length ? `?${parts.join('&')}` : ''
 }
 
@@ -79,12 +87,21 @@ export function randomRequest(random: Random, scene: Scene): RandomRequest | und
   const foreign = random.chance(0.4)
   const target = foreign ? random.pick(scene.accounts.filter((a) => a !== caller))! : caller
   const other = random.pick(scene.accounts.filter((a) => a !== caller))!
-  const allIds = [...scene.snapshot.accounts.keys(), ...scene.snapshot.account_users.keys(), ...scene.snapshot.user_groups.keys(), ...scene.snapshot.buyers.keys(), ...scene.snapshot.api_tokens.keys(), ...scene.snapshot.users.keys()]
+  const allIds = [
+    ...scene.snapshot.accounts.keys(),
+    ...scene.snapshot.account_users.keys(),
+    ...scene.snapshot.user_groups.keys(),
+    ...scene.snapshot.buyers.keys(),
+    ...scene.snapshot.api_tokens.keys(),
+    ...scene.snapshot.users.keys(),
+  ]
   const anyId = () => random.pick(allIds)!
   const members = rowsOf(scene, 'account_users', target)
   const groups = rowsOf(scene, 'user_groups', target)
   const buyers = rowsOf(scene, 'buyers', target)
-  const tokens = rowsOf(scene, 'api_tokens', target).filter((t) => foreign || !scene.callingTokens.has(String(t.id)))
+  const tokens = rowsOf(scene, 'api_tokens', target).filter(
+    (t) => foreign || !scene.callingTokens.has(String(t.id)),
+  )
   const member = random.pick(members)
   const group = random.pick(groups)
   const buyer = random.pick(buyers)
@@ -92,7 +109,8 @@ export function randomRequest(random: Random, scene: Scene): RandomRequest | und
   const foreignGroup = random.pick(rowsOf(scene, 'user_groups', other))
   const plain = { foreign, bodyForeign: false }
   /** A user the caller's account shares (invited there too) is the caller's as well. */
-  const sharedWithCaller = (userId: unknown) => rowsOf(scene, 'account_users', caller).some((m) => m.user_id === userId)
+  const sharedWithCaller = (userId: unknown) =>
+    rowsOf(scene, 'account_users', caller).some((m) => m.user_id === userId)
   const userForeign = member !== undefined && foreign && !sharedWithCaller(member.user_id)
   let memberForeign = foreign
   const memberPath = (m: Record<string, unknown>) => {
@@ -101,14 +119,22 @@ export function randomRequest(random: Random, scene: Scene): RandomRequest | und
     // The path's account may be the caller's own while the user is another account's.
     const pathAccount = random.chance(0.8) ? target : caller
     const family = random.int(3)
-    memberForeign = foreign && !(family < 2 && byUserId && pathAccount === caller && sharedWithCaller(m.user_id))
-    return [`${API}/accounts/${pathAccount}/users/${id}`, `${API}/${pathAccount}/users/${id}`, `${API}/account-users/${String(m.id)}`][family]!
+    memberForeign =
+      foreign && !(family < 2 && byUserId && pathAccount === caller && sharedWithCaller(m.user_id))
+    return [
+      `${API}/accounts/${pathAccount}/users/${id}`,
+      `${API}/${pathAccount}/users/${id}`,
+      `${API}/account-users/${String(m.id)}`,
+    ][family]!
   }
   scene.sequence += 1
   // Now and then the email of another calling account's user: the user becomes shared, and
   // what the other account did to it (its audit) must still not show.
   const peer = random.pick(scene.callers.filter((a) => a !== caller))
-  const peerUserId = random.chance(0.15) && peer ? random.pick(rowsOf(scene, 'account_users', peer))?.user_id : undefined
+  const peerUserId =
+    random.chance(0.15) && peer
+      ? random.pick(rowsOf(scene, 'account_users', peer))?.user_id
+      : undefined
   const email = peerUserId
     ? String(scene.snapshot.users.get(String(peerUserId))?.email)
     : `iso-${scene.sequence}@${caller.toLowerCase()}.example.com`
@@ -117,20 +143,69 @@ export function randomRequest(random: Random, scene: Scene): RandomRequest | und
     case 0:
     case 1: {
       const [path, operation] = random.pick(LIST_PATHS)!
-      return { method: 'GET', url: `${API}${path}${randomRql(random, scene, anyId)}`, operation, foreign: false, bodyForeign: false }
+      return {
+        method: 'GET',
+        url: `${API}${path}${randomRql(random, scene, anyId)}`,
+        operation,
+        foreign: false,
+        bodyForeign: false,
+      }
     }
     case 2:
-      return { method: 'GET', url: `${API}/accounts/${target}/users${randomRql(random, scene, anyId)}`, operation: 'accountUsers.list', ...plain }
+      return {
+        method: 'GET',
+        url: `${API}/accounts/${target}/users${randomRql(random, scene, anyId)}`,
+        operation: 'accountUsers.list',
+        ...plain,
+      }
     case 3: {
       const select = random.chance(0.3) ? '?select=audit' : ''
       const reads: Array<RandomRequest | undefined> = [
-        { method: 'GET', url: `${API}/accounts/${target}${select}`, operation: 'accounts.get', ...plain },
-        member && { method: 'GET', url: `${memberPath(member)}${select}`, operation: 'accountUsers.get', bodyForeign: false, foreign: memberForeign },
-        member && { method: 'GET', url: `${API}/users/${String(member.user_id)}${select}`, operation: 'users.get', bodyForeign: false, foreign: userForeign },
-        group && { method: 'GET', url: `${API}/user-groups/${String(group.id)}${select}`, operation: 'userGroups.get', ...plain },
-        buyer && { method: 'GET', url: `${API}/buyers/${String(buyer.id)}${select}`, operation: 'buyers.get', ...plain },
-        token && { method: 'GET', url: `${API}/api-tokens/${String(token.id)}${select}`, operation: 'apiTokens.get', ...plain },
-        member && { method: 'GET', url: `${memberPath(member)}/groups`, operation: 'accountUsers.get', bodyForeign: false, foreign: memberForeign },
+        {
+          method: 'GET',
+          url: `${API}/accounts/${target}${select}`,
+          operation: 'accounts.get',
+          ...plain,
+        },
+        member && {
+          method: 'GET',
+          url: `${memberPath(member)}${select}`,
+          operation: 'accountUsers.get',
+          bodyForeign: false,
+          foreign: memberForeign,
+        },
+        member && {
+          method: 'GET',
+          url: `${API}/users/${String(member.user_id)}${select}`,
+          operation: 'users.get',
+          bodyForeign: false,
+          foreign: userForeign,
+        },
+        group && {
+          method: 'GET',
+          url: `${API}/user-groups/${String(group.id)}${select}`,
+          operation: 'userGroups.get',
+          ...plain,
+        },
+        buyer && {
+          method: 'GET',
+          url: `${API}/buyers/${String(buyer.id)}${select}`,
+          operation: 'buyers.get',
+          ...plain,
+        },
+        token && {
+          method: 'GET',
+          url: `${API}/api-tokens/${String(token.id)}${select}`,
+          operation: 'apiTokens.get',
+          ...plain,
+        },
+        member && {
+          method: 'GET',
+          url: `${memberPath(member)}/groups`,
+          operation: 'accountUsers.get',
+          bodyForeign: false,
+          foreign: memberForeign,
+        },
       ]
       return random.pick(reads)
     }
@@ -139,7 +214,11 @@ export function randomRequest(random: Random, scene: Scene): RandomRequest | und
       const useForeignGroup = !foreign && random.chance(0.2)
       const groupId = useForeignGroup ? foreignGroup?.id : group?.id
       if (!groupId) return undefined
-      const body = { user: { email, firstName: 'Iso', lastName: `Late ${scene.sequence}` }, groups: [{ id: String(groupId) }], invitation: { status: 'Invited' } }
+      const body = {
+        user: { email, firstName: 'Iso', lastName: `Late ${scene.sequence}` },
+        groups: [{ id: String(groupId) }],
+        invitation: { status: 'Invited' },
+      }
       const legacy = random.chance(0.3)
       return {
         method: 'POST',
@@ -157,63 +236,210 @@ export function randomRequest(random: Random, scene: Scene): RandomRequest | und
       const path = memberPath(member)
       const choice = random.int(3)
       const request: RandomRequest =
-        choice === 0 ? { method: 'POST', url: `${path}/groups`, payload: { id: groupId }, operation: 'accountUsers.groups', foreign: memberForeign, bodyForeign: useForeignGroup }
-        : choice === 1 ? { method: 'PUT', url: `${path}/groups`, payload: [{ id: groupId }], operation: 'accountUsers.groups', foreign: memberForeign, bodyForeign: useForeignGroup }
-        : { method: 'DELETE', url: `${path}/groups/${groupId}`, operation: 'accountUsers.groups', foreign: memberForeign, bodyForeign: useForeignGroup }
+        choice === 0
+          ? {
+              method: 'POST',
+              url: `${path}/groups`,
+              payload: { id: groupId },
+              operation: 'accountUsers.groups',
+              foreign: memberForeign,
+              bodyForeign: useForeignGroup,
+            }
+          : choice === 1
+            ? {
+                method: 'PUT',
+                url: `${path}/groups`,
+                payload: [{ id: groupId }],
+                operation: 'accountUsers.groups',
+                foreign: memberForeign,
+                bodyForeign: useForeignGroup,
+              }
+            : {
+                method: 'DELETE',
+                url: `${path}/groups/${groupId}`,
+                operation: 'accountUsers.groups',
+                foreign: memberForeign,
+                bodyForeign: useForeignGroup,
+              }
       return request
     }
     case 6:
-      return member && { method: 'POST', url: `${memberPath(member)}/${random.pick(['resend-invite', 'send-new-invite'])}`, payload: {}, operation: 'accountUsers.invitation', bodyForeign: false, foreign: memberForeign }
+      return (
+        member && {
+          method: 'POST',
+          url: `${memberPath(member)}/${random.pick(['resend-invite', 'send-new-invite'])}`,
+          payload: {},
+          operation: 'accountUsers.invitation',
+          bodyForeign: false,
+          foreign: memberForeign,
+        }
+      )
     case 7: {
       const namesOther = random.chance(0.3)
       return {
-        method: 'POST', url: `${API}/api-tokens`, payload: { name: `Token ${scene.sequence}`, ...(namesOther ? { account: { id: other } } : random.chance(0.5) ? { account: { id: caller } } : {}) },
-        operation: 'apiTokens.create', foreign: false, bodyForeign: namesOther,
+        method: 'POST',
+        url: `${API}/api-tokens`,
+        payload: {
+          name: `Token ${scene.sequence}`,
+          ...(namesOther
+            ? { account: { id: other } }
+            : random.chance(0.5)
+              ? { account: { id: caller } }
+              : {}),
+        },
+        operation: 'apiTokens.create',
+        foreign: false,
+        bodyForeign: namesOther,
       }
     }
     case 8: {
       if (!token) return undefined
       const action = random.pick(['enable', 'disable', 'delete', 'update'])
-      if (action === 'delete') return { method: 'DELETE', url: `${API}/api-tokens/${String(token.id)}`, operation: 'apiTokens.delete', ...plain }
-      if (action === 'update') return { method: 'PUT', url: `${API}/api-tokens/${String(token.id)}`, payload: { name: `Renamed ${scene.sequence}` }, operation: 'apiTokens.update', ...plain }
-      return { method: 'POST', url: `${API}/api-tokens/${String(token.id)}/${action}`, payload: {}, operation: 'apiTokens.changeStatus', ...plain }
+      if (action === 'delete')
+        return {
+          method: 'DELETE',
+          url: `${API}/api-tokens/${String(token.id)}`,
+          operation: 'apiTokens.delete',
+          ...plain,
+        }
+      if (action === 'update')
+        return {
+          method: 'PUT',
+          url: `${API}/api-tokens/${String(token.id)}`,
+          payload: { name: `Renamed ${scene.sequence}` },
+          operation: 'apiTokens.update',
+          ...plain,
+        }
+      return {
+        method: 'POST',
+        url: `${API}/api-tokens/${String(token.id)}/${action}`,
+        payload: {},
+        operation: 'apiTokens.changeStatus',
+        ...plain,
+      }
     }
     case 9: {
       if (random.chance(0.4)) {
         const namesOther = random.chance(0.3)
         return {
-          method: 'POST', url: `${API}/user-groups`, payload: { name: `Group ${scene.sequence}`, modules: [{ id: 'MOD-1756' }], ...(namesOther ? { account: { id: other } } : {}) },
-          operation: 'userGroups.create', foreign: false, bodyForeign: namesOther,
+          method: 'POST',
+          url: `${API}/user-groups`,
+          payload: {
+            name: `Group ${scene.sequence}`,
+            modules: [{ id: 'MOD-1756' }],
+            ...(namesOther ? { account: { id: other } } : {}),
+          },
+          operation: 'userGroups.create',
+          foreign: false,
+          bodyForeign: namesOther,
         }
       }
       if (!group) return undefined
       const foreignBuyer = random.pick(rowsOf(scene, 'buyers', other))
-      const withBuyer = random.chance(0.3) ? (foreign ? buyer : random.chance(0.5) ? foreignBuyer : random.pick(rowsOf(scene, 'buyers', caller))) : undefined
-      const payload = { name: `Group ${scene.sequence}`, ...(withBuyer ? { modules: [{ id: 'MOD-0478' }, { id: 'MOD-1756' }], buyers: [{ id: String(withBuyer.id) }] } : {}) }
-      return { method: 'PUT', url: `${API}/user-groups/${String(group.id)}`, payload, operation: 'userGroups.update', foreign, bodyForeign: !foreign && withBuyer?.account_id === other }
+      const withBuyer = random.chance(0.3)
+        ? foreign
+          ? buyer
+          : random.chance(0.5)
+            ? foreignBuyer
+            : random.pick(rowsOf(scene, 'buyers', caller))
+        : undefined
+      const payload = {
+        name: `Group ${scene.sequence}`,
+        ...(withBuyer
+          ? {
+              modules: [{ id: 'MOD-0478' }, { id: 'MOD-1756' }],
+              buyers: [{ id: String(withBuyer.id) }],
+            }
+          : {}),
+      }
+      return {
+        method: 'PUT',
+        url: `${API}/user-groups/${String(group.id)}`,
+        payload,
+        operation: 'userGroups.update',
+        foreign,
+        bodyForeign: !foreign && withBuyer?.account_id === other,
+      }
     }
     case 10: {
       if (!buyer) return undefined
-      const { address } = { address: { addressLine1: '1 Main St', postCode: '08001', city: 'Barcelona', state: 'Catalonia', country: 'ES' } }
+      const { address } = {
+        address: {
+          addressLine1: '1 Main St',
+          postCode: '08001',
+          city: 'Barcelona',
+          state: 'Catalonia',
+          country: 'ES',
+        },
+      }
       return random.chance(0.8)
-        ? { method: 'PUT', url: `${API}/buyers/${String(buyer.id)}`, payload: { name: `Buyer ${scene.sequence}`, address }, operation: 'buyers.update', ...plain }
-        : { method: 'POST', url: `${API}/buyers/${String(buyer.id)}/disable`, payload: {}, operation: 'buyers.disable', ...plain }
+        ? {
+            method: 'PUT',
+            url: `${API}/buyers/${String(buyer.id)}`,
+            payload: { name: `Buyer ${scene.sequence}`, address },
+            operation: 'buyers.update',
+            ...plain,
+          }
+        : {
+            method: 'POST',
+            url: `${API}/buyers/${String(buyer.id)}/disable`,
+            payload: {},
+            operation: 'buyers.disable',
+            ...plain,
+          }
     }
     case 11:
-      return { method: 'PUT', url: `${API}/accounts/${target}`, payload: { name: `Account ${scene.sequence}` }, operation: 'accounts.update', ...plain }
+      return {
+        method: 'PUT',
+        url: `${API}/accounts/${target}`,
+        payload: { name: `Account ${scene.sequence}` },
+        operation: 'accounts.update',
+        ...plain,
+      }
     case 12: {
       if (!member) return undefined
       const user = `${API}/users/${String(member.user_id)}`
       return random.pick<RandomRequest>([
-        { method: 'PUT', url: user, payload: { firstName: `Iso${scene.sequence}` }, operation: 'users.update', bodyForeign: false, foreign: userForeign },
-        { method: 'POST', url: `${user}/sso-check`, payload: {}, operation: 'users.ssoCheck', bodyForeign: false, foreign: userForeign },
-        { method: 'GET', url: `${user}/sso-check`, operation: 'users.ssoCheck', bodyForeign: false, foreign: userForeign },
+        {
+          method: 'PUT',
+          url: user,
+          payload: { firstName: `Iso${scene.sequence}` },
+          operation: 'users.update',
+          bodyForeign: false,
+          foreign: userForeign,
+        },
+        {
+          method: 'POST',
+          url: `${user}/sso-check`,
+          payload: {},
+          operation: 'users.ssoCheck',
+          bodyForeign: false,
+          foreign: userForeign,
+        },
+        {
+          method: 'GET',
+          url: `${user}/sso-check`,
+          operation: 'users.ssoCheck',
+          bodyForeign: false,
+          foreign: userForeign,
+        },
       ])
     }
     default: {
       const removals: Array<RandomRequest | undefined> = [
-        member && { method: 'DELETE', url: memberPath(member), operation: 'accountUsers.delete', bodyForeign: false, foreign: memberForeign },
-        group && { method: 'DELETE', url: `${API}/user-groups/${String(group.id)}`, operation: 'userGroups.delete', ...plain },
+        member && {
+          method: 'DELETE',
+          url: memberPath(member),
+          operation: 'accountUsers.delete',
+          bodyForeign: false,
+          foreign: memberForeign,
+        },
+        group && {
+          method: 'DELETE',
+          url: `${API}/user-groups/${String(group.id)}`,
+          operation: 'userGroups.delete',
+          ...plain,
+        },
       ]
       return random.pick(removals)
     }

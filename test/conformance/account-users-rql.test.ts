@@ -34,10 +34,16 @@ const CASES: Case[] = [
     'and(eq(invitation.status,Invited),ilike(user.email,*@example.com))',
     (a) => a.status === 'Invited' && lower(a.email).endsWith('@example.com'),
   ],
-  ['or(eq(user.firstName,Zoë),eq(user.lastName,Müller))', (a) => a.firstName === 'Zoë' || a.lastName === 'Müller'],
+  [
+    'or(eq(user.firstName,Zoë),eq(user.lastName,Müller))',
+    (a) => a.firstName === 'Zoë' || a.lastName === 'Müller',
+  ],
   ['not(eq(account.id,ACC-9000-0001))', (a) => a.accountId !== 'ACC-9000-0001'],
   ['eq(account.id,"ACC-9000-0002")', (a) => a.accountId === 'ACC-9000-0002'],
-  ['account.id=ACC-9000-0002&eq(invitation.status,Active)', (a) => a.accountId === 'ACC-9000-0002' && a.status === 'Active'],
+  [
+    'account.id=ACC-9000-0002&eq(invitation.status,Active)',
+    (a) => a.accountId === 'ACC-9000-0002' && a.status === 'Active',
+  ],
   ['any(groups,id=UGR-9100-0000)', (a) => a.groupIds.includes('UGR-9100-0000')],
   ['eq(groups.id,UGR-9101-0000)', (a) => a.groupIds.includes('UGR-9101-0000')],
   ['all(groups,eq(isDefault,true))', (a) => a.groupIds.every(isDefaultGroup)],
@@ -46,7 +52,10 @@ const CASES: Case[] = [
   [`le(audit.created.at,'${CUTOFF}')`, (a) => a.createdAt <= CUTOFF],
   ['eq(audit.joined.at,null())', (a) => a.joinedAt === null],
   ['ne(audit.joined.at,null())', (a) => a.joinedAt !== null],
-  ['in(user.id,(USR-0000-0003,USR-0000-0004,USR-0000-9999))', (a) => ['USR-0000-0003', 'USR-0000-0004'].includes(a.userId)],
+  [
+    'in(user.id,(USR-0000-0003,USR-0000-0004,USR-0000-9999))',
+    (a) => ['USR-0000-0003', 'USR-0000-0004'].includes(a.userId),
+  ],
   ['eq(id,AUSR-0000-0000-0042)', (a) => a.id === 'AUSR-0000-0000-0042'],
 ]
 
@@ -65,7 +74,10 @@ describe('RQL conformance: account users', () => {
     const ids: string[] = []
     let total = 0
     for (let offset = 0; ; offset += 100) {
-      const res = await t.request({ method: 'GET', url: `/public/v1/accounts/account-users?limit=100&offset=${offset}&select=-modules&${query}` })
+      const res = await t.request({
+        method: 'GET',
+        url: `/public/v1/accounts/account-users?limit=100&offset=${offset}&select=-modules&${query}`,
+      })
       expect(res.statusCode, res.body).toBe(200)
       const body = res.json()
       total = body.$meta.pagination.total
@@ -75,7 +87,10 @@ describe('RQL conformance: account users', () => {
   }
 
   it.each(CASES)('%s', async (query, predicate) => {
-    const expected = model.filter(predicate).map((a) => a.id).sort()
+    const expected = model
+      .filter(predicate)
+      .map((a) => a.id)
+      .sort()
     const { ids, total } = await fetchAll(query)
     expect(total).toBe(expected.length)
     expect([...ids].sort()).toEqual(expected)
@@ -92,7 +107,9 @@ describe('RQL conformance: account users', () => {
     const { ids } = await fetchAll('order=-audit.created.at&eq(account.id,ACC-9000-0000)')
     const expected = model
       .filter((a) => a.accountId === 'ACC-9000-0000')
-      .sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? 1 : -1))
+      .sort((a, b) =>
+        a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? 1 : -1,
+      )
       .map((a) => a.id)
     expect(ids).toEqual(expected)
   })
@@ -100,7 +117,15 @@ describe('RQL conformance: account users', () => {
   it('orders by several keys (ordering alias, + prefix)', async () => {
     const { ids } = await fetchAll('ordering=+user.lastName,-user.id')
     const expected = [...model]
-      .sort((a, b) => (a.lastName === b.lastName ? (a.userId < b.userId ? 1 : -1) : a.lastName < b.lastName ? -1 : 1))
+      .sort((a, b) =>
+        a.lastName === b.lastName
+          ? a.userId < b.userId
+            ? 1
+            : -1
+          : a.lastName < b.lastName
+            ? -1
+            : 1,
+      )
       .map((a) => a.id)
     expect(ids).toEqual(expected)
   })
@@ -108,22 +133,42 @@ describe('RQL conformance: account users', () => {
   it('pages without gaps or repeats', async () => {
     const seen: string[] = []
     for (let offset = 0; offset < COUNT; offset += 7) {
-      const res = await t.request({ method: 'GET', url: `/public/v1/accounts/account-users?order=audit.created.at&limit=7&offset=${offset}&select=-*,+id` })
+      const res = await t.request({
+        method: 'GET',
+        url: `/public/v1/accounts/account-users?order=audit.created.at&limit=7&offset=${offset}&select=-*,+id`,
+      })
       seen.push(...res.json().data.map((d: { id: string }) => d.id))
     }
     expect(new Set(seen).size).toBe(COUNT)
   })
 
   it('answers limit=0 with the total only, caps limit at 100, refuses negatives', async () => {
-    const zero = (await t.request({ method: 'GET', url: '/public/v1/accounts/account-users?limit=0&eq(invitation.status,Active)' })).json()
+    const zero = (
+      await t.request({
+        method: 'GET',
+        url: '/public/v1/accounts/account-users?limit=0&eq(invitation.status,Active)',
+      })
+    ).json()
     expect(zero).toEqual({
-      $meta: { pagination: { offset: 0, limit: 0, total: model.filter((a) => a.status === 'Active').length }, omitted: ['audit'] },
+      $meta: {
+        pagination: {
+          offset: 0,
+          limit: 0,
+          total: model.filter((a) => a.status === 'Active').length,
+        },
+        omitted: ['audit'],
+      },
       data: [],
     })
-    const big = (await t.request({ method: 'GET', url: '/public/v1/accounts/account-users?limit=1000' })).json()
+    const big = (
+      await t.request({ method: 'GET', url: '/public/v1/accounts/account-users?limit=1000' })
+    ).json()
     expect(big.$meta.pagination.limit).toBe(100)
     expect(big.data).toHaveLength(100)
-    const negative = await t.request({ method: 'GET', url: '/public/v1/accounts/account-users?offset=-1' })
+    const negative = await t.request({
+      method: 'GET',
+      url: '/public/v1/accounts/account-users?offset=-1',
+    })
     expect(negative.statusCode).toBe(400)
     expect(negative.json().code).toBe('RQL_PAGINATION_INVALID')
   })
@@ -134,9 +179,16 @@ describe('RQL conformance: account users', () => {
     const body = (await t.request({ method: 'GET', url })).json()
     const matching = model
       .filter((a) => a.status === 'Invited' && lower(a.email).endsWith('@example.com'))
-      .sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? 1 : -1))
-    expect(body.$meta).toEqual({ pagination: { offset: 5, limit: 20, total: matching.length }, omitted: ['modules'] })
-    expect(body.data.map((d: { id: string }) => d.id)).toEqual(matching.slice(5, 25).map((a) => a.id))
+      .sort((a, b) =>
+        a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? 1 : -1,
+      )
+    expect(body.$meta).toEqual({
+      pagination: { offset: 5, limit: 20, total: matching.length },
+      omitted: ['modules'],
+    })
+    expect(body.data.map((d: { id: string }) => d.id)).toEqual(
+      matching.slice(5, 25).map((a) => a.id),
+    )
     expect(body.data[0].audit.created.at).toBeDefined()
     expect(body.data[0].modules).toBeUndefined()
   })
@@ -149,13 +201,19 @@ describe('RQL conformance: account users', () => {
     ['rql=eq(id,1)', 'RQL_INVALID'],
     ['order=groups', 'RQL_INVALID'],
   ])('refuses %s with %s', async (query, code) => {
-    const res = await t.request({ method: 'GET', url: `/public/v1/accounts/account-users?${query}` })
+    const res = await t.request({
+      method: 'GET',
+      url: `/public/v1/accounts/account-users?${query}`,
+    })
     expect(res.statusCode).toBe(400)
     expect(res.json()).toMatchObject({ status: 400, title: 'Bad Request', code })
   })
 
   it('serves the same filters on the account-scoped families, keyed by the user id', async () => {
-    const res = await t.request({ method: 'GET', url: "/public/v1/accounts/accounts/ACC-9000-0001/users?limit=100&eq(id,'USR-0000-0004')&select=-name" })
+    const res = await t.request({
+      method: 'GET',
+      url: "/public/v1/accounts/accounts/ACC-9000-0001/users?limit=100&eq(id,'USR-0000-0004')&select=-name",
+    })
     const body = res.json()
     expect(body.data.map((d: { id: string }) => d.id)).toEqual(['USR-0000-0004'])
     expect(body.data[0].name).toBeUndefined()

@@ -22,7 +22,11 @@ describe.skipIf(!hasBrowser)('accept-invite page in Chromium', () => {
 
   async function invite(email: string) {
     const { accountId, groupId } = t.operations
-    const res = await t.request({ method: 'POST', url: `/public/v1/accounts/${accountId}/users`, payload: inviteBody(email, [groupId]) })
+    const res = await t.request({
+      method: 'POST',
+      url: `/public/v1/accounts/${accountId}/users`,
+      payload: inviteBody(email, [groupId]),
+    })
     const [mail] = await t.deliverEmails()
     return { id: res.json().id as string, code: invitationCodeFrom(mail!.text) }
   }
@@ -37,13 +41,22 @@ describe.skipIf(!hasBrowser)('accept-invite page in Chromium', () => {
     await page.fill('#password', 'weak')
     await page.fill('#confirm', 'weak')
     await page.click('button[type=submit]')
-    await expect(page.locator('[role=alert]').textContent()).resolves.toContain('at least 8 characters')
+    await expect(page.locator('[role=alert]').textContent()).resolves.toContain(
+      'at least 8 characters',
+    )
     await page.fill('#password', 'Cobol#1959x')
     await page.fill('#confirm', 'Cobol#1959x')
     await page.click('button[type=submit]')
-    await expect(page.locator('[role=status]').textContent()).resolves.toContain('You have joined Operations')
+    await expect(page.locator('[role=status]').textContent()).resolves.toContain(
+      'You have joined Operations',
+    )
     await page.screenshot({ path: 'test-results/accept-invite-done.png' }).catch(() => undefined)
-    const member = (await t.request({ method: 'GET', url: `/public/v1/accounts/${t.operations.accountId}/users/${id}` })).json()
+    const member = (
+      await t.request({
+        method: 'GET',
+        url: `/public/v1/accounts/${t.operations.accountId}/users/${id}`,
+      })
+    ).json()
     expect(member.status).toBe('Active')
     expect(member.firstName).toBe('Grace')
     await page.close()
@@ -55,7 +68,10 @@ describe.skipIf(!hasBrowser)('accept-invite page in Chromium', () => {
     const page = await browser.newPage()
     await page.goto(`${base}/accept-invite?code=${code}`)
     await expect(page.locator('[role=alert]').textContent()).resolves.toContain('expired')
-    await t.request({ method: 'POST', url: `/public/v1/accounts/${t.operations.accountId}/users/${id}/send-new-invite` })
+    await t.request({
+      method: 'POST',
+      url: `/public/v1/accounts/${t.operations.accountId}/users/${id}/send-new-invite`,
+    })
     await page.goto(`${base}/accept-invite?code=${code}`)
     await expect(page.locator('[role=alert]').textContent()).resolves.toContain('replaced')
     await page.close()

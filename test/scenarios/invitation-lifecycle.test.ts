@@ -5,7 +5,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createEmailDispatcher, type EmailDispatcher } from '../../src/email/email-dispatcher.js'
 import { createDevMailbox } from '../../src/email/mailer.js'
 import { acceptInvite, scopedUsersPath, STRONG_PASSWORD } from '../support/account-users.js'
-import { createAccount, createUserGroup, inviteBody, invitationCodeFrom } from '../support/factories.js'
+import {
+  createAccount,
+  createUserGroup,
+  inviteBody,
+  invitationCodeFrom,
+} from '../support/factories.js'
 import { buildTestApp, type TestApp } from '../support/test-app.js'
 
 const silentLogger = { info() {}, warn() {}, error() {} }
@@ -20,7 +25,14 @@ describe('scenario: invite → email → accept; expire → send a new invitatio
     t = await buildTestApp()
     dir = await mkdtemp(join(tmpdir(), 'accounts-mailbox-'))
     const mailer = createDevMailbox({ dir, logger: silentLogger, clock: t.clock })
-    dispatcher = createEmailDispatcher({ db: t.db.db, box: t.services.box, clock: t.clock, mailer, logger: silentLogger, config: t.config })
+    dispatcher = createEmailDispatcher({
+      db: t.db.db,
+      box: t.services.box,
+      clock: t.clock,
+      mailer,
+      logger: silentLogger,
+      config: t.config,
+    })
     seen = new Set()
   })
   afterEach(async () => {
@@ -44,7 +56,11 @@ describe('scenario: invite → email → accept; expire → send a new invitatio
     const users = scopedUsersPath(accountId)
 
     // 1. invite → the email in the mailbox carries the link → accept → Active
-    const ada = await t.request({ method: 'POST', url: users, payload: inviteBody('ada@example.com', [groupId]) })
+    const ada = await t.request({
+      method: 'POST',
+      url: users,
+      payload: inviteBody('ada@example.com', [groupId]),
+    })
     expect(ada.statusCode).toBe(201)
     const [adaMail, ...more] = await newMail()
     expect(more).toEqual([])
@@ -53,14 +69,24 @@ describe('scenario: invite → email → accept; expire → send a new invitatio
     const adaPath = `${users}/${ada.json().id}`
     const accepted = await acceptInvite(t, adaPath, { code: adaCode, password: STRONG_PASSWORD })
     expect(accepted.statusCode).toBe(200)
-    expect(accepted.json()).toMatchObject({ id: ada.json().id, status: 'Active', invitation: { status: 'Active', url: null } })
+    expect(accepted.json()).toMatchObject({
+      id: ada.json().id,
+      status: 'Active',
+      invitation: { status: 'Active', url: null },
+    })
 
     // 2. a second invitee lets the window pass → InvitationExpired
-    const bob = await t.request({ method: 'POST', url: users, payload: inviteBody('bob@example.com', [groupId]) })
+    const bob = await t.request({
+      method: 'POST',
+      url: users,
+      payload: inviteBody('bob@example.com', [groupId]),
+    })
     const bobPath = `${users}/${bob.json().id}`
     const oldCode = invitationCodeFrom((await newMail())[0]!)
     t.clock.advance(t.config.invitationTtlMs + 1)
-    expect((await t.request({ method: 'GET', url: bobPath })).json().invitation.status).toBe('InvitationExpired')
+    expect((await t.request({ method: 'GET', url: bobPath })).json().invitation.status).toBe(
+      'InvitationExpired',
+    )
     const tooLate = await acceptInvite(t, bobPath, { code: oldCode, password: STRONG_PASSWORD })
     expect(tooLate.json().code).toBe('INVITATION_EXPIRED')
 
@@ -80,6 +106,8 @@ describe('scenario: invite → email → accept; expire → send a new invitatio
     expect(bobAccepted.json().invitation.status).toBe('Active')
 
     // Ada's membership was untouched by the passing of time.
-    expect((await t.request({ method: 'GET', url: adaPath })).json().invitation.status).toBe('Active')
+    expect((await t.request({ method: 'GET', url: adaPath })).json().invitation.status).toBe(
+      'Active',
+    )
   })
 })

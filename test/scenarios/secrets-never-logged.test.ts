@@ -20,27 +20,76 @@ describe('secrets in logs', () => {
   afterAll(async () => t.close())
 
   it('never logs token secrets, invitation codes or passwords, at trace level', async () => {
-    const created = (await t.request({ method: 'POST', url: '/public/v1/accounts/api-tokens', payload: { name: 'Logged?' } })).json()
+    const created = (
+      await t.request({
+        method: 'POST',
+        url: '/public/v1/accounts/api-tokens',
+        payload: { name: 'Logged?' },
+      })
+    ).json()
     const tokenSecret = created.token.split(':')[2]
     const { accountId, groupId } = t.operations
     const invited = (
-      await t.request({ method: 'POST', url: `/public/v1/accounts/${accountId}/users`, payload: inviteBody('log@example.com', [groupId]), token: created.token })
+      await t.request({
+        method: 'POST',
+        url: `/public/v1/accounts/${accountId}/users`,
+        payload: inviteBody('log@example.com', [groupId]),
+        token: created.token,
+      })
     ).json()
     const code = new URL(invited.invitation.url).searchParams.get('code')!
     const innerSecret = JSON.parse(Buffer.from(code, 'base64url').toString()).code as string
-    const mailbox = createDevMailbox({ dir: await mkdtemp(join(tmpdir(), 'mail-')), logger: t.app.log, clock: t.clock })
-    await createEmailDispatcher({ db: t.db.db, box: t.services.box, clock: t.clock, mailer: mailbox, logger: t.app.log, config: t.config }).dispatchDue()
-    const pageView = await t.request({ method: 'GET', url: `/accept-invite?code=${code}`, token: null })
+    const mailbox = createDevMailbox({
+      dir: await mkdtemp(join(tmpdir(), 'mail-')),
+      logger: t.app.log,
+      clock: t.clock,
+    })
+    await createEmailDispatcher({
+      db: t.db.db,
+      box: t.services.box,
+      clock: t.clock,
+      mailer: mailbox,
+      logger: t.app.log,
+      config: t.config,
+    }).dispatchDue()
+    const pageView = await t.request({
+      method: 'GET',
+      url: `/accept-invite?code=${code}`,
+      token: null,
+    })
     expect(pageView.statusCode).toBe(200)
     const password = 'Log-Me-Not#1'
-    const accepted = await t.request({ method: 'POST', url: `/public/v1/accounts/${accountId}/users/${invited.id}/accept-invite`, payload: { code, password }, token: null })
+    const accepted = await t.request({
+      method: 'POST',
+      url: `/public/v1/accounts/${accountId}/users/${invited.id}/accept-invite`,
+      payload: { code, password },
+      token: null,
+    })
     expect(accepted.statusCode).toBe(200)
-    const wrong = await t.request({ method: 'POST', url: `/public/v1/accounts/${accountId}/users/${invited.id}/accept-invite`, payload: { code: Buffer.from(JSON.stringify({ code: `${innerSecret.slice(1)}A`, accountUserId: invited.accountUserId })).toString("base64url"), password } })
+    const wrong = await t.request({
+      method: 'POST',
+      url: `/public/v1/accounts/${accountId}/users/${invited.id}/accept-invite`,
+      payload: {
+        code: Buffer.from(
+          JSON.stringify({
+            code: `${innerSecret.slice(1)}A`,
+            accountUserId: invited.accountUserId,
+          }),
+        ).toString('base64url'),
+        password,
+      },
+    })
     expect(wrong.statusCode).toBe(400)
 
     expect(logs).toContain('dev mailbox')
     expect(logs.length).toBeGreaterThan(1000)
-    for (const secret of [tokenSecret, code, innerSecret, password, t.operations.token.split(':')[2]!]) {
+    for (const secret of [
+      tokenSecret,
+      code,
+      innerSecret,
+      password,
+      t.operations.token.split(':')[2]!,
+    ]) {
       expect(logs).not.toContain(secret)
     }
     expect(logs).toContain('/accept-invite?code=[redacted]')

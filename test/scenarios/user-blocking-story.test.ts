@@ -23,7 +23,10 @@ describe('scenario: one user in two accounts is blocked, unblocked, and removed 
     const inFabrikam = await inviteUser(t, { accountId: fabrikam, email })
     expect(inFabrikam.userId).toBe(inContoso.userId)
     const userId = inContoso.userId
-    expect((await acceptInvite(t, inContoso.path, { code: inContoso.code, password: STRONG_PASSWORD })).statusCode).toBe(200)
+    expect(
+      (await acceptInvite(t, inContoso.path, { code: inContoso.code, password: STRONG_PASSWORD }))
+        .statusCode,
+    ).toBe(200)
     const user = (await t.request({ method: 'GET', url: `${USERS}/${userId}` })).json()
     expect(user.status).toBe('Active')
     expect(user.accounts.map((a: { name: string }) => a.name)).toEqual(['Contoso', 'Fabrikam'])
@@ -32,16 +35,29 @@ describe('scenario: one user in two accounts is blocked, unblocked, and removed 
     const blocked = await t.request({ method: 'POST', url: `${USERS}/${userId}/block` })
     expect(blocked.json().status).toBe('Blocked')
     expect((await t.request({ method: 'GET', url: inContoso.path })).json().status).toBe('Blocked')
-    expect((await t.request({ method: 'GET', url: `${USERS}/${userId}`, token: fabrikamToken })).json().status).toBe('Blocked')
+    expect(
+      (await t.request({ method: 'GET', url: `${USERS}/${userId}`, token: fabrikamToken })).json()
+        .status,
+    ).toBe('Blocked')
     const refused = await acceptInvite(t, inFabrikam.path, { code: inFabrikam.code })
     expect(refused.statusCode).toBe(400)
     expect(refused.json().code).toBe('USER_BLOCKED')
-    expect((await t.request({ method: 'POST', url: `${USERS}/${userId}/unblock`, token: fabrikamToken })).statusCode).toBe(403)
+    expect(
+      (await t.request({ method: 'POST', url: `${USERS}/${userId}/unblock`, token: fabrikamToken }))
+        .statusCode,
+    ).toBe(403)
 
     // Unblocked: back to her previous status; the pending invitation works again.
-    expect((await t.request({ method: 'POST', url: `${USERS}/${userId}/unblock` })).json().status).toBe('Active')
-    expect((await t.request({ method: 'GET', url: `${USERS}/${userId}`, token: fabrikamToken })).json().status).toBe('Invited')
-    expect((await acceptInvite(t, inFabrikam.path, { code: inFabrikam.code })).json().status).toBe('Active')
+    expect(
+      (await t.request({ method: 'POST', url: `${USERS}/${userId}/unblock` })).json().status,
+    ).toBe('Active')
+    expect(
+      (await t.request({ method: 'GET', url: `${USERS}/${userId}`, token: fabrikamToken })).json()
+        .status,
+    ).toBe('Invited')
+    expect((await acceptInvite(t, inFabrikam.path, { code: inFabrikam.code })).json().status).toBe(
+      'Active',
+    )
 
     // Removed from Contoso: she keeps Fabrikam, and Contoso no longer sees her.
     expect((await t.request({ method: 'DELETE', url: inContoso.path })).statusCode).toBe(204)
@@ -50,6 +66,9 @@ describe('scenario: one user in two accounts is blocked, unblocked, and removed 
     expect(after.accounts.map((a: { id: string }) => a.id)).toEqual([fabrikam])
     expect((await t.request({ method: 'GET', url: inFabrikam.path })).json().status).toBe('Active')
     const contosoToken = (await createApiToken(t.db.db, contoso)).credential
-    expect((await t.request({ method: 'GET', url: `${USERS}/${userId}`, token: contosoToken })).statusCode).toBe(404)
+    expect(
+      (await t.request({ method: 'GET', url: `${USERS}/${userId}`, token: contosoToken }))
+        .statusCode,
+    ).toBe(404)
   })
 })

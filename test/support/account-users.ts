@@ -13,7 +13,9 @@ export function uniqueEmail(name = 'invitee'): string {
 }
 
 export function scopedUsersPath(accountId: string, family: 'sdk' | 'v4' = 'sdk'): string {
-  return family === 'sdk' ? `/public/v1/accounts/accounts/${accountId}/users` : `/public/v1/accounts/${accountId}/users`
+  return family === 'sdk'
+    ? `/public/v1/accounts/accounts/${accountId}/users`
+    : `/public/v1/accounts/${accountId}/users`
 }
 
 export const LEGACY_PATH = '/public/v1/accounts/account-users'
@@ -53,9 +55,15 @@ export async function inviteUser(
   const accountId = options.accountId ?? t.operations.accountId
   const groupIds =
     options.groupIds ??
-    (accountId === t.operations.accountId ? [t.operations.groupId] : [await createUserGroup(t.db.db, accountId)])
+    (accountId === t.operations.accountId
+      ? [t.operations.groupId]
+      : [await createUserGroup(t.db.db, accountId)])
   const email = options.email ?? uniqueEmail()
-  const res = await t.request({ method: 'POST', url: scopedUsersPath(accountId), payload: inviteBody(email, groupIds) })
+  const res = await t.request({
+    method: 'POST',
+    url: scopedUsersPath(accountId),
+    payload: inviteBody(email, groupIds),
+  })
   if (res.statusCode !== 201) throw new Error(`invite failed: ${res.statusCode} ${res.body}`)
   const body = res.json()
   return {
@@ -76,11 +84,19 @@ export function acceptInvite(
   payload: Record<string, unknown>,
   options: { token?: string | null; query?: string } = {},
 ) {
-  return t.request({ method: 'POST', url: `${path}/accept-invite${options.query ?? ''}`, payload, token: options.token ?? null })
+  return t.request({
+    method: 'POST',
+    url: `${path}/accept-invite${options.query ?? ''}`,
+    payload,
+    token: options.token ?? null,
+  })
 }
 
 /** Invites and accepts as a new user with a strong password. */
-export async function inviteAndAccept(t: TestApp, options: Parameters<typeof inviteUser>[1] = {}): Promise<Invited> {
+export async function inviteAndAccept(
+  t: TestApp,
+  options: Parameters<typeof inviteUser>[1] = {},
+): Promise<Invited> {
   const invited = await inviteUser(t, options)
   const res = await acceptInvite(t, invited.path, { code: invited.code, password: STRONG_PASSWORD })
   if (res.statusCode !== 200) throw new Error(`accept failed: ${res.statusCode} ${res.body}`)
@@ -88,5 +104,10 @@ export async function inviteAndAccept(t: TestApp, options: Parameters<typeof inv
 }
 
 export async function auditEvents(t: TestApp, objectId: string, event: string) {
-  return t.db.db.selectFrom('audit_events').selectAll().where('object_id', '=', objectId).where('event', '=', event).execute()
+  return t.db.db
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('object_id', '=', objectId)
+    .where('event', '=', event)
+    .execute()
 }

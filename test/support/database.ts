@@ -24,7 +24,9 @@ export async function createTestDb(options: { poolSize?: number } = {}): Promise
   await admin.query(`CREATE SCHEMA ${schema}`)
   await admin.end()
   const separator = url.includes('?') ? '&' : '?'
-  const target = parseDatabaseUrl(`${url}${separator}options=${encodeURIComponent(`-c search_path=${schema}`)}`)
+  const target = parseDatabaseUrl(
+    `${url}${separator}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+  )
   if (!target) throw new Error('TEST_DATABASE_URL is not a postgres URL')
   const db = connectDatabase(target, options)
   // Kysely looks for its lock table in every schema on the search path and beyond; name ours.

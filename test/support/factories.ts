@@ -9,17 +9,35 @@ let sequence = 0
 
 export async function createAccount(
   db: Kysely<Database>,
-  fields: { type?: 'Client' | 'Vendor' | 'Operations'; name?: string; status?: 'Enabled' | 'Active' | 'Disabled' } = {},
+  fields: {
+    type?: 'Client' | 'Vendor' | 'Operations'
+    name?: string
+    status?: 'Enabled' | 'Active' | 'Disabled'
+  } = {},
 ): Promise<string> {
   const id = randomId('account')
   sequence += 1
   await db
     .insertInto('accounts')
     .values({
-      id, name: fields.name ?? `Account ${sequence}`, type: fields.type ?? 'Client', status: fields.status ?? 'Active',
-      icon: null, external_id: null, external_name: null, external_ids: null, service_level: 'Express', address: null,
-      technical_support_email: null, website: null, description: null, eligibility: null,
-      created_at: NOW, created_by: null, updated_at: null, updated_by: null,
+      id,
+      name: fields.name ?? `Account ${sequence}`,
+      type: fields.type ?? 'Client',
+      status: fields.status ?? 'Active',
+      icon: null,
+      external_id: null,
+      external_name: null,
+      external_ids: null,
+      service_level: 'Express',
+      address: null,
+      technical_support_email: null,
+      website: null,
+      description: null,
+      eligibility: null,
+      created_at: NOW,
+      created_by: null,
+      updated_at: null,
+      updated_by: null,
     })
     .execute()
   return id
@@ -35,28 +53,58 @@ export async function createUserGroup(
   await db
     .insertInto('user_groups')
     .values({
-      id, account_id: accountId, name: fields.name ?? `Group ${sequence}`, description: null, logo: null,
-      is_default: fields.isDefault ? 1 : 0, all_buyers: fields.buyers ? 0 : 1,
-      created_at: NOW, created_by: null, updated_at: null, updated_by: null,
+      id,
+      account_id: accountId,
+      name: fields.name ?? `Group ${sequence}`,
+      description: null,
+      logo: null,
+      is_default: fields.isDefault ? 1 : 0,
+      all_buyers: fields.buyers ? 0 : 1,
+      created_at: NOW,
+      created_by: null,
+      updated_at: null,
+      updated_by: null,
     })
     .execute()
   const modules = fields.modules ?? ['MOD-1756']
   if (modules.length > 0) {
-    await db.insertInto('user_group_modules').values(modules.map((m) => ({ user_group_id: id, module_id: m }))).execute()
+    await db
+      .insertInto('user_group_modules')
+      .values(modules.map((m) => ({ user_group_id: id, module_id: m })))
+      .execute()
   }
   if (fields.buyers && fields.buyers.length > 0) {
-    await db.insertInto('user_group_buyers').values(fields.buyers.map((b) => ({ user_group_id: id, buyer_id: b }))).execute()
+    await db
+      .insertInto('user_group_buyers')
+      .values(fields.buyers.map((b) => ({ user_group_id: id, buyer_id: b })))
+      .execute()
   }
   return id
 }
 
-export async function createBuyer(db: Kysely<Database>, accountId: string, name = 'Buyer'): Promise<string> {
+export async function createBuyer(
+  db: Kysely<Database>,
+  accountId: string,
+  name = 'Buyer',
+): Promise<string> {
   const id = randomId('buyer')
   await db
     .insertInto('buyers')
     .values({
-      id, account_id: accountId, name, icon: null, status: 'Active', address: null, contact: null,
-      external_ids: null, tax_id: null, sellers: null, created_at: NOW, created_by: null, updated_at: null, updated_by: null,
+      id,
+      account_id: accountId,
+      name,
+      icon: null,
+      status: 'Active',
+      address: null,
+      contact: null,
+      external_ids: null,
+      tax_id: null,
+      sellers: null,
+      created_at: NOW,
+      created_by: null,
+      updated_at: null,
+      updated_by: null,
     })
     .execute()
   return id
@@ -73,9 +121,18 @@ export async function createApiToken(
   await db
     .insertInto('api_tokens')
     .values({
-      id, account_id: accountId, name: fields.name ?? 'Test token', description: null, icon: null,
-      status: fields.status ?? 'Active', secret_hash: hashTokenSecret(secret), last_access_at: null,
-      created_at: NOW, created_by: null, updated_at: null, updated_by: null,
+      id,
+      account_id: accountId,
+      name: fields.name ?? 'Test token',
+      description: null,
+      icon: null,
+      status: fields.status ?? 'Active',
+      secret_hash: hashTokenSecret(secret),
+      last_access_at: null,
+      created_at: NOW,
+      created_by: null,
+      updated_at: null,
+      updated_by: null,
     })
     .execute()
   return { id, credential: formatCredential(id, secret) }
@@ -93,7 +150,9 @@ export function inviteBody(email: string, groupIds: string[], accountId?: string
 
 /** The `code` parameter of the invitation link in an email body (quoted-printable undone). */
 export function invitationCodeFrom(body: string): string {
-  const text = body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+  const text = body
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
   const match = /accept-invite\?code=([A-Za-z0-9_%=-]+)/.exec(text)
   if (!match) throw new Error('no invitation link in the email')
   return decodeURIComponent(match[1]!)

@@ -24,10 +24,15 @@ export async function multipartBody(
 ): Promise<{ headers: Record<string, string>; payload: Buffer }> {
   const form = new FormData()
   const json = options.rawJson ?? JSON.stringify(value)
-  if (options.jsonAsFile) form.append(jsonPart, new Blob([json], { type: 'application/json' }), `${jsonPart}.json`)
+  if (options.jsonAsFile)
+    form.append(jsonPart, new Blob([json], { type: 'application/json' }), `${jsonPart}.json`)
   else form.append(jsonPart, json)
   if (file) {
-    form.append(file.part, new Blob([file.data], { type: file.type ?? 'image/png' }), file.filename ?? 'logo.png')
+    form.append(
+      file.part,
+      new Blob([file.data], { type: file.type ?? 'image/png' }),
+      file.filename ?? 'logo.png',
+    )
   }
   const request = new Request('http://x', { method: 'POST', body: form })
   return {

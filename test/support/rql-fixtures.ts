@@ -75,13 +75,19 @@ export async function seedRqlData(db: Kysely<Database>): Promise<void> {
   await db
     .insertInto('accounts')
     .values([
-      { ...account('ACC-1', 'École Normale', 'Client', 'Active', '2024-01-01'), external_id: 'EXT-1' },
+      {
+        ...account('ACC-1', 'École Normale', 'Client', 'Active', '2024-01-01'),
+        external_id: 'EXT-1',
+      },
       {
         ...account('ACC-2', 'Acme Corp', 'Vendor', 'Active', '2024-02-01'),
         updated_at: new Date('2024-03-01').toISOString(),
       },
       { ...account('ACC-3', 'acme corp', 'Client', 'Disabled', '2024-03-01'), external_id: '' },
-      { ...account('ACC-4', 'Stars*And_100%', 'Operations', 'Enabled', '2024-04-01'), external_id: 'EXT-4' },
+      {
+        ...account('ACC-4', 'Stars*And_100%', 'Operations', 'Enabled', '2024-04-01'),
+        external_id: 'EXT-4',
+      },
       account('ACC-5', `O'Brien "Quote" & Co`, 'Client', 'Enabled', '2024-05-01T12:30:00.000Z'),
     ])
     .execute()
@@ -89,9 +95,30 @@ export async function seedRqlData(db: Kysely<Database>): Promise<void> {
   await db
     .insertInto('user_groups')
     .values([
-      { id: 'UGR-1', account_id: 'ACC-1', name: 'Admins', is_default: 1, all_buyers: 1, created_at: createdAt },
-      { id: 'UGR-2', account_id: 'ACC-1', name: 'Readers', is_default: 0, all_buyers: 1, created_at: createdAt },
-      { id: 'UGR-3', account_id: 'ACC-2', name: 'Admins', is_default: 1, all_buyers: 1, created_at: createdAt },
+      {
+        id: 'UGR-1',
+        account_id: 'ACC-1',
+        name: 'Admins',
+        is_default: 1,
+        all_buyers: 1,
+        created_at: createdAt,
+      },
+      {
+        id: 'UGR-2',
+        account_id: 'ACC-1',
+        name: 'Readers',
+        is_default: 0,
+        all_buyers: 1,
+        created_at: createdAt,
+      },
+      {
+        id: 'UGR-3',
+        account_id: 'ACC-2',
+        name: 'Admins',
+        is_default: 1,
+        all_buyers: 1,
+        created_at: createdAt,
+      },
     ])
     .execute()
   await db
@@ -119,7 +146,11 @@ export async function seedRqlData(db: Kysely<Database>): Promise<void> {
   })
   await db
     .insertInto('account_users')
-    .values([member(1, 'Active', null), member(2, 'Invited', '2024-06-01'), member(3, 'Invited', '2024-08-01')])
+    .values([
+      member(1, 'Active', null),
+      member(2, 'Invited', '2024-06-01'),
+      member(3, 'Invited', '2024-08-01'),
+    ])
     .execute()
   await db
     .insertInto('account_user_groups')
@@ -138,8 +169,10 @@ export function createCompileOnlyDb(dialect: 'sqlite' | 'postgres'): Kysely<Data
     dialect: {
       createAdapter: () => (isPostgres ? new PostgresAdapter() : new SqliteAdapter()),
       createDriver: () => new DummyDriver(),
-      createIntrospector: (db) => (isPostgres ? new PostgresIntrospector(db) : new SqliteIntrospector(db)),
-      createQueryCompiler: () => (isPostgres ? new PostgresQueryCompiler() : new SqliteQueryCompiler()),
+      createIntrospector: (db) =>
+        isPostgres ? new PostgresIntrospector(db) : new SqliteIntrospector(db),
+      createQueryCompiler: () =>
+        isPostgres ? new PostgresQueryCompiler() : new SqliteQueryCompiler(),
     },
   })
 }

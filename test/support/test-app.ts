@@ -37,7 +37,10 @@ export async function buildTestApp(
   const clock = new FakeClock()
   const config = testConfig({ bootstrapToken: OPERATIONS_TOKEN, ...overrides })
   const services = createServices({ database: db, clock, config })
-  const first = await ensureFirstStart({ db: db.db, dialect: db.dialect, clock }, { bootstrapToken: OPERATIONS_TOKEN })
+  const first = await ensureFirstStart(
+    { db: db.db, dialect: db.dialect, clock },
+    { bootstrapToken: OPERATIONS_TOKEN },
+  )
   const app = await buildApp({
     config: options.logStream ? { ...config, logLevel: 'trace' } : config,
     services,
@@ -45,7 +48,14 @@ export async function buildTestApp(
   })
   await app.ready()
   const mailer = createRecordingMailer()
-  const dispatcher = createEmailDispatcher({ db: db.db, box: services.box, clock, mailer, logger: silentLogger, config })
+  const dispatcher = createEmailDispatcher({
+    db: db.db,
+    box: services.box,
+    clock,
+    mailer,
+    logger: silentLogger,
+    config,
+  })
   return {
     app,
     db,
@@ -53,7 +63,11 @@ export async function buildTestApp(
     config,
     services,
     mailer,
-    operations: { accountId: first.operationsAccountId, groupId: first.defaultGroupId, token: OPERATIONS_TOKEN },
+    operations: {
+      accountId: first.operationsAccountId,
+      groupId: first.defaultGroupId,
+      token: OPERATIONS_TOKEN,
+    },
     async deliverEmails() {
       const before = mailer.sent.length
       while ((await dispatcher.dispatchDue(100)) > 0) {
@@ -65,7 +79,10 @@ export async function buildTestApp(
       const credential = token === undefined ? OPERATIONS_TOKEN : token
       return app.inject({
         ...options,
-        headers: { ...(credential ? { authorization: `Bearer ${credential}` } : {}), ...options.headers },
+        headers: {
+          ...(credential ? { authorization: `Bearer ${credential}` } : {}),
+          ...options.headers,
+        },
       })
     },
     async close() {

@@ -68,11 +68,27 @@ export async function up(db: Kysely<any>): Promise<void> {
       .addColumn('version', 'integer', (c) => c.notNull().defaultTo(0))
       .addUniqueConstraint('account_users_account_id_user_id_key', ['account_id', 'user_id']),
   ).execute()
-  await db.schema.createIndex('account_users_account_id_created_at_idx').on('account_users').columns(['account_id', 'created_at', 'id']).execute()
-  await db.schema.createIndex('account_users_created_at_idx').on('account_users').columns(['created_at', 'id']).execute()
-  await db.schema.createIndex('account_users_user_id_idx').on('account_users').column('user_id').execute()
+  await db.schema
+    .createIndex('account_users_account_id_created_at_idx')
+    .on('account_users')
+    .columns(['account_id', 'created_at', 'id'])
+    .execute()
+  await db.schema
+    .createIndex('account_users_created_at_idx')
+    .on('account_users')
+    .columns(['created_at', 'id'])
+    .execute()
+  await db.schema
+    .createIndex('account_users_user_id_idx')
+    .on('account_users')
+    .column('user_id')
+    .execute()
   // The expiry sweep and status filters: pending invitations by deadline.
-  await db.schema.createIndex('account_users_status_invitation_expires_at_idx').on('account_users').columns(['status', 'invitation_expires_at']).execute()
+  await db.schema
+    .createIndex('account_users_status_invitation_expires_at_idx')
+    .on('account_users')
+    .columns(['status', 'invitation_expires_at'])
+    .execute()
 
   await audited(
     db.schema
@@ -85,15 +101,25 @@ export async function up(db: Kysely<any>): Promise<void> {
       .addColumn('is_default', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('all_buyers', 'integer', (c) => c.notNull().defaultTo(1)),
   ).execute()
-  await db.schema.createIndex('user_groups_account_id_idx').on('user_groups').column('account_id').execute()
+  await db.schema
+    .createIndex('user_groups_account_id_idx')
+    .on('user_groups')
+    .column('account_id')
+    .execute()
 
   await db.schema
     .createTable('account_user_groups')
-    .addColumn('account_user_id', 'text', (c) => c.notNull().references('account_users.id').onDelete('cascade'))
+    .addColumn('account_user_id', 'text', (c) =>
+      c.notNull().references('account_users.id').onDelete('cascade'),
+    )
     .addColumn('user_group_id', 'text', (c) => c.notNull().references('user_groups.id'))
     .addPrimaryKeyConstraint('account_user_groups_pkey', ['account_user_id', 'user_group_id'])
     .execute()
-  await db.schema.createIndex('account_user_groups_user_group_id_idx').on('account_user_groups').column('user_group_id').execute()
+  await db.schema
+    .createIndex('account_user_groups_user_group_id_idx')
+    .on('account_user_groups')
+    .column('user_group_id')
+    .execute()
 
   await db.schema
     .createTable('modules')
@@ -113,7 +139,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('user_group_modules')
-    .addColumn('user_group_id', 'text', (c) => c.notNull().references('user_groups.id').onDelete('cascade'))
+    .addColumn('user_group_id', 'text', (c) =>
+      c.notNull().references('user_groups.id').onDelete('cascade'),
+    )
     .addColumn('module_id', 'text', (c) => c.notNull().references('modules.id'))
     .addPrimaryKeyConstraint('user_group_modules_pkey', ['user_group_id', 'module_id'])
     .execute()
@@ -136,7 +164,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('user_group_buyers')
-    .addColumn('user_group_id', 'text', (c) => c.notNull().references('user_groups.id').onDelete('cascade'))
+    .addColumn('user_group_id', 'text', (c) =>
+      c.notNull().references('user_groups.id').onDelete('cascade'),
+    )
     .addColumn('buyer_id', 'text', (c) => c.notNull().references('buyers.id'))
     .addPrimaryKeyConstraint('user_group_buyers_pkey', ['user_group_id', 'buyer_id'])
     .execute()
@@ -153,11 +183,17 @@ export async function up(db: Kysely<any>): Promise<void> {
       .addColumn('secret_hash', 'text', (c) => c.notNull())
       .addColumn('last_access_at', instant),
   ).execute()
-  await db.schema.createIndex('api_tokens_account_id_idx').on('api_tokens').column('account_id').execute()
+  await db.schema
+    .createIndex('api_tokens_account_id_idx')
+    .on('api_tokens')
+    .column('account_id')
+    .execute()
 
   await db.schema
     .createTable('api_token_modules')
-    .addColumn('api_token_id', 'text', (c) => c.notNull().references('api_tokens.id').onDelete('cascade'))
+    .addColumn('api_token_id', 'text', (c) =>
+      c.notNull().references('api_tokens.id').onDelete('cascade'),
+    )
     .addColumn('module_id', 'text', (c) => c.notNull().references('modules.id'))
     .addPrimaryKeyConstraint('api_token_modules_pkey', ['api_token_id', 'module_id'])
     .execute()
@@ -173,7 +209,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('by', 'text')
     .addColumn('details', 'text')
     .execute()
-  await db.schema.createIndex('audit_events_object_id_at_idx').on('audit_events').columns(['object_id', 'at']).execute()
+  await db.schema
+    .createIndex('audit_events_object_id_at_idx')
+    .on('audit_events')
+    .columns(['object_id', 'at'])
+    .execute()
 
   await db.schema
     .createTable('email_outbox')
@@ -188,13 +228,28 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', instant, (c) => c.notNull())
     .addColumn('sent_at', instant)
     .execute()
-  await db.schema.createIndex('email_outbox_status_next_attempt_at_idx').on('email_outbox').columns(['status', 'next_attempt_at']).execute()
+  await db.schema
+    .createIndex('email_outbox_status_next_attempt_at_idx')
+    .on('email_outbox')
+    .columns(['status', 'next_attempt_at'])
+    .execute()
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of [
-    'email_outbox', 'audit_events', 'api_token_modules', 'api_tokens', 'user_group_buyers', 'buyers',
-    'user_group_modules', 'modules', 'account_user_groups', 'user_groups', 'account_users', 'users', 'accounts',
+    'email_outbox',
+    'audit_events',
+    'api_token_modules',
+    'api_tokens',
+    'user_group_buyers',
+    'buyers',
+    'user_group_modules',
+    'modules',
+    'account_user_groups',
+    'user_groups',
+    'account_users',
+    'users',
+    'accounts',
   ]) {
     await db.schema.dropTable(table).ifExists().execute()
   }

@@ -20,11 +20,19 @@ import { PostgresAdapter, sql, type Kysely } from 'kysely'
 export async function up(db: Kysely<any>): Promise<void> {
   const isPostgres = db.getExecutor().adapter instanceof PostgresAdapter
   const newestFirst = isPostgres ? sql`created_at DESC NULLS LAST` : sql`created_at DESC`
-  await sql`CREATE INDEX account_users_status_created_at_idx ON account_users (status, ${newestFirst}, id)`.execute(db)
-  await sql`CREATE INDEX account_users_account_id_status_created_at_idx ON account_users (account_id, status, ${newestFirst}, id)`.execute(db)
+  await sql`CREATE INDEX account_users_status_created_at_idx ON account_users (status, ${newestFirst}, id)`.execute(
+    db,
+  )
+  await sql`CREATE INDEX account_users_account_id_status_created_at_idx ON account_users (account_id, status, ${newestFirst}, id)`.execute(
+    db,
+  )
   if (isPostgres) {
-    await sql`CREATE INDEX account_users_created_at_desc_idx ON account_users (${newestFirst}, id)`.execute(db)
-    await sql`CREATE INDEX account_users_account_id_created_at_desc_idx ON account_users (account_id, ${newestFirst}, id)`.execute(db)
+    await sql`CREATE INDEX account_users_created_at_desc_idx ON account_users (${newestFirst}, id)`.execute(
+      db,
+    )
+    await sql`CREATE INDEX account_users_account_id_created_at_desc_idx ON account_users (account_id, ${newestFirst}, id)`.execute(
+      db,
+    )
   }
 }
 

@@ -29,10 +29,16 @@ ${registration}
 }
 
 export function acceptInviteDone(accountName: string): string {
-  return page('Invitation accepted', `<h1>Welcome</h1><p class="ok" role="status">You have joined ${e(accountName)}. You can now sign in.</p>`)
+  return page(
+    'Invitation accepted',
+    `<h1>Welcome</h1><p class="ok" role="status">You have joined ${e(accountName)}. You can now sign in.</p>`,
+  )
 }
 
 export function acceptInviteProblem(message: string): string {
-  return page('Invitation', `<h1>This invitation cannot be used</h1><p class="error" role="alert">${e(message)}</p>
-<p class="muted">Ask the administrator who invited you to send a new invitation.</p>`)
+  return page(
+    'Invitation',
+    `<h1>This invitation cannot be used</h1><p class="error" role="alert">${e(message)}</p>
+<p class="muted">Ask the administrator who invited you to send a new invitation.</p>`,
+  )
 }
