@@ -5,7 +5,7 @@ import { buildApp } from './app.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { connectDatabase } from './db/connect.js'
 import { migrateToLatest } from './db/migrate.js'
-import { createEmailDispatcher } from './email/email-dispatcher.js'
+import { createEmailDispatcher, type EmailDispatcher } from './email/email-dispatcher.js'
 import { createDevMailbox, createSmtpMailer } from './email/mailer.js'
 import { ensureFirstStart } from './first-start.js'
 import { expireInvitations } from './jobs/expire-invitations.js'
@@ -25,6 +25,23 @@ function resolveSecretKey(config: Config): string {
   const key = randomBytes(32).toString('base64url')
   writeFileSync(file, `${key}\n`, { mode: 0o600 })
   return key
+}
+
+/**
+ * One scheduler tick keeps claiming batches while they come back full, so a burst of invitations
+ * is mailed at the transport's pace rather than one batch per poll interval; bounded per tick.
+ */
+async function drainOutbox(
+  dispatcher: EmailDispatcher,
+  batchSize = 50,
+  maxPerTick = 2000,
+): Promise<number> {
+  let sent = 0
+  for (;;) {
+    const delivered = await dispatcher.dispatchDue(batchSize)
+    sent += delivered
+    if (delivered < batchSize || sent >= maxPerTick) return sent
+  }
 }
 
 async function main(): Promise<void> {
@@ -62,7 +79,7 @@ async function main(): Promise<void> {
       {
         name: 'dispatch-email',
         intervalMs: config.mailPollIntervalMs,
-        run: () => dispatcher.dispatchDue(),
+        run: () => drainOutbox(dispatcher),
       },
     ],
     app.log,
