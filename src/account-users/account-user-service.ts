@@ -7,8 +7,7 @@ import { enqueueEmail } from '../email/outbox.js'
 import { renderRemovalEmail } from '../email/templates/account-user-removed.js'
 import { AppError, ruleError } from '../errors.js'
 import { serveList } from '../db/list-page.js'
-import { parseSelectOnly } from '../rql/rql-parser.js'
-import { projectObject, resolveProjection } from '../rql/rql-select.js'
+import { projectForQuery } from '../rql/rql-select.js'
 import type { PhoneNumber } from './account-user.js'
 import { ACCOUNT_CONTEXT_USER_FIELDS, LEGACY_ACCOUNT_USER_FIELDS } from './account-user-fields.js'
 import {
@@ -39,16 +38,13 @@ const OMITTED_BY_DEFAULT = ['audit']
 export function createAccountUserService(deps: AccountUserDeps & { dialect: Dialect }) {
   const { db, clock } = deps
 
-  function projection(family: AccountUserFamily, select: ReturnType<typeof parseSelectOnly>) {
-    return resolveProjection(select, {
-      fields: [...ACCOUNT_USER_OUTPUT[family]],
-      omittedByDefault: OMITTED_BY_DEFAULT,
-    })
-  }
-
   /** Presents an account user in a family's shape, honouring `select` from the raw query. */
   function present(family: AccountUserFamily, view: ReturnType<typeof toView>, rawQuery = '') {
-    return projectObject(PRESENTERS[family](view), projection(family, parseSelectOnly(rawQuery)))
+    return projectForQuery(
+      rawQuery,
+      { fields: ACCOUNT_USER_OUTPUT[family], omittedByDefault: OMITTED_BY_DEFAULT },
+      PRESENTERS[family](view),
+    )
   }
 
   async function assertGroupsOfAccount(

@@ -8,8 +8,7 @@ import type { AccountTable, Database } from '../db/schema.js'
 import { AppError, validationError } from '../errors.js'
 import { storeIcon } from '../icons/icon-store.js'
 import type { Clock } from '../lib/clock.js'
-import { parseSelectOnly } from '../rql/rql-parser.js'
-import { projectObject, resolveProjection } from '../rql/rql-select.js'
+import { projectForQuery } from '../rql/rql-select.js'
 import { enabledStatusOf } from './account.js'
 import { ACCOUNT_FIELDS, ACCOUNT_OUTPUT } from './account-fields.js'
 import { presentAccount } from './account-presenter.js'
@@ -172,10 +171,7 @@ export function createAccountService(deps: {
 
     async get(input: { actor: Actor; id: string; rawQuery: string }) {
       const account = await getAccount(db, input.actor, input.id)
-      return projectObject(
-        presentAccount(account),
-        resolveProjection(parseSelectOnly(input.rawQuery), SPEC),
-      )
+      return projectForQuery(input.rawQuery, SPEC, presentAccount(account))
     },
 
     async assertExists(input: { actor: Actor; id: string }) {

@@ -10,8 +10,7 @@ import { AppError, ruleError, validationError } from '../errors.js'
 import type { Clock } from '../lib/clock.js'
 import { newUniqueId } from '../lib/ids.js'
 import { hashTokenSecret } from '../lib/secrets.js'
-import { parseSelectOnly } from '../rql/rql-parser.js'
-import { projectObject, resolveProjection } from '../rql/rql-select.js'
+import { projectForQuery } from '../rql/rql-select.js'
 import { API_TOKEN_TRANSITIONS, type ApiTokenStatus } from './api-token.js'
 import { formatCredential } from './api-token-credential.js'
 import { API_TOKEN_FIELDS, API_TOKEN_OUTPUT } from './api-token-fields.js'
@@ -181,10 +180,7 @@ export function createApiTokenService(deps: {
 
     async get(input: { actor: Actor; id: string; rawQuery: string }) {
       const token = await getToken(db, input.actor, input.id)
-      return projectObject(
-        presentApiToken(token),
-        resolveProjection(parseSelectOnly(input.rawQuery), SPEC),
-      )
+      return projectForQuery(input.rawQuery, SPEC, presentApiToken(token))
     },
 
     async assertExists(input: { actor: Actor; id: string }) {

@@ -9,8 +9,7 @@ import type { BuyerTable, Database } from '../db/schema.js'
 import { AppError, ruleError, validationError } from '../errors.js'
 import { storeIcon } from '../icons/icon-store.js'
 import type { Clock } from '../lib/clock.js'
-import { parseSelectOnly } from '../rql/rql-parser.js'
-import { projectObject, resolveProjection } from '../rql/rql-select.js'
+import { projectForQuery } from '../rql/rql-select.js'
 import type { Buyer } from './buyer.js'
 import { BUYER_FIELDS } from './buyer-fields.js'
 import { buyerView } from './buyer-presenter.js'
@@ -144,10 +143,7 @@ export function createBuyerService(deps: { db: Kysely<Database>; clock: Clock; d
     async get(input: { actor: Actor; id: string; rawQuery: string }) {
       const view = buyerView(input.actor)
       const buyer = await getBuyer(db, input.actor, input.id)
-      return projectObject(
-        view.present(buyer),
-        resolveProjection(parseSelectOnly(input.rawQuery), view.spec),
-      )
+      return projectForQuery(input.rawQuery, view.spec, view.present(buyer))
     },
 
     async assertExists(input: { actor: Actor; id: string }) {

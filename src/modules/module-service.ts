@@ -5,8 +5,7 @@ import { parseJson, toIso } from '../db/rows.js'
 import type { Database } from '../db/schema.js'
 import { AppError } from '../errors.js'
 import type { Clock } from '../lib/clock.js'
-import { parseSelectOnly } from '../rql/rql-parser.js'
-import { projectObject, resolveProjection } from '../rql/rql-select.js'
+import { projectForQuery } from '../rql/rql-select.js'
 import { MODULE_FIELDS, MODULE_OUTPUT } from './module-fields.js'
 
 const COLUMNS = [
@@ -74,10 +73,7 @@ export function createModuleService(deps: {
     async get(input: { id: string; rawQuery: string }) {
       const row = await base().select(COLUMNS).where('m.id', '=', input.id).executeTakeFirst()
       if (!row) throw new AppError('MODULE_NOT_FOUND')
-      return projectObject(
-        present(row as Row),
-        resolveProjection(parseSelectOnly(input.rawQuery), spec),
-      )
+      return projectForQuery(input.rawQuery, spec, present(row as Row))
     },
   }
 }

@@ -1,5 +1,6 @@
 import type { SelectItem } from './rql-ast.js'
 import { unknownField } from './rql-fields.js'
+import { parseSelectOnly } from './rql-parser.js'
 
 export interface ProjectionSpec {
   /** every top-level output key of the resource, in output order */
@@ -126,4 +127,13 @@ function dropPaths(value: unknown, paths: string[]): unknown {
     else result[head] = dropPaths(result[head], [rest.join('.')])
   }
   return result
+}
+
+/** A by-id read: one presented object trimmed by the `select` of the raw query string. */
+export function projectForQuery(
+  rawQuery: string,
+  spec: ProjectionSpec,
+  obj: object,
+): Record<string, unknown> {
+  return projectObject(obj, resolveProjection(parseSelectOnly(rawQuery), spec))
 }

@@ -10,8 +10,7 @@ import type { Database } from '../db/schema.js'
 import { AppError, ruleError, validationError } from '../errors.js'
 import type { Clock } from '../lib/clock.js'
 import { newUniqueId } from '../lib/ids.js'
-import { parseSelectOnly } from '../rql/rql-parser.js'
-import { projectObject, resolveProjection } from '../rql/rql-select.js'
+import { projectForQuery } from '../rql/rql-select.js'
 import { MARKETPLACE_MODULE_ID, type UserGroup } from './user-group.js'
 import { USER_GROUP_FIELDS, USER_GROUP_OUTPUT } from './user-group-fields.js'
 import { presentUserGroup } from './user-group-presenter.js'
@@ -133,10 +132,7 @@ export function createUserGroupService(deps: {
 
     async get(input: { actor: Actor; id: string; rawQuery: string }) {
       const group = await getGroup(db, input.actor, input.id)
-      return projectObject(
-        presentUserGroup(group),
-        resolveProjection(parseSelectOnly(input.rawQuery), SPEC),
-      )
+      return projectForQuery(input.rawQuery, SPEC, presentUserGroup(group))
     },
 
     async assertExists(input: { actor: Actor; id: string }) {

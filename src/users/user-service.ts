@@ -11,8 +11,7 @@ import type { Upload } from '../http/multipart.js'
 import { storeIcon } from '../icons/icon-store.js'
 import type { Clock } from '../lib/clock.js'
 import { hashPassword } from '../lib/secrets.js'
-import { parseSelectOnly } from '../rql/rql-parser.js'
-import { projectObject, resolveProjection } from '../rql/rql-select.js'
+import { projectForQuery } from '../rql/rql-select.js'
 import { USER_ACTIONS, type User, type UserAction, type UserStatus } from './user.js'
 import { userFields, userOutput } from './user-fields.js'
 import { presentUser } from './user-presenter.js'
@@ -185,10 +184,7 @@ export function createUserService(deps: { db: Kysely<Database>; clock: Clock; di
     async get(input: { actor: Actor; id: string; rawQuery: string }) {
       const scope = visibleAccountId(input.actor)
       const user = await getUser(db, input.actor, input.id)
-      return projectObject(
-        presentUser(user, scope),
-        resolveProjection(parseSelectOnly(input.rawQuery), spec(scope)),
-      )
+      return projectForQuery(input.rawQuery, spec(scope), presentUser(user, scope))
     },
 
     async assertExists(input: { actor: Actor; id: string }) {
