@@ -1,3 +1,4 @@
+import { ACCOUNT_REF_COLUMNS, toAccountRef } from '../accounts/account-repository.js'
 import type { Kysely, SelectQueryBuilder } from 'kysely'
 import type { ActorRef } from '../access/actor.js'
 import type { Database } from '../db/schema.js'
@@ -48,10 +49,7 @@ const COLUMNS = [
   'u.settings as u_settings',
   'u.last_login_at as u_last_login_at',
   'u.password_hash as u_password_hash',
-  'a.name as a_name',
-  'a.type as a_type',
-  'a.status as a_status',
-  'a.icon as a_icon',
+  ...ACCOUNT_REF_COLUMNS,
 ] as const
 
 export function selectAccountUserColumns<O>(query: SelectQueryBuilder<any, any, O>) {
@@ -182,13 +180,7 @@ function toAccountUser(
       lastLoginAt: toDate(row.u_last_login_at),
       hasPassword: row.u_password_hash !== null,
     },
-    account: {
-      id: row.account_id,
-      name: row.a_name,
-      type: row.a_type,
-      status: row.a_status,
-      icon: row.a_icon,
-    },
+    account: toAccountRef(row.account_id, row),
     groups: extra.groups,
     modules: extra.modules,
     buyers: extra.buyers,

@@ -1,7 +1,7 @@
 import type { Kysely, Updateable } from 'kysely'
 import type { ActorRef } from '../access/actor.js'
 import type { AccountType } from '../access/actor.js'
-import { findModulesForAccountType } from '../api-tokens/api-token-repository.js'
+import { findModulesForAccountType } from '../modules/module-repository.js'
 import { parseJson, toDate } from '../db/rows.js'
 import type { AccountTable, Database } from '../db/schema.js'
 import { newUniqueId } from '../lib/ids.js'
@@ -14,6 +14,22 @@ export async function findAccountRef(db: Kysely<Database>, id: string) {
     .select(['id', 'name', 'type', 'status', 'icon'])
     .where('id', '=', id)
     .executeTakeFirst()
+}
+
+/** The owning account's reference columns, for objects joined to `accounts as a`. */
+export const ACCOUNT_REF_COLUMNS = [
+  'a.name as a_name',
+  'a.type as a_type',
+  'a.status as a_status',
+  'a.icon as a_icon',
+] as const
+
+/** The embedded account reference (`AccountRef`) from those columns and the owner's id. */
+export function toAccountRef(
+  id: string,
+  row: { a_name: string; a_type: string; a_status: string; a_icon: string | null },
+) {
+  return { id, name: row.a_name, type: row.a_type, status: row.a_status, icon: row.a_icon }
 }
 
 export async function accountIdExists(db: Kysely<Database>, id: string): Promise<boolean> {

@@ -1,3 +1,4 @@
+import { ACCOUNT_REF_COLUMNS, toAccountRef } from '../accounts/account-repository.js'
 import type { Kysely } from 'kysely'
 import type { ActorRef } from '../access/actor.js'
 import { parseJson, toDate } from '../db/rows.js'
@@ -22,10 +23,7 @@ export const API_TOKEN_COLUMNS = [
   't.created_by',
   't.updated_at',
   't.updated_by',
-  'a.name as a_name',
-  'a.type as a_type',
-  'a.status as a_status',
-  'a.icon as a_icon',
+  ...ACCOUNT_REF_COLUMNS,
 ] as const
 
 type Row = Awaited<
@@ -73,13 +71,7 @@ export async function hydrateApiTokens(db: Kysely<Database>, rows: Row[]): Promi
       icon: row.icon,
       status: row.status as ApiTokenStatus,
       lastAccessAt: toDate(row.last_access_at as string | null),
-      account: {
-        id: row.account_id as string,
-        name: row.a_name as string,
-        type: row.a_type as string,
-        status: row.a_status as string,
-        icon: row.a_icon,
-      },
+      account: toAccountRef(row.account_id as string, row),
       modules: modules.filter((m) => m.api_token_id === row.id).map(toModuleRef),
       createdAt: toDate(row.created_at as string),
       createdBy: parseJson<ActorRef | null>(row.created_by, null),
@@ -100,17 +92,4 @@ export async function setApiTokenModules(
     .insertInto('api_token_modules')
     .values(moduleIds.map((m) => ({ api_token_id: tokenId, module_id: m })))
     .execute()
-}
-
-/** The catalogue modules offered to an account type, by id. */
-export async function findModulesForAccountType(
-  db: Kysely<Database>,
-  accountType: string,
-): Promise<Set<string>> {
-  const rows = await db.selectFrom('modules').select(['id', 'account_types']).execute()
-  return new Set(
-    rows
-      .filter((r) => parseJson<string[]>(r.account_types, []).includes(accountType))
-      .map((r) => r.id),
-  )
 }

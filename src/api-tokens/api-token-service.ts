@@ -11,6 +11,7 @@ import type { Clock } from '../lib/clock.js'
 import { newUniqueId } from '../lib/ids.js'
 import { hashTokenSecret } from '../lib/secrets.js'
 import { projectForQuery } from '../rql/rql-select.js'
+import { findModulesForAccountType } from '../modules/module-repository.js'
 import { API_TOKEN_TRANSITIONS, type ApiTokenStatus } from './api-token.js'
 import { formatCredential } from './api-token-credential.js'
 import { API_TOKEN_FIELDS, API_TOKEN_OUTPUT } from './api-token-fields.js'
@@ -18,7 +19,6 @@ import { presentApiToken } from './api-token-presenter.js'
 import {
   API_TOKEN_COLUMNS,
   apiTokenBase,
-  findModulesForAccountType,
   hydrateApiTokens,
   setApiTokenModules,
   type ApiToken,

@@ -1,3 +1,4 @@
+import { ACCOUNT_REF_COLUMNS, toAccountRef } from '../accounts/account-repository.js'
 import type { Kysely, Updateable } from 'kysely'
 import type { ActorRef } from '../access/actor.js'
 import { findLatestAuditEvents } from '../accounts/latest-audit-events.js'
@@ -25,10 +26,7 @@ export const BUYER_COLUMNS = [
   'b.created_by',
   'b.updated_at',
   'b.updated_by',
-  'a.name as a_name',
-  'a.type as a_type',
-  'a.status as a_status',
-  'a.icon as a_icon',
+  ...ACCOUNT_REF_COLUMNS,
 ] as const
 
 type Row = Awaited<
@@ -61,13 +59,7 @@ export async function hydrateBuyers(db: Kysely<Database>, rows: Row[]): Promise<
       externalIds: parseJson(row.external_ids, null),
       taxId: row.tax_id,
       sellers: parseJson(row.sellers, null),
-      account: {
-        id: row.account_id as string,
-        name: row.a_name as string,
-        type: row.a_type as string,
-        status: row.a_status as string,
-        icon: row.a_icon,
-      },
+      account: toAccountRef(row.account_id as string, row),
       createdAt: toDate(row.created_at as string),
       createdBy: parseJson<ActorRef | null>(row.created_by, null),
       updatedAt: toDate(row.updated_at as string | null),

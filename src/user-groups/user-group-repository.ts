@@ -1,3 +1,4 @@
+import { ACCOUNT_REF_COLUMNS, toAccountRef } from '../accounts/account-repository.js'
 import type { Kysely } from 'kysely'
 import type { ActorRef } from '../access/actor.js'
 import { parseJson, toDate } from '../db/rows.js'
@@ -56,10 +57,7 @@ export const USER_GROUP_COLUMNS = [
   'g.created_by',
   'g.updated_at',
   'g.updated_by',
-  'a.name as a_name',
-  'a.type as a_type',
-  'a.status as a_status',
-  'a.icon as a_icon',
+  ...ACCOUNT_REF_COLUMNS,
 ] as const
 
 type Row = Awaited<
@@ -99,13 +97,7 @@ export async function hydrateUserGroups(db: Kysely<Database>, rows: Row[]): Prom
       description: row.description as string | null,
       logo: row.logo as string | null,
       isDefault: Number(row.is_default) === 1,
-      account: {
-        id: row.account_id as string,
-        name: row.a_name as string,
-        type: row.a_type as string,
-        status: row.a_status as string,
-        icon: row.a_icon as string | null,
-      },
+      account: toAccountRef(row.account_id as string, row),
       modules: modules.filter((m) => m.user_group_id === row.id).map(toModuleRef),
       buyers:
         Number(row.all_buyers) === 1

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import { actorRef, isOperations, visibleAccountId, type Actor } from '../access/actor.js'
 import { findAccountRef } from '../accounts/account-repository.js'
-import { findModulesForAccountType } from '../api-tokens/api-token-repository.js'
+import { findModulesForAccountType } from '../modules/module-repository.js'
 import { recordAuditEvents } from '../db/audit.js'
 import type { Dialect } from '../db/connect.js'
 import { serveList } from '../db/list-page.js'

@@ -1,3 +1,4 @@
+import { ACCOUNT_REF_COLUMNS, toAccountRef } from '../accounts/account-repository.js'
 import type { Kysely } from 'kysely'
 import type { ActorRef } from '../access/actor.js'
 import { effectiveInvitationStatus, type InvitationStatus } from '../account-users/account-user.js'
@@ -101,10 +102,7 @@ export async function hydrateUsers(db: Kysely<Database>, rows: Row[], now: Date)
             'au.status',
             'au.invitation_expires_at',
             'a.id as a_id',
-            'a.name as a_name',
-            'a.type as a_type',
-            'a.status as a_status',
-            'a.icon as a_icon',
+            ...ACCOUNT_REF_COLUMNS,
           ])
           .where('au.user_id', 'in', ids)
           .orderBy('a.name')
@@ -131,13 +129,7 @@ export async function hydrateUsers(db: Kysely<Database>, rows: Row[], now: Date)
       memberships: memberships
         .filter((m) => m.user_id === row.id)
         .map((m) => ({
-          account: {
-            id: m.a_id,
-            name: m.a_name,
-            type: m.a_type,
-            status: m.a_status,
-            icon: m.a_icon,
-          },
+          account: toAccountRef(m.a_id, m),
           status: effectiveInvitationStatus(
             m.status as InvitationStatus,
             toDate(m.invitation_expires_at),
