@@ -11,7 +11,7 @@ import type { Clock } from '../lib/clock.js'
 import { newUniqueId } from '../lib/ids.js'
 import { hashTokenSecret } from '../lib/secrets.js'
 import { projectForQuery } from '../rql/rql-select.js'
-import { findModulesForAccountType } from '../modules/module-repository.js'
+import { chooseOfferedModules } from '../modules/module-repository.js'
 import { API_TOKEN_TRANSITIONS, type ApiTokenStatus } from './api-token.js'
 import { formatCredential } from './api-token-credential.js'
 import { API_TOKEN_FIELDS, API_TOKEN_OUTPUT } from './api-token-fields.js'
@@ -61,23 +61,6 @@ export function createApiTokenService(deps: {
     return (await hydrateApiTokens(executor, [row]))[0]!
   }
 
-  async function checkModules(
-    executor: Kysely<Database>,
-    accountType: string,
-    modules: Array<{ id: string }>,
-  ) {
-    const offered = await findModulesForAccountType(executor, accountType)
-    const bad = modules.findIndex((m) => !offered.has(m.id))
-    if (bad !== -1) {
-      throw ruleError(
-        'MODULE_NOT_AVAILABLE',
-        `Module ${modules[bad]!.id} is not available to ${accountType} accounts.`,
-        [`modules[${bad}].id`],
-      )
-    }
-    return { offered: [...offered], chosen: [...new Set(modules.map((m) => m.id))] }
-  }
-
   async function transition(actor: Actor, id: string, to: ApiTokenStatus) {
     const token = await db.transaction().execute(async (trx) => {
       const current = await getToken(trx, actor, id)
@@ -125,7 +108,11 @@ export function createApiTokenService(deps: {
       return db.transaction().execute(async (trx) => {
         const account = await findAccountRef(trx, accountId)
         if (!account) throw validationError({ 'account.id': ['Unknown account.'] })
-        const { offered, chosen } = await checkModules(trx, account.type, input.modules ?? [])
+        const { offered, chosen } = await chooseOfferedModules(
+          trx,
+          account.type,
+          input.modules ?? [],
+        )
         const id = await newUniqueId(
           'apiToken',
           async (candidate) =>
@@ -210,7 +197,7 @@ export function createApiTokenService(deps: {
           .where('id', '=', input.id)
           .execute()
         if (input.modules) {
-          const { chosen } = await checkModules(trx, current.account.type, input.modules)
+          const { chosen } = await chooseOfferedModules(trx, current.account.type, input.modules)
           await setApiTokenModules(trx, input.id, chosen)
         }
         await recordAuditEvents(trx, [

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import { parseJson } from '../db/rows.js'
 import type { Database } from '../db/schema.js'
+import { ruleError } from '../errors.js'
 
 /** The catalogue modules offered to an account type, by id. */
 export async function findModulesForAccountType(
@@ -13,4 +14,26 @@ export async function findModulesForAccountType(
       .filter((r) => parseJson<string[]>(r.account_types, []).includes(accountType))
       .map((r) => r.id),
   )
+}
+
+/**
+ * The module ids a token or group asks for, each checked against the catalogue modules offered
+ * to the account's type; `offered` is the default when none are named. Throws
+ * MODULE_NOT_AVAILABLE naming `modules[i].id`.
+ */
+export async function chooseOfferedModules(
+  db: Kysely<Database>,
+  accountType: string,
+  modules: Array<{ id: string }>,
+): Promise<{ offered: string[]; chosen: string[] }> {
+  const offered = await findModulesForAccountType(db, accountType)
+  const bad = modules.findIndex((m) => !offered.has(m.id))
+  if (bad !== -1) {
+    throw ruleError(
+      'MODULE_NOT_AVAILABLE',
+      `Module ${modules[bad]!.id} is not available to ${accountType} accounts.`,
+      [`modules[${bad}].id`],
+    )
+  }
+  return { offered: [...offered], chosen: [...new Set(modules.map((m) => m.id))] }
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import { actorRef, isOperations, visibleAccountId, type Actor } from '../access/actor.js'
 import { findAccountRef } from '../accounts/account-repository.js'
-import { findModulesForAccountType } from '../modules/module-repository.js'
+import { chooseOfferedModules } from '../modules/module-repository.js'
 import { recordAuditEvents } from '../db/audit.js'
 import type { Dialect } from '../db/connect.js'
 import { serveList } from '../db/list-page.js'
@@ -54,24 +54,6 @@ export function createUserGroupService(deps: {
       .executeTakeFirst()
     if (!row) throw new AppError('USER_GROUP_NOT_FOUND')
     return (await hydrateUserGroups(executor, [row]))[0]!
-  }
-
-  /** The chosen module ids, each offered to the account's type (catalogue `accountTypes`). */
-  async function checkModules(
-    executor: Kysely<Database>,
-    accountType: string,
-    modules: Array<{ id: string }>,
-  ) {
-    const offered = await findModulesForAccountType(executor, accountType)
-    const bad = modules.findIndex((m) => !offered.has(m.id))
-    if (bad !== -1) {
-      throw ruleError(
-        'MODULE_NOT_AVAILABLE',
-        `Module ${modules[bad]!.id} is not available to ${accountType} accounts.`,
-        [`modules[${bad}].id`],
-      )
-    }
-    return [...new Set(modules.map((m) => m.id))]
   }
 
   /** `null` (all buyers), or buyers of the account on a group with the Marketplace module (§7). */
@@ -148,7 +130,11 @@ export function createUserGroupService(deps: {
       return inTransaction(async (trx) => {
         const account = await findAccountRef(trx, accountId)
         if (!account) throw validationError({ 'account.id': ['Unknown account.'] })
-        const moduleIds = await checkModules(trx, account.type, input.modules ?? [])
+        const { chosen: moduleIds } = await chooseOfferedModules(
+          trx,
+          account.type,
+          input.modules ?? [],
+        )
         const buyerIds = await checkBuyers(trx, accountId, moduleIds, input.buyers ?? null)
         const id = await newUniqueId(
           'userGroup',
@@ -198,7 +184,7 @@ export function createUserGroupService(deps: {
         const current = await getGroup(trx, input.actor, input.id)
         const currentModules = current.modules.map((m) => m.id)
         const moduleIds = input.modules
-          ? await checkModules(trx, current.account.type, input.modules)
+          ? (await chooseOfferedModules(trx, current.account.type, input.modules)).chosen
           : currentModules
         if (current.isDefault && !sameSet(moduleIds, currentModules)) {
           throw ruleError(
