@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import type { DatabaseTarget } from '../config.js'
 import type { Database } from './schema.js'
+import { GroupCommitSqliteDialect, type SqliteHandle } from './sqlite-group-commit.js'
 
 export type Dialect = DatabaseTarget['dialect']
 
@@ -40,7 +41,7 @@ export function connectDatabase(target: DatabaseTarget, options: { poolSize?: nu
     typeof value === 'string' ? value.toLowerCase() : value,
   )
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    dialect: new GroupCommitSqliteDialect(withStatementCache(sqlite)),
   })
   return { db, dialect: 'sqlite', close: () => db.destroy() }
 }
@@ -50,10 +51,14 @@ export function connectDatabase(target: DatabaseTarget, options: { poolSize?: nu
  * statement. Queries are built from a fixed set of shapes with bound values, so the same SQL
  * text recurs and its prepared statement can be reused. Bounded, least-recently-used first out.
  */
-function withStatementCache(sqlite: SqliteDatabase.Database, capacity = 500): SqliteDatabaseLike {
+function withStatementCache(sqlite: SqliteDatabase.Database, capacity = 500): SqliteHandle {
   const cache = new Map<string, SqliteDatabase.Statement>()
   return {
     close: () => sqlite.close(),
+    exec: (text: string) => void sqlite.exec(text),
+    get inTransaction() {
+      return sqlite.inTransaction
+    },
     prepare(text: string) {
       let statement = cache.get(text)
       if (statement) {
@@ -67,5 +72,3 @@ function withStatementCache(sqlite: SqliteDatabase.Database, capacity = 500): Sq
     },
   }
 }
-
-type SqliteDatabaseLike = ConstructorParameters<typeof SqliteDialect>[0]['database'] & object
