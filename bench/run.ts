@@ -194,6 +194,8 @@ async function measure(
   connections = ctx.options.connections,
 ): Promise<RunResult> {
   const plan = await scenario.prepare(ctx, { durationSec, warmup })
+  // Requests of the previous run still being answered would queue ahead of this run's first ones.
+  if (plan.server.name !== 'bare') await plan.server.call('idle')
   const unexpected = sampler(plan.expectStatus)
   const timed = sqlTiming && plan.server.name === 'service'
   if (timed) await plan.server.call('takeSqlStats') // drop what prepare() issued

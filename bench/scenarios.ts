@@ -277,6 +277,7 @@ function listScenario(options: {
     async rawSql(ctx) {
       const app = await ctx.listApp(await ensure(ctx))
       const budgetMs = ctx.options.quick ? 1000 : 3000
+      await app.call('idle')
       return app.call<RawTiming>('timeRawSql', options.path, {
         maxIterations: 500,
         minIterations: 5,
