@@ -46,6 +46,7 @@ const config = Object.freeze({
     LOG_LEVEL: 'silent',
     INVITATION_TTL: process.env.BENCH_INVITATION_TTL ?? '1h',
     BOOTSTRAP_TOKEN: BENCH_TOKEN,
+    LIST_CACHE: process.env.BENCH_LIST_CACHE ?? 'on',
   }),
   secretKey: 'bench-secret-key-bench-secret-key-0123456789',
 })

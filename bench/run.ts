@@ -277,8 +277,9 @@ async function main(): Promise<void> {
       }),
     ),
     bare: lazy(() => startChild('bare', './bare-server.ts')),
-    listApp: (database: ListDatabase) => {
-      let start = listApps.get(database.url)
+    listApp: (database: ListDatabase, listCache: boolean) => {
+      const key = `${database.url} cache=${listCache}`
+      let start = listApps.get(key)
       if (!start) {
         start = lazy(async () => {
           const child = await startChild(`service ${database.where}`, './app-server.ts', {
@@ -286,15 +287,16 @@ async function main(): Promise<void> {
             env: {
               BENCH_APP_DATABASE_URL: database.url,
               BENCH_CLOCK_AT: new Date(Date.parse(database.seedNow) + 60_000).toISOString(),
+              BENCH_LIST_CACHE: listCache ? 'on' : 'off',
             },
             startTimeoutMs: 300_000,
           })
           log(
-            `service on ${database.where}: pid ${child.pid}, clock at the dataset's seed instant + 1 min`,
+            `service on ${database.where} (LIST_CACHE=${listCache ? 'on' : 'off'}): pid ${child.pid}, clock at the dataset's seed instant + 1 min`,
           )
           return child
         })
-        listApps.set(database.url, start)
+        listApps.set(key, start)
       }
       return start()
     },

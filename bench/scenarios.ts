@@ -31,7 +31,8 @@ export interface BenchContext {
   /** the bare Fastify baseline (bench/bare-server.ts), started on first use */
   bare(): Promise<ServerChild>
   /** a service child on a seeded list database (bench/list-data.ts), one per database, started on first use */
-  listApp(database: ListDatabase): Promise<ServerChild>
+  /** the service on a list database; `listCache`: LIST_CACHE on or off in that child */
+  listApp(database: ListDatabase, listCache: boolean): Promise<ServerChild>
   /** median req/s measured so far for a scenario (or its warm-up), to size data pools */
   lastRate(name: string): number | undefined
   log(message: string): void
@@ -224,6 +225,8 @@ function listScenario(options: {
   path: string
   target?: { minRatio: number }
   latencyTarget?: { maxOverRawMs: number }
+  /** LIST_CACHE in the service child (default on, as deployed; no effect on PostgreSQL) */
+  listCache?: boolean
 }): Scenario {
   let database: Promise<ListDatabase> | undefined
   const ensure = (ctx: BenchContext) => {
@@ -251,7 +254,7 @@ function listScenario(options: {
     ...(options.latencyTarget ? { latencyTarget: options.latencyTarget } : {}),
     latencyConnections: 1,
     async setup(ctx) {
-      const app = await ctx.listApp(await ensure(ctx))
+      const app = await ctx.listApp(await ensure(ctx), options.listCache ?? true)
       const response = await fetch(`${app.url}${options.path}`, { headers: bearer(app) })
       const body = (await response.json()) as {
         data?: unknown[]
@@ -264,7 +267,7 @@ function listScenario(options: {
       )
     },
     async prepare(ctx) {
-      const app = await ctx.listApp(await ensure(ctx))
+      const app = await ctx.listApp(await ensure(ctx), options.listCache ?? true)
       // Wait out the requests the previous run left queued (at 1M rows a request takes ~0.3 s and
       // autocannon stops without waiting for them): one request answered = the server is idle.
       await (await fetch(`${app.url}${options.path}`, { headers: bearer(app) })).arrayBuffer()
@@ -275,7 +278,7 @@ function listScenario(options: {
       }
     },
     async rawSql(ctx) {
-      const app = await ctx.listApp(await ensure(ctx))
+      const app = await ctx.listApp(await ensure(ctx), options.listCache ?? true)
       const budgetMs = ctx.options.quick ? 1000 : 3000
       await app.call('idle')
       return app.call<RawTiming>('timeRawSql', options.path, {
@@ -296,18 +299,29 @@ const LIST_SCENARIOS: Scenario[] = [
     target: { minRatio: 0.4 },
   }),
   listScenario({
+    name: 'list-10k-nocache',
+    title: 'GET account-users RQL list, 10k rows, SQLite, LIST_CACHE=off',
+    count: 10_000,
+    path: LIST_PATH,
+    listCache: false,
+  }),
+  // The latency targets compare the service's query path with the same SQL run directly, so the
+  // cache (which would answer every request after the first from memory) is off for them.
+  listScenario({
     name: 'list-1m',
-    title: 'GET account-users RQL list, 1M rows, SQLite',
+    title: 'GET account-users RQL list, 1M rows, SQLite, LIST_CACHE=off',
     count: 1_000_000,
     path: LIST_PATH,
     latencyTarget: { maxOverRawMs: 5 },
+    listCache: false,
   }),
   listScenario({
     name: 'list-1m-acc',
-    title: 'GET {ACC}/users RQL list, 1M rows, SQLite',
+    title: 'GET {ACC}/users RQL list, 1M rows, SQLite, LIST_CACHE=off',
     count: 1_000_000,
     path: LIST_ACCOUNT_PATH,
     latencyTarget: { maxOverRawMs: 5 },
+    listCache: false,
   }),
   ...(process.env.BENCH_DATABASE_URL
     ? [

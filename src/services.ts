@@ -5,6 +5,7 @@ import { createApiTokenService } from './api-tokens/api-token-service.js'
 import type { Config } from './config.js'
 import type { Db } from './db/connect.js'
 import type { Clock } from './lib/clock.js'
+import { createListCache } from './db/list-cache.js'
 import { createSecretBox } from './lib/secrets.js'
 import { createModuleService } from './modules/module-service.js'
 import { createAccountService } from './accounts/account-service.js'
@@ -36,7 +37,14 @@ export function createServices({ database, clock, config }: ServiceDeps) {
     box,
     accountUserDeps,
     authenticator,
-    accountUsers: createAccountUserService({ ...accountUserDeps, dialect }),
+    accountUsers: createAccountUserService({
+      ...accountUserDeps,
+      dialect,
+      listCache:
+        config.listCache && database.dataVersion
+          ? createListCache(database.dataVersion)
+          : undefined,
+    }),
     invitations: createInvitationService(accountUserDeps),
     userGroups: createUserGroupService({ db, clock, dialect }),
     modules: createModuleService({ db, clock, dialect }),

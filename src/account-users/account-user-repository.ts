@@ -272,3 +272,17 @@ export async function findGroupGrants(
   ])
   return { modules: modules.map(toModuleRef), buyers }
 }
+
+/**
+ * The first invitation expiry after `now`: until then no account user's effective status (and
+ * so no read of account users) changes with time alone.
+ */
+export async function nextInvitationExpiry(db: Kysely<Database>, now: Date): Promise<Date | null> {
+  const row = await db
+    .selectFrom('account_users')
+    .select((eb) => eb.fn.min('invitation_expires_at').as('next'))
+    .where('status', '=', 'Invited')
+    .where('invitation_expires_at', '>', now.toISOString())
+    .executeTakeFirst()
+  return toDate(row?.next ?? null)
+}

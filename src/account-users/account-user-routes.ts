@@ -97,14 +97,20 @@ export async function accountUserRoutes(
           response: { 200: f.list_schema },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const { accountId } = (request.params ?? {}) as { accountId?: string }
-        return accountUsers.list({
-          actor: requireActor(request),
-          family: f.family,
-          ...(accountId ? { accountId } : {}),
-          rawQuery: rawQuery(request),
-        })
+        const json = await accountUsers.listJson(
+          {
+            actor: requireActor(request),
+            family: f.family,
+            ...(accountId ? { accountId } : {}),
+            rawQuery: rawQuery(request),
+          },
+          (body) => reply.serialize(body) as string,
+        )
+        // A string with a JSON content type is sent as it is: serialized once, by the route's
+        // response schema, when the list was computed.
+        return reply.type('application/json; charset=utf-8').send(json as never)
       },
     )
 

@@ -6,6 +6,7 @@ import type { Dialect } from '../db/connect.js'
 import { enqueueEmail } from '../email/outbox.js'
 import { renderRemovalEmail } from '../email/templates/account-user-removed.js'
 import { AppError, ruleError } from '../errors.js'
+import type { ListCache } from '../db/list-cache.js'
 import { serveList } from '../db/list-page.js'
 import { projectForQuery } from '../rql/rql-select.js'
 import type { PhoneNumber } from './account-user.js'
@@ -28,6 +29,7 @@ import {
   type AccountUserRow,
   selectAccountUserColumns,
   setAccountUserGroups,
+  nextInvitationExpiry,
   updateAccountUserGuarded,
 } from './account-user-repository.js'
 import { findGroupIdsOfAccount } from '../user-groups/user-group-repository.js'
@@ -35,8 +37,33 @@ import { findGroupIdsOfAccount } from '../user-groups/user-group-repository.js'
 const FIELDS = { legacy: LEGACY_ACCOUNT_USER_FIELDS, account: ACCOUNT_CONTEXT_USER_FIELDS }
 const OMITTED_BY_DEFAULT = ['audit']
 
-export function createAccountUserService(deps: AccountUserDeps & { dialect: Dialect }) {
-  const { db, clock } = deps
+export function createAccountUserService(
+  deps: AccountUserDeps & { dialect: Dialect; listCache?: ListCache | undefined },
+) {
+  const { db, clock, listCache } = deps
+
+  async function list(input: {
+    actor: Actor
+    family: AccountUserFamily
+    accountId?: string
+    rawQuery: string
+    now?: Date
+  }) {
+    if (input.accountId) await assertAccountVisible(db, input.accountId, input.actor)
+    const scope = input.accountId ?? visibleAccountId(input.actor)
+    const now = input.now ?? clock.now()
+    return serveList({
+      rawQuery: input.rawQuery,
+      output: { fields: ACCOUNT_USER_OUTPUT[input.family], omittedByDefault: OMITTED_BY_DEFAULT },
+      base: scope ? accountUserBase(db).where('au.account_id', '=', scope) : accountUserBase(db),
+      fields: FIELDS[input.family],
+      ctx: { dialect: deps.dialect, now },
+      tieBreak: 'au.id',
+      columns: selectAccountUserColumns,
+      hydrate: (rows) => hydrateAccountUsers(db, rows as AccountUserRow[], now),
+      present: (au) => PRESENTERS[input.family](toView(deps, au)),
+    })
+  }
 
   /** Presents an account user in a family's shape, honouring `select` from the raw query. */
   function present(family: AccountUserFamily, view: ReturnType<typeof toView>, rawQuery = '') {
@@ -128,26 +155,35 @@ export function createAccountUserService(deps: AccountUserDeps & { dialect: Dial
       await assertAccountVisible(db, input.accountId, input.actor)
     },
 
-    async list(input: {
-      actor: Actor
-      family: AccountUserFamily
-      accountId?: string
-      rawQuery: string
-    }) {
-      if (input.accountId) await assertAccountVisible(db, input.accountId, input.actor)
-      const scope = input.accountId ?? visibleAccountId(input.actor)
+    list,
+
+    /**
+     * The list as its serialized response body, from the list cache while nothing it depends on
+     * has changed: the data (data version), the caller and the query (the key), and the time
+     * (an entry lapses at the next invitation expiry, where a status turns InvitationExpired).
+     */
+    async listJson(
+      input: { actor: Actor; family: AccountUserFamily; accountId?: string; rawQuery: string },
+      serialize: (body: Awaited<ReturnType<typeof list>>) => string,
+    ): Promise<string> {
       const now = clock.now()
-      return serveList({
-        rawQuery: input.rawQuery,
-        output: { fields: ACCOUNT_USER_OUTPUT[input.family], omittedByDefault: OMITTED_BY_DEFAULT },
-        base: scope ? accountUserBase(db).where('au.account_id', '=', scope) : accountUserBase(db),
-        fields: FIELDS[input.family],
-        ctx: { dialect: deps.dialect, now },
-        tieBreak: 'au.id',
-        columns: selectAccountUserColumns,
-        hydrate: (rows) => hydrateAccountUsers(db, rows as AccountUserRow[], now),
-        present: (au) => PRESENTERS[input.family](toView(deps, au)),
-      })
+      if (!listCache) return serialize(await list({ ...input, now }))
+      const { actor } = input
+      const key = [
+        'account-users',
+        actor.id,
+        actor.accountId,
+        actor.accountType,
+        input.family,
+        input.accountId ?? '',
+        input.rawQuery,
+      ].join('\n')
+      const cached = listCache.get(key, now)
+      if (cached !== undefined) return cached
+      const version = listCache.version()
+      const json = serialize(await list({ ...input, now }))
+      listCache.set(key, { json, version, validUntil: await nextInvitationExpiry(db, now) })
+      return json
     },
 
     /** The v5 PUT: replaces the groups; names and phone change only while the user is still invited. */

@@ -12,6 +12,13 @@ export type Dialect = DatabaseTarget['dialect']
 export interface Db {
   db: Kysely<Database>
   dialect: Dialect
+  /**
+   * A value that changes whenever data this process reads may have changed (SQLite: this
+   * connection's writes and rollbacks, and commits by other connections to the same file).
+   * Undefined where no such cheap signal exists (PostgreSQL, shared by many nodes): nothing may
+   * be cached across requests there.
+   */
+  dataVersion?: () => string
   close(): Promise<void>
 }
 
@@ -40,10 +47,15 @@ export function connectDatabase(target: DatabaseTarget, options: { poolSize?: nu
   sqlite.function('unicode_lower', { deterministic: true }, (value: unknown) =>
     typeof value === 'string' ? value.toLowerCase() : value,
   )
-  const db = new Kysely<Database>({
-    dialect: new GroupCommitSqliteDialect(withStatementCache(sqlite)),
-  })
-  return { db, dialect: 'sqlite', close: () => db.destroy() }
+  const dialect = new GroupCommitSqliteDialect(withStatementCache(sqlite))
+  const db = new Kysely<Database>({ dialect })
+  const otherConnections = sqlite.prepare('PRAGMA data_version').pluck()
+  return {
+    db,
+    dialect: 'sqlite',
+    dataVersion: () => `${dialect.changes.generation}:${String(otherConnections.get())}`,
+    close: () => db.destroy(),
+  }
 }
 
 /**

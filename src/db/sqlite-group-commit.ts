@@ -36,12 +36,18 @@ export interface SqliteHandle {
  */
 export class GroupCommitSqliteDialect extends SqliteDialect {
   readonly #sqlite: SqliteHandle
+  /**
+   * Moves on whenever what this connection reads may have changed: any statement that is not a
+   * read, a rollback (of a savepoint or of the shared transaction). Commits by other connections are
+   * not seen here (PRAGMA data_version tells those).
+   */
+  readonly changes = { generation: 0 }
   constructor(sqlite: SqliteHandle) {
     super({ database: sqlite as never })
     this.#sqlite = sqlite
   }
   override createDriver(): Driver {
-    return new GroupCommitSqliteDriver(this.#sqlite)
+    return new GroupCommitSqliteDriver(this.#sqlite, this.changes)
   }
 }
 
@@ -98,7 +104,10 @@ class GroupCommitSqliteDriver implements Driver {
   #waiting: Waiter[] = []
   #flushScheduled = false
 
-  constructor(readonly sqlite: SqliteHandle) {}
+  constructor(
+    readonly sqlite: SqliteHandle,
+    private readonly changes: { generation: number },
+  ) {}
 
   async init(): Promise<void> {}
 
@@ -112,7 +121,8 @@ class GroupCommitSqliteDriver implements Driver {
     const values = parameters as unknown[]
     if (statement.reader) return { rows: statement.all(values) as R[] }
     const { changes, lastInsertRowid } = statement.run(values)
-    if (!lease.inTransaction && this.#batchOpen && changes > 0) lease.wroteInBatch = true
+    this.changes.generation += 1
+    if (changes > 0 && !lease.inTransaction && this.#batchOpen) lease.wroteInBatch = true
     return {
       numAffectedRows: BigInt(changes),
       insertId: BigInt(lastInsertRowid),
@@ -155,6 +165,7 @@ class GroupCommitSqliteDriver implements Driver {
       this.#failBatch(new Error('the shared SQLite transaction was rolled back'))
       return
     }
+    this.changes.generation += 1
     this.sqlite.exec(`ROLLBACK TO ${SAVEPOINT}`)
     this.sqlite.exec(`RELEASE ${SAVEPOINT}`)
     this.#scheduleFlush()
@@ -201,6 +212,7 @@ class GroupCommitSqliteDriver implements Driver {
       try {
         this.sqlite.exec('COMMIT')
       } catch (error) {
+        this.changes.generation += 1
         if (this.sqlite.inTransaction) this.sqlite.exec('ROLLBACK')
         for (const w of waiting) w.reject(error)
         return
@@ -212,6 +224,7 @@ class GroupCommitSqliteDriver implements Driver {
   }
 
   #failBatch(error: Error): void {
+    this.changes.generation += 1
     const waiting = this.#waiting
     this.#waiting = []
     this.#batchOpen = false

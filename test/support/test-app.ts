@@ -31,9 +31,9 @@ const OPERATIONS_TOKEN = 'idt:TKN-0000-0001:operations-test-secret-0123456789'
 /** A fully wired app on a fresh database, with a fake clock and a recording mail transport. */
 export async function buildTestApp(
   overrides: Partial<Config> = {},
-  options: { logStream?: NodeJS.WritableStream } = {},
+  options: { logStream?: NodeJS.WritableStream; database?: Db } = {},
 ): Promise<TestApp> {
-  const db = await createTestDb()
+  const db = options.database ?? (await createTestDb())
   const clock = new FakeClock()
   const config = testConfig({ bootstrapToken: OPERATIONS_TOKEN, ...overrides })
   const services = createServices({ database: db, clock, config })
