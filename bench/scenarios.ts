@@ -225,7 +225,7 @@ function listScenario(options: {
   path: string
   target?: { minRatio: number }
   latencyTarget?: { maxOverRawMs: number }
-  /** LIST_CACHE in the service child (default on, as deployed; no effect on PostgreSQL) */
+  /** LIST_CACHE in the service child (default on, as deployed) */
   listCache?: boolean
 }): Scenario {
   let database: Promise<ListDatabase> | undefined
@@ -334,20 +334,30 @@ const LIST_SCENARIOS: Scenario[] = [
           target: { minRatio: 0.4 },
         }),
         listScenario({
+          name: 'list-10k-pg-nocache',
+          title: 'GET account-users RQL list, 10k rows, PostgreSQL, LIST_CACHE=off',
+          count: 10_000,
+          postgres: true,
+          path: LIST_PATH,
+          listCache: false,
+        }),
+        listScenario({
           name: 'list-1m-pg',
-          title: 'GET account-users RQL list, 1M rows, PostgreSQL',
+          title: 'GET account-users RQL list, 1M rows, PostgreSQL, LIST_CACHE=off',
           count: 1_000_000,
           postgres: true,
           path: LIST_PATH,
           latencyTarget: { maxOverRawMs: 5 },
+          listCache: false,
         }),
         listScenario({
           name: 'list-1m-pg-acc',
-          title: 'GET {ACC}/users RQL list, 1M rows, PostgreSQL',
+          title: 'GET {ACC}/users RQL list, 1M rows, PostgreSQL, LIST_CACHE=off',
           count: 1_000_000,
           postgres: true,
           path: LIST_ACCOUNT_PATH,
           latencyTarget: { maxOverRawMs: 5 },
+          listCache: false,
         }),
       ]
     : []),

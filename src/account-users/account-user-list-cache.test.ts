@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
+import { sql } from 'kysely'
+import pg from 'pg'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { inviteUser, LEGACY_PATH, scopedUsersPath } from '../../test/support/account-users.js'
 import { testDialect } from '../../test/support/database.js'
@@ -12,9 +14,8 @@ import { createListCache } from '../db/list-cache.js'
 import { migrateToLatest } from '../db/migrate.js'
 
 /**
- * A repeated list is answered from the list cache on SQLite (LIST_CACHE=on, the default); these
- * tests hold on both databases (PostgreSQL never caches) and fail if a cached answer outlives
- * what it was computed from.
+ * A repeated list is answered from the list cache (LIST_CACHE=on, the default) on both databases;
+ * these tests fail if a cached answer outlives what it was computed from.
  */
 describe('account-user lists answered again (list cache)', () => {
   let t: TestApp
@@ -122,31 +123,55 @@ describe.runIf(testDialect === 'sqlite')('the list cache and other processes (SQ
   })
 })
 
+describe.runIf(testDialect === 'postgres')('the list cache and other nodes (PostgreSQL)', () => {
+  let t: TestApp
+  beforeEach(async () => {
+    t = await buildTestApp()
+  })
+  afterEach(async () => t.close())
+
+  it('sees a commit made through another connection pool, as by another node', async () => {
+    await inviteUser(t, { email: 'ada@example.com' })
+    const path = `${LEGACY_PATH}?order=user.email`
+    expect((await t.request({ method: 'GET', url: path })).json().data[0].user.firstName).toBe(
+      'Ada',
+    )
+    const { rows } = await sql<{ search_path: string }>`SHOW search_path`.execute(t.db.db)
+    const other = new pg.Client({
+      connectionString: process.env.TEST_DATABASE_URL,
+      options: `-c search_path=${rows[0]!.search_path}`,
+    })
+    await other.connect()
+    await other.query("UPDATE users SET first_name = 'Augusta' WHERE email = 'ada@example.com'")
+    await other.end()
+    expect((await t.request({ method: 'GET', url: path })).json().data[0].user.firstName).toBe(
+      'Augusta',
+    )
+  })
+})
+
 describe('createListCache', () => {
   const now = new Date('2026-01-01T00:00:00Z')
 
   it('serves an entry only under the data version it was computed at, and before validUntil', () => {
-    let version = 'v1'
-    const cache = createListCache(() => version)
+    const cache = createListCache(() => 'unused')
     cache.set('k', { json: '{"a":1}', version: 'v1', validUntil: new Date(now.getTime() + 1000) })
-    expect(cache.get('k', now)).toBe('{"a":1}')
-    expect(cache.get('k', new Date(now.getTime() + 1000))).toBeUndefined()
+    expect(cache.get('k', 'v1', now)).toBe('{"a":1}')
+    expect(cache.get('k', 'v1', new Date(now.getTime() + 1000))).toBeUndefined()
     cache.set('k', { json: '{"a":2}', version: 'v1', validUntil: null })
-    version = 'v2'
-    expect(cache.get('k', now)).toBeUndefined()
-    // computed before a write that landed meanwhile: not kept
-    cache.set('k', { json: '{"a":3}', version: 'v1', validUntil: null })
-    expect(cache.get('k', now)).toBeUndefined()
+    expect(cache.get('k', 'v2', now)).toBeUndefined()
+    // dropped when found stale
+    expect(cache.get('k', 'v1', now)).toBeUndefined()
   })
 
   it('keeps at most maxEntries, dropping the least recently used', () => {
     const cache = createListCache(() => 'v', { maxEntries: 2 })
     cache.set('a', { json: 'A', version: 'v', validUntil: null })
     cache.set('b', { json: 'B', version: 'v', validUntil: null })
-    expect(cache.get('a', now)).toBe('A')
+    expect(cache.get('a', 'v', now)).toBe('A')
     cache.set('c', { json: 'C', version: 'v', validUntil: null })
-    expect(cache.get('b', now)).toBeUndefined()
-    expect(cache.get('a', now)).toBe('A')
-    expect(cache.get('c', now)).toBe('C')
+    expect(cache.get('b', 'v', now)).toBeUndefined()
+    expect(cache.get('a', 'v', now)).toBe('A')
+    expect(cache.get('c', 'v', now)).toBe('C')
   })
 })

@@ -178,9 +178,9 @@ export function createAccountUserService(
         input.accountId ?? '',
         input.rawQuery,
       ].join('\n')
-      const cached = listCache.get(key, now)
+      const version = await listCache.version()
+      const cached = listCache.get(key, version, now)
       if (cached !== undefined) return cached
-      const version = listCache.version()
       const json = serialize(await list({ ...input, now }))
       listCache.set(key, { json, version, validUntil: await nextInvitationExpiry(db, now) })
       return json

@@ -13,12 +13,11 @@ export interface Db {
   db: Kysely<Database>
   dialect: Dialect
   /**
-   * A value that changes whenever data this process reads may have changed (SQLite: this
-   * connection's writes and rollbacks, and commits by other connections to the same file).
-   * Undefined where no such cheap signal exists (PostgreSQL, shared by many nodes): nothing may
-   * be cached across requests there.
+   * A value that changes whenever data this process reads may have changed. SQLite: this
+   * connection's writes and rollbacks, and commits by other connections to the same file.
+   * PostgreSQL: the current snapshot, the same on every node until something commits.
    */
-  dataVersion?: () => string
+  dataVersion?: () => string | Promise<string>
   close(): Promise<void>
 }
 
@@ -32,7 +31,15 @@ export function connectDatabase(target: DatabaseTarget, options: { poolSize?: nu
       max: options.poolSize ?? 10,
     })
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
-    return { db, dialect: 'postgres', close: () => db.destroy() }
+    return {
+      db,
+      dialect: 'postgres',
+      // Equal snapshots (xmin, xmax, in-progress xids) see exactly the same committed data; any
+      // commit anywhere in the cluster changes it. One round trip, no write, no contention.
+      dataVersion: async () =>
+        (await pool.query<{ v: string }>('SELECT pg_current_snapshot()::text AS v')).rows[0]!.v,
+      close: () => db.destroy(),
+    }
   }
   if (target.filename !== ':memory:') mkdirSync(dirname(target.filename), { recursive: true })
   const sqlite = new SqliteDatabase(target.filename)

@@ -3,18 +3,19 @@
  *
  * A list request costs a count over every matching row (its `total`), and an administration UI
  * asks the same page again and again while nothing changes. An entry is served only while
- *  - the database's data version is the one read BEFORE the response was computed (so a write
- *    that happened meanwhile, or since, makes it unreachable), and
+ *  - the database's data version is the one read BEFORE the response was computed (a write that
+ *    committed meanwhile, or since, moves the version on, so the entry is never matched again);
  *  - the clock is before the entry's `validUntil`: the first instant at which a time-derived
  *    value in it could change (for account users: the next invitation expiry).
- * Only where the database offers a data version (embedded SQLite: one process owns the writes,
- * and other processes' commits show in PRAGMA data_version); on PostgreSQL, shared by several
- * nodes, nothing is cached. Bounded by entries and by characters; least recently used out first.
+ * The data version (see `Db.dataVersion`): on SQLite this connection's write count and PRAGMA
+ * data_version (other processes' commits), read in microseconds; on PostgreSQL the current
+ * snapshot, one round trip, which every node of a cluster sees change at any commit.
+ * Bounded by entries and by characters; least recently used out first.
  */
 export interface ListCache {
-  /** The data version to compute a new entry under; read it before running the queries. */
-  version(): string
-  get(key: string, now: Date): string | undefined
+  /** The data version now: read it before computing an entry, and to look one up. */
+  version(): string | Promise<string>
+  get(key: string, version: string, now: Date): string | undefined
   set(key: string, entry: { json: string; version: string; validUntil: Date | null }): void
 }
 
@@ -25,7 +26,7 @@ interface Entry {
 }
 
 export function createListCache(
-  dataVersion: () => string,
+  dataVersion: () => string | Promise<string>,
   limits: { maxEntries?: number; maxChars?: number } = {},
 ): ListCache {
   const maxEntries = limits.maxEntries ?? 1000
@@ -41,10 +42,10 @@ export function createListCache(
   return {
     version: dataVersion,
 
-    get(key, now) {
+    get(key, version, now) {
       const entry = entries.get(key)
       if (!entry) return undefined
-      if (entry.version !== dataVersion() || now.getTime() >= entry.validUntil) {
+      if (entry.version !== version || now.getTime() >= entry.validUntil) {
         remove(key, entry)
         return undefined
       }
@@ -55,7 +56,7 @@ export function createListCache(
     },
 
     set(key, { json, version, validUntil }) {
-      if (version !== dataVersion() || json.length > maxChars / 4) return
+      if (json.length > maxChars / 4) return
       const old = entries.get(key)
       if (old) remove(key, old)
       entries.set(key, { json, version, validUntil: validUntil?.getTime() ?? Infinity })
