@@ -4,6 +4,7 @@ import SqliteDatabase from 'better-sqlite3'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import type { DatabaseTarget } from '../config.js'
+import { freshSingleFlight } from './fresh-single-flight.js'
 import type { Database } from './schema.js'
 import { GroupCommitSqliteDialect, type SqliteHandle } from './sqlite-group-commit.js'
 
@@ -35,9 +36,12 @@ export function connectDatabase(target: DatabaseTarget, options: { poolSize?: nu
       db,
       dialect: 'postgres',
       // Equal snapshots (xmin, xmax, in-progress xids) see exactly the same committed data; any
-      // commit anywhere in the cluster changes it. One round trip, no write, no contention.
-      dataVersion: async () =>
-        (await pool.query<{ v: string }>('SELECT pg_current_snapshot()::text AS v')).rows[0]!.v,
+      // commit anywhere in the cluster changes it. One round trip, no write, no contention,
+      // shared by the requests that arrived while the previous one was out.
+      dataVersion: freshSingleFlight(
+        async () =>
+          (await pool.query<{ v: string }>('SELECT pg_current_snapshot()::text AS v')).rows[0]!.v,
+      ),
       close: () => db.destroy(),
     }
   }
