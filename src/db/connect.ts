@@ -78,7 +78,6 @@ function withStatementCache(sqlite: SqliteDatabase.Database, capacity = 500): Sq
   const cache = new Map<string, SqliteDatabase.Statement>()
   return {
     close: () => sqlite.close(),
-    exec: (text: string) => void sqlite.exec(text),
     get inTransaction() {
       return sqlite.inTransaction
     },

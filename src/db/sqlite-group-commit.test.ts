@@ -143,13 +143,12 @@ describe('SQLite group commit', () => {
   })
 })
 
-/** The real connection; `executed` records the statements the driver runs with exec(). */
+/** The real connection; `executed` records every statement the driver prepares. */
 function handleOf(sqlite: SqliteDatabase.Database, executed: string[] = []): SqliteHandle {
   return {
-    prepare: (text) => sqlite.prepare(text),
-    exec: (text) => {
+    prepare: (text) => {
       executed.push(text)
-      sqlite.exec(text)
+      return sqlite.prepare(text)
     },
     get inTransaction() {
       return sqlite.inTransaction

@@ -11,7 +11,6 @@ import {
 /** What the driver needs of a better-sqlite3 database (the statement cache in connect.ts is one). */
 export interface SqliteHandle {
   prepare(text: string): SqliteDatabase.Statement
-  exec(text: string): void
   readonly inTransaction: boolean
   close(): void
 }
@@ -111,6 +110,11 @@ class GroupCommitSqliteDriver implements Driver {
 
   async init(): Promise<void> {}
 
+  /** Transaction control through (cached) prepared statements: exec() would parse it every time. */
+  #control(text: string): void {
+    this.sqlite.prepare(text).run()
+  }
+
   async acquireConnection(): Promise<DatabaseConnection> {
     await this.#mutex.lock()
     return new Lease(this)
@@ -138,16 +142,16 @@ class GroupCommitSqliteDriver implements Driver {
       this.#failBatch(new Error('the shared SQLite transaction was rolled back'))
     }
     if (!this.#batchOpen) {
-      this.sqlite.exec('BEGIN IMMEDIATE')
+      this.#control('BEGIN IMMEDIATE')
       this.#batchOpen = true
     }
-    this.sqlite.exec(`SAVEPOINT ${SAVEPOINT}`)
+    this.#control(`SAVEPOINT ${SAVEPOINT}`)
     lease.inTransaction = true
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
     const lease = connection as Lease
-    this.sqlite.exec(`RELEASE ${SAVEPOINT}`)
+    this.#control(`RELEASE ${SAVEPOINT}`)
     lease.committed = true
     lease.inTransaction = false
     const durable = this.#awaitCommit()
@@ -166,8 +170,8 @@ class GroupCommitSqliteDriver implements Driver {
       return
     }
     this.changes.generation += 1
-    this.sqlite.exec(`ROLLBACK TO ${SAVEPOINT}`)
-    this.sqlite.exec(`RELEASE ${SAVEPOINT}`)
+    this.#control(`ROLLBACK TO ${SAVEPOINT}`)
+    this.#control(`RELEASE ${SAVEPOINT}`)
     this.#scheduleFlush()
   }
 
@@ -210,10 +214,10 @@ class GroupCommitSqliteDriver implements Driver {
       this.#waiting = []
       this.#batchOpen = false
       try {
-        this.sqlite.exec('COMMIT')
+        this.#control('COMMIT')
       } catch (error) {
         this.changes.generation += 1
-        if (this.sqlite.inTransaction) this.sqlite.exec('ROLLBACK')
+        if (this.sqlite.inTransaction) this.#control('ROLLBACK')
         for (const w of waiting) w.reject(error)
         return
       }
