@@ -23,7 +23,7 @@ import { ensureFirstStart } from '../src/first-start.js'
 import { createServices } from '../src/services.js'
 import { ControllableClock } from './controllable-clock.js'
 import { serveCalls } from './protocol.js'
-import { captureListSql, timeRawSql, type CapturedQuery } from './list-sql.js'
+import { captureListSql, openRawRunner, type CapturedQuery, type RawSample } from './list-sql.js'
 import { installSqlTiming, takeSqlStats } from './sql-timing.js'
 
 if (process.env.BENCH_SQL_TIMING === '1') installSqlTiming()
@@ -102,6 +102,7 @@ function listInput(path: string) {
   return { actor: actor!, family: 'account' as const, accountId: scoped[1]!, rawQuery }
 }
 const captured = new Map<string, CapturedQuery[]>()
+const rawRunners = new Map<string, ReturnType<typeof openRawRunner>>()
 async function listSql(path: string) {
   let queries = captured.get(path)
   if (!queries) {
@@ -114,12 +115,18 @@ async function listSql(path: string) {
 serveCalls({
   /** The SQL the service issues for a list request (count, page, the rest), captured from its own code path. */
   listSql,
-  /** Times the list request's count + page directly on the database, outside the service. */
-  async timeRawSql(
-    path: string,
-    options: { maxIterations: number; minIterations: number; budgetMs: number },
-  ) {
-    return timeRawSql(config.database, await listSql(path), options)
+  /**
+   * One execution of the list request's count + page directly on the database, on a connection
+   * kept open for the path (so it warms up as the service's does): the runner interleaves these
+   * with HTTP requests, so both see the same machine.
+   */
+  async rawOnce(path: string): Promise<RawSample> {
+    let runner = rawRunners.get(path)
+    if (!runner) {
+      runner = openRawRunner(config.database, await listSql(path))
+      rawRunners.set(path, runner)
+    }
+    return (await runner).once()
   },
   /** The query plan of the list request's count and page (EXPLAIN QUERY PLAN / EXPLAIN ANALYZE). */
   async explain(path: string) {
@@ -211,6 +218,7 @@ serveCalls({
     }
   },
   async stop() {
+    for (const runner of rawRunners.values()) await (await runner).close()
     await app.close()
     await database.close()
     setImmediate(() => process.exit(0))

@@ -101,84 +101,95 @@ function summarize(values: number[]) {
   }
 }
 
-/** Executes count + page `iterations` times (at least `minIterations`, stopping after `budgetMs`). */
-export async function timeRawSql(
+export interface RawSample {
+  /** ms: count + page as the service runs them */
+  pair: number
+  count: number
+  page: number
+  total: number
+  pageRows: number
+}
+
+/**
+ * A connection of its own that runs the list's count + page as the service runs them: on SQLite
+ * one after the other (one connection, synchronous), on PostgreSQL concurrently on two.
+ */
+export async function openRawRunner(
   target: DatabaseTarget,
   queries: CapturedQuery[],
-  options: { maxIterations: number; minIterations: number; budgetMs: number },
-): Promise<RawTiming> {
+): Promise<{ once(): Promise<RawSample>; close(): Promise<void> }> {
   const count = queries.find((q) => q.role === 'count')!
   const page = queries.find((q) => q.role === 'page')!
-  const pairs: number[] = []
-  const counts: number[] = []
-  const pages: number[] = []
-  let pageRows = 0
-  let total = 0
-  const started = performance.now()
-  const more = (i: number) =>
-    i < options.minIterations ||
-    (i < options.maxIterations && performance.now() - started < options.budgetMs)
-
   if (target.dialect === 'sqlite') {
     const sqlite = new SqliteDatabase(target.filename, { readonly: true })
     // as src/db/connect.ts registers it (ilike folds Unicode through it)
     sqlite.function('unicode_lower', { deterministic: true }, (value: unknown) =>
       typeof value === 'string' ? value.toLowerCase() : value,
     )
-    try {
-      const countStmt = sqlite.prepare(count.sql)
-      const pageStmt = sqlite.prepare(page.sql)
-      for (let i = 0; more(i); i++) {
+    const countStmt = sqlite.prepare(count.sql)
+    const pageStmt = sqlite.prepare(page.sql)
+    return {
+      async once() {
         const t0 = performance.now()
         const c = countStmt.get(...(count.parameters as unknown[])) as { total: number }
         const t1 = performance.now()
         const rows = pageStmt.all(...(page.parameters as unknown[]))
         const t2 = performance.now()
-        counts.push(t1 - t0)
-        pages.push(t2 - t1)
-        pairs.push(t2 - t0)
-        total = Number(c.total)
-        pageRows = rows.length
-      }
-    } finally {
-      sqlite.close()
-    }
-  } else {
-    const a = new pg.Client({ connectionString: target.connectionString })
-    const b = new pg.Client({ connectionString: target.connectionString })
-    await Promise.all([a.connect(), b.connect()])
-    try {
-      for (let i = 0; more(i); i++) {
-        const t0 = performance.now()
-        let tc = 0
-        let tp = 0
-        const [c, p] = await Promise.all([
-          a
-            .query(count.sql, count.parameters as unknown[])
-            .then((r) => ((tc = performance.now() - t0), r)),
-          b
-            .query(page.sql, page.parameters as unknown[])
-            .then((r) => ((tp = performance.now() - t0), r)),
-        ])
-        pairs.push(performance.now() - t0)
-        counts.push(tc)
-        pages.push(tp)
-        total = Number(c.rows[0].total)
-        pageRows = p.rows.length
-      }
-    } finally {
-      await Promise.all([a.end(), b.end()])
+        return {
+          pair: t2 - t0,
+          count: t1 - t0,
+          page: t2 - t1,
+          total: Number(c.total),
+          pageRows: rows.length,
+        }
+      },
+      async close() {
+        sqlite.close()
+      },
     }
   }
-  const s = summarize(pairs)
-  const c = summarize(counts)
-  const p = summarize(pages)
+  const a = new pg.Client({ connectionString: target.connectionString })
+  const b = new pg.Client({ connectionString: target.connectionString })
+  await Promise.all([a.connect(), b.connect()])
   return {
-    n: pairs.length,
+    async once() {
+      const t0 = performance.now()
+      let tc = 0
+      let tp = 0
+      const [c, p] = await Promise.all([
+        a
+          .query(count.sql, count.parameters as unknown[])
+          .then((r) => ((tc = performance.now() - t0), r)),
+        b
+          .query(page.sql, page.parameters as unknown[])
+          .then((r) => ((tp = performance.now() - t0), r)),
+      ])
+      return {
+        pair: performance.now() - t0,
+        count: tc,
+        page: tp,
+        total: Number(c.rows[0].total),
+        pageRows: p.rows.length,
+      }
+    },
+    async close() {
+      await Promise.all([a.end(), b.end()])
+    },
+  }
+}
+
+/** Summarizes raw samples (count + page) the way the runner reports them. */
+export function summarizeRaw(samples: RawSample[]): RawTiming {
+  const s = summarize(samples.map((x) => x.pair))
+  const c = summarize(samples.map((x) => x.count))
+  const p = summarize(samples.map((x) => x.page))
+  const last = samples[samples.length - 1]!
+  return {
+    n: samples.length,
     pair: s,
     count: { p50: c.p50, p99: c.p99 },
     page: { p50: p.p50, p99: p.p99 },
-    pageRows,
-    total,
+    pageRows: last.pageRows,
+    total: last.total,
   }
 }

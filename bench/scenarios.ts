@@ -11,7 +11,6 @@ import {
   ensureSqliteListDatabase,
   type ListDatabase,
 } from './list-data.js'
-import type { RawTiming } from './list-sql.js'
 
 export interface BenchOptions {
   runs: number
@@ -59,12 +58,11 @@ export interface Scenario {
   /** lines printed under the table */
   notes?: string[]
   /**
-   * After each measured round: a latency run with this few connections (so that p50/p99 are not
-   * queueing behind the other connections), reported in its own columns.
+   * After each measured round: a 1-connection latency run (p50/p99 not queueing behind other
+   * connections) alternating request by request with the same count + page run directly on the
+   * database (the service child's `rawOnce`), reported in their own columns.
    */
-  latencyConnections?: number
-  /** After each measured round: the same request's SQL timed directly on the database. */
-  rawSql?(ctx: BenchContext): Promise<RawTiming>
+  pairedRaw?: boolean
   /** pass/fail line: service p99 (latency run) within `maxOverRawMs` of the raw SQL p99 */
   latencyTarget?: { maxOverRawMs: number }
 }
@@ -252,7 +250,7 @@ function listScenario(options: {
     title: options.title,
     ...(options.target ? { target: options.target } : {}),
     ...(options.latencyTarget ? { latencyTarget: options.latencyTarget } : {}),
-    latencyConnections: 1,
+    pairedRaw: true,
     async setup(ctx) {
       const app = await ctx.listApp(await ensure(ctx), options.listCache ?? true)
       const response = await fetch(`${app.url}${options.path}`, { headers: bearer(app) })
@@ -276,18 +274,6 @@ function listScenario(options: {
         expectStatus: 200,
         requests: [{ method: 'GET', path: options.path, headers: bearer(app) }],
       }
-    },
-    async rawSql(ctx) {
-      const app = await ctx.listApp(await ensure(ctx), options.listCache ?? true)
-      // As long as the 1-connection run: the same number of samples, so neither p99 is the
-      // maximum of a smaller sample than the other's (at 1M rows a run has ~15 requests).
-      const budgetMs = ctx.options.durationSec * 1000
-      await app.call('idle')
-      return app.call<RawTiming>('timeRawSql', options.path, {
-        maxIterations: 500,
-        minIterations: 5,
-        budgetMs,
-      })
     },
   }
 }
@@ -367,10 +353,11 @@ const LIST_SCENARIOS: Scenario[] = [
 for (const s of LIST_SCENARIOS) s.notes = []
 LIST_SCENARIOS[0]!.notes = [
   `list-*: GET ${LIST_PATH} (Operations token; -acc: ${LIST_ACCOUNT_PATH.split('?')[0]}), a seeded dataset`,
-  '  (test/support/account-user-dataset.ts, cached in .bench/ or <db>_bench_<count>): 1 in 20 rows match. p50@1/p99@1: a',
-  '  1-connection run (no queueing); raw SQL: the count + page the service issued (captured from its own list()), run',
-  '  directly on the database in the same process, between rounds, as the service runs them (SQLite: one after the',
-  '  other; PostgreSQL: concurrently on two connections). Δp99 = p99@1 − raw p99.',
+  '  (test/support/account-user-dataset.ts, cached in .bench/ or <db>_bench_<count>): 1 in 20 rows match. p50@1/p99@1:',
+  '  HTTP from 1 keep-alive connection (no queueing), alternating request by request with raw SQL: the count + page',
+  '  the service issued (captured from its own list()), run directly on the database in the service process on a',
+  '  connection of its own, as the service runs them (SQLite: one after the other; PostgreSQL: concurrently on two',
+  '  connections). Same number of samples each, for twice the run duration. Δp99 = p99@1 − raw p99.',
 ]
 
 export const SCENARIOS: Scenario[] = [bare, invite, sendNewInvite, ...LIST_SCENARIOS]
