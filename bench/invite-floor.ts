@@ -1,3 +1,11 @@
+/**
+ * How much of an invite is SQLite, measured in-process (no HTTP): `npx tsx bench/invite-floor.ts`.
+ *  1. the service's invite, one at a time (each its own COMMIT) and 8 at a time (group commit);
+ *  2. the exact statements one invite issues (captured through a Kysely plugin), replayed with
+ *     fresh ids as raw prepared better-sqlite3 statements: 1 and 8 invites per transaction, and
+ *     the statements alone without any COMMIT.
+ * The replay is the floor any implementation of this data model pays on SQLite for an invite.
+ */
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
