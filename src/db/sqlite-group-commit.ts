@@ -136,11 +136,9 @@ class GroupCommitSqliteDriver implements Driver {
 
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
     const lease = connection as Lease
-    if (this.#batchOpen && !this.sqlite.inTransaction) {
-      // SQLite rolled the shared transaction back on its own (I/O error, out of memory): the
-      // finished transactions waiting for its COMMIT are lost.
-      this.#failBatch(new Error('the shared SQLite transaction was rolled back'))
-    }
+    // SQLite rolled the shared transaction back on its own (I/O error, out of memory): the
+    // finished transactions waiting for its COMMIT are lost.
+    if (this.#batchOpen && !this.sqlite.inTransaction) this.#failBatch()
     if (!this.#batchOpen) {
       this.#control('BEGIN IMMEDIATE')
       this.#batchOpen = true
@@ -154,10 +152,7 @@ class GroupCommitSqliteDriver implements Driver {
     this.#control(`RELEASE ${SAVEPOINT}`)
     lease.committed = true
     lease.inTransaction = false
-    const durable = this.#awaitCommit()
-    lease.released = true
-    this.#mutex.unlock()
-    await durable
+    await this.#handOnUntilCommitted(lease)
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
@@ -166,7 +161,7 @@ class GroupCommitSqliteDriver implements Driver {
     // Committed into the batch and then the batch's COMMIT failed: nothing left to undo.
     if (lease.committed) return
     if (!this.sqlite.inTransaction) {
-      this.#failBatch(new Error('the shared SQLite transaction was rolled back'))
+      this.#failBatch()
       return
     }
     this.changes.generation += 1
@@ -178,25 +173,26 @@ class GroupCommitSqliteDriver implements Driver {
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
     const lease = connection as Lease
     if (lease.released) return
-    lease.released = true
     if (lease.wroteInBatch) {
-      const durable = this.#awaitCommit()
-      this.#mutex.unlock()
-      await durable
+      await this.#handOnUntilCommitted(lease)
     } else {
+      lease.released = true
       this.#mutex.unlock()
     }
+  }
+
+  /** Lets the next caller have the connection, then waits for the shared COMMIT. */
+  async #handOnUntilCommitted(lease: Lease): Promise<void> {
+    const durable = new Promise<void>((resolve, reject) => this.#waiting.push({ resolve, reject }))
+    this.#scheduleFlush()
+    lease.released = true
+    this.#mutex.unlock()
+    await durable
   }
 
   async destroy(): Promise<void> {
     await this.#flush()
     this.sqlite.close()
-  }
-
-  #awaitCommit(): Promise<void> {
-    const durable = new Promise<void>((resolve, reject) => this.#waiting.push({ resolve, reject }))
-    this.#scheduleFlush()
-    return durable
   }
 
   #scheduleFlush(): void {
@@ -210,28 +206,30 @@ class GroupCommitSqliteDriver implements Driver {
     await this.#mutex.lock()
     try {
       if (!this.#batchOpen) return
-      const waiting = this.#waiting
-      this.#waiting = []
-      this.#batchOpen = false
       try {
         this.#control('COMMIT')
       } catch (error) {
-        this.changes.generation += 1
         if (this.sqlite.inTransaction) this.#control('ROLLBACK')
-        for (const w of waiting) w.reject(error)
+        this.#failBatch(error)
         return
       }
-      for (const w of waiting) w.resolve()
+      for (const w of this.#endBatch()) w.resolve()
     } finally {
       this.#mutex.unlock()
     }
   }
 
-  #failBatch(error: Error): void {
-    this.changes.generation += 1
+  /** Closes the batch; returns the transactions that were waiting for its COMMIT. */
+  #endBatch(): Waiter[] {
     const waiting = this.#waiting
     this.#waiting = []
     this.#batchOpen = false
-    for (const w of waiting) w.reject(error)
+    return waiting
+  }
+
+  /** The shared transaction is gone without a COMMIT: what was read from it is gone too. */
+  #failBatch(error: unknown = new Error('the shared SQLite transaction was rolled back')): void {
+    this.changes.generation += 1
+    for (const w of this.#endBatch()) w.reject(error)
   }
 }
