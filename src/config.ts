@@ -19,7 +19,7 @@ export interface Config {
   /** Undefined means: read or generate `<dataDir>/secret.key` at start (embedded default). */
   secretKey: string | undefined
   logLevel: string
-  /** Serve repeated list requests from memory while the data is unchanged (embedded SQLite only). */
+  /** Serve repeated account-user lists from memory while the data is unchanged (LIST_CACHE). */
   listCache: boolean
   sweepIntervalMs: number
   mailPollIntervalMs: number
@@ -79,8 +79,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!LOG_LEVELS.includes(logLevel))
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`)
 
-  const listCache = (env.LIST_CACHE ?? 'on') === 'on'
-  if (!['on', 'off'].includes(env.LIST_CACHE ?? 'on')) problems.push('LIST_CACHE must be on or off')
+  const listCache = env.LIST_CACHE ?? 'on'
+  if (!['on', 'off'].includes(listCache)) problems.push('LIST_CACHE must be on or off')
 
   const sweepIntervalMs = positiveInt(env.SWEEP_INTERVAL_MS, 1000, 'SWEEP_INTERVAL_MS', problems)
   const mailPollIntervalMs = positiveInt(
@@ -106,7 +106,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     mailFrom: env.MAIL_FROM ?? 'Accounts <noreply@accounts.local>',
     secretKey,
     logLevel,
-    listCache,
+    listCache: listCache === 'on',
     sweepIntervalMs,
     mailPollIntervalMs,
     mailMaxAttempts,
