@@ -92,7 +92,8 @@ export async function captureListSql(
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
 
-function summarize(values: number[]) {
+/** p50, p99 and mean of a series of timings (nearest-rank percentiles). */
+export function summarize(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b)
   return {
     p50: percentile(sorted, 50),

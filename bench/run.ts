@@ -23,7 +23,7 @@ import autocannon from 'autocannon'
 import { startChild, type ServerChild } from './child.js'
 import type { SqlStat } from './sql-timing.js'
 import type { ListDatabase } from './list-data.js'
-import { summarizeRaw, type RawSample, type RawTiming } from './list-sql.js'
+import { summarize, summarizeRaw, type RawSample, type RawTiming } from './list-sql.js'
 import { SCENARIOS, type BenchContext, type BenchOptions, type Scenario } from './scenarios.js'
 
 interface RunResult {
@@ -205,11 +205,6 @@ function timedGet(
   })
 }
 
-const percentileOf = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
-}
-
 /**
  * The latency run of a scenario with a raw-SQL twin: one HTTP request on one keep-alive
  * connection, then the same count + page directly on the database, alternately, for twice the run
@@ -250,12 +245,13 @@ async function measurePaired(
   }
   const ok = statusCodes[String(plan.expectStatus)] ?? 0
   const round1 = (x: number) => Math.round(x * 10) / 10
+  const latency = summarize(httpMs)
   return {
     latency: {
       round,
       reqPerSec: httpMs.length / (httpMs.reduce((a, b) => a + b, 0) / 1000),
-      p50: round1(percentileOf(httpMs, 50)),
-      p99: round1(percentileOf(httpMs, 99)),
+      p50: round1(latency.p50),
+      p99: round1(latency.p99),
       total: httpMs.length,
       ok,
       non2xx: httpMs.length - ok,
@@ -275,7 +271,6 @@ async function measure(
   durationSec: number,
   warmup: boolean,
   round: number,
-  connections = ctx.options.connections,
 ): Promise<RunResult> {
   const plan = await scenario.prepare(ctx, { durationSec, warmup })
   // Requests of the previous run still being answered would queue ahead of this run's first ones.
@@ -285,7 +280,7 @@ async function measure(
   if (timed) await plan.server.call('takeSqlStats') // drop what prepare() issued
   const result = await autocannon({
     url: plan.server.url,
-    connections,
+    connections: ctx.options.connections,
     pipelining: ctx.options.pipelining,
     duration: durationSec,
     timeout: 10,
