@@ -23,20 +23,30 @@ export async function findGroupRefsOfAccount(
     .execute()
 }
 
-/** The ids among `ids` that name groups of `accountId`. */
-export async function findGroupIdsOfAccount(
+/** The ids among `ids` that name rows of `table` belonging to `accountId`. */
+async function findIdsOfAccount(
   db: Kysely<Database>,
+  table: 'user_groups' | 'buyers',
   accountId: string,
   ids: string[],
 ): Promise<Set<string>> {
   if (ids.length === 0) return new Set()
   const rows = await db
-    .selectFrom('user_groups')
+    .selectFrom(table)
     .select('id')
     .where('account_id', '=', accountId)
     .where('id', 'in', ids)
     .execute()
   return new Set(rows.map((r) => r.id))
+}
+
+/** The ids among `ids` that name groups of `accountId`. */
+export function findGroupIdsOfAccount(
+  db: Kysely<Database>,
+  accountId: string,
+  ids: string[],
+): Promise<Set<string>> {
+  return findIdsOfAccount(db, 'user_groups', accountId, ids)
 }
 
 /** The groups a caller may see: all (`accountId` undefined, Operations) or one account's. */
@@ -145,19 +155,13 @@ export async function setUserGroupBuyers(
     .execute()
 }
 
-export async function findBuyerIdsOfAccount(
+/** The ids among `ids` that name buyers of `accountId`. */
+export function findBuyerIdsOfAccount(
   db: Kysely<Database>,
   accountId: string,
   ids: string[],
 ): Promise<Set<string>> {
-  if (ids.length === 0) return new Set()
-  const rows = await db
-    .selectFrom('buyers')
-    .select('id')
-    .where('account_id', '=', accountId)
-    .where('id', 'in', ids)
-    .execute()
-  return new Set(rows.map((r) => r.id))
+  return findIdsOfAccount(db, 'buyers', accountId, ids)
 }
 
 export async function countGroupMembers(db: Kysely<Database>, groupId: string): Promise<number> {
