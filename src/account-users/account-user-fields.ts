@@ -11,6 +11,13 @@ import {
 const text = textColumn
 const instant = dateColumn
 
+/**
+ * The member's email; `ilike` on it reads `users.email_key`, its stored lowercase. That holds for
+ * every user an account-user list can show: the key is set at invite from the trimmed email, the
+ * email cannot change, and only a deleted user's key is rewritten, after its memberships are gone.
+ */
+const memberEmail: ScalarField = { ...text('u.email'), folded: () => sql.ref('u.email_key') }
+
 /** `Invited` past its deadline reads as `InvitationExpired` before the sweep stores it. */
 export const effectiveInvitationStatusSql = (ctx: CompileContext) =>
   sql<string>`(CASE WHEN au.status = 'Invited' AND au.invitation_expires_at <= ${ctx.now.toISOString()} THEN 'InvitationExpired' ELSE au.status END)`
@@ -97,7 +104,7 @@ const buyers: CollectionField = {
 
 const shared: FieldMap = {
   'user.id': text('u.id'),
-  'user.email': text('u.email'),
+  'user.email': memberEmail,
   'user.firstName': text('u.first_name'),
   'user.lastName': text('u.last_name'),
   'user.name': fullName(),
@@ -129,7 +136,7 @@ export const ACCOUNT_CONTEXT_USER_FIELDS: FieldMap = {
   id: text('u.id'),
   ...shared,
   name: fullName(),
-  email: text('u.email'),
+  email: memberEmail,
   firstName: text('u.first_name'),
   lastName: text('u.last_name'),
   status: {

@@ -265,7 +265,8 @@ class FilterCompiler {
   /**
    * Anchored globs. `like` is case-sensitive: PostgreSQL LIKE, SQLite GLOB (SQLite's LIKE
    * folds ASCII case). `ilike` folds all of Unicode: PostgreSQL ILIKE, and on SQLite both sides
-   * through the `unicode_lower` function registered in connect.ts.
+   * through the `unicode_lower` function registered in connect.ts. A field with a `folded`
+   * column (already lowercased) is matched case-sensitively against the lowercased pattern.
    */
   private compileLike(
     path: string,
@@ -279,8 +280,13 @@ class FilterCompiler {
     const pattern = value.kind === 'empty' ? '' : value.raw
     const column = field.sql(this.ctx)
     const not = negate ? sql`not ` : sql``
+    const folded = op === 'ilike' ? field.folded?.(this.ctx) : undefined
     let match: Condition
-    if (this.ctx.dialect === 'sqlite' && op === 'like') {
+    if (folded && this.ctx.dialect === 'sqlite') {
+      match = sql<SqlBool>`${folded} ${not}glob ${globToSqliteGlob(pattern.toLowerCase())}`
+    } else if (folded) {
+      match = sql<SqlBool>`${folded} ${not}like ${globToLike(pattern.toLowerCase())} escape '\\'`
+    } else if (this.ctx.dialect === 'sqlite' && op === 'like') {
       match = sql<SqlBool>`${column} ${not}glob ${globToSqliteGlob(pattern)}`
     } else if (this.ctx.dialect === 'sqlite') {
       const like = globToLike(pattern)

@@ -26,6 +26,14 @@ export interface ScalarField {
   /** an enum's allowed values; eq/ne/in/out reject anything else */
   values?: readonly string[]
   /**
+   * Optional, string fields: a stored column holding exactly the value lowercased as JavaScript's
+   * `toLowerCase()` does (Unicode default case mapping) for every row the resource can list, never
+   * NULL where the value is not. `ilike` then matches the lowercased pattern against it with the
+   * dialect's case-sensitive matcher (SQLite GLOB, PostgreSQL LIKE): no function call per row on
+   * SQLite, no per-character case folding on PostgreSQL, and the same folding on both.
+   */
+  folded?: (ctx: CompileContext) => Expression<unknown>
+  /**
    * Optional: compiles eq/ne/in/out to a predicate of the field's own, typically on stored,
    * indexed columns where `sql` is a derived expression (an index cannot serve `CASE … = ?`).
    * `eq(f,v)` arrives as `in [v]`, `ne(f,v)` as `out [v]`, and a negation (`not(…)`) flips
