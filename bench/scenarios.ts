@@ -18,6 +18,8 @@ export interface BenchOptions {
   warmupSec: number
   connections: number
   pipelining: number
+  /** paired latency runs: at least this many HTTP + raw samples per round */
+  pairedMin: number
   quick: boolean
   /** drop and re-seed the cached list databases */
   reseed: boolean
