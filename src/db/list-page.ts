@@ -7,31 +7,34 @@ import { projectObject, resolveProjection } from '../rql/rql-select.js'
 
 /**
  * One page of a list endpoint: the RQL filter (plus whatever scope the caller already put on
- * `base`), a count of all matches, and the ordered page with a stable tie-break. The count and
- * the page run concurrently; `limit=0` asks for the count alone.
+ * `base`), a count of all matches, and the ordered page with a stable tie-break, hydrated. The
+ * count runs concurrently with the page and its hydration (on PostgreSQL, a long count on a
+ * large table hides the page's round trips); `limit=0` asks for the count alone.
  */
-export async function fetchListPage<DB, TB extends keyof DB, Row>(input: {
+export async function fetchListPage<DB, TB extends keyof DB, Row, Model>(input: {
   base: SelectQueryBuilder<DB, TB, object>
   query: ListQuery
   fields: FieldMap
   ctx: CompileContext
   tieBreak: string
   columns: (qb: SelectQueryBuilder<DB, TB, object>) => SelectQueryBuilder<DB, TB, Row>
-}): Promise<{ rows: Row[]; total: number }> {
+  hydrate: (rows: Row[]) => Promise<Model[]>
+}): Promise<{ models: Model[]; total: number }> {
   const { query, fields, ctx } = input
   const base = query.filter ? applyFilter(input.base, query.filter, fields, ctx) : input.base
   const count = (base as SelectQueryBuilder<any, any, object>)
     .select((eb) => eb.fn.countAll<number>().as('total'))
     .executeTakeFirstOrThrow()
-  const page =
+  const models =
     query.limit === 0
-      ? Promise.resolve([] as Row[])
+      ? Promise.resolve([] as Model[])
       : applyOrder(input.columns(base), query.order, fields, ctx, input.tieBreak)
           .limit(query.limit)
           .offset(query.offset)
           .execute()
-  const [{ total }, rows] = await Promise.all([count, page])
-  return { rows: rows as Row[], total: Number(total) }
+          .then((rows) => input.hydrate(rows as Row[]))
+  const [{ total }, hydrated] = await Promise.all([count, models])
+  return { models: hydrated, total: Number(total) }
 }
 
 /**
@@ -52,8 +55,7 @@ export async function serveList<DB, TB extends keyof DB, Row, Model>(input: {
 }) {
   const query = parseListQuery(input.rawQuery)
   const projection = resolveProjection(query.select, input.output)
-  const { rows, total } = await fetchListPage({ ...input, query })
-  const models = await input.hydrate(rows)
+  const { models, total } = await fetchListPage({ ...input, query })
   return listResponse(
     query,
     total,
