@@ -78,6 +78,16 @@ describe('the three path families of account users', () => {
         expect(res.json().data[0]).not.toHaveProperty('name')
       })
 
+      it("answers 404 for an unknown account's list, before a malformed query's 400", async () => {
+        const unknown = scopedUsersPath('ACC-0000-0404', family)
+        for (const query of ['', '?eq(id,', '?limit=-1'])
+          expect((await get(`${unknown}${query}`)).statusCode).toBe(404)
+        // and the malformed query is refused on a known account
+        expect((await get(`${scopedUsersPath(invited.accountId, family)}?eq(id,`)).statusCode).toBe(
+          400,
+        )
+      })
+
       it('does not find a member of another account', async () => {
         const other = await createAccount(t.db.db)
         expect((await get(`${scopedUsersPath(other, family)}/${invited.userId}`)).statusCode).toBe(
