@@ -75,6 +75,16 @@ let requestsServed = 0
 let inFlight = 0
 let lastActivity = 0
 const counted = new WeakSet<object>()
+/** onRequest → onResponse of every request (ms), for the paired runs' decomposition of HTTP time */
+const started = new WeakMap<object, number>()
+let serverMs: number[] = []
+app.addHook('onRequest', async (request) => {
+  started.set(request, performance.now())
+})
+app.addHook('onResponse', async (request) => {
+  const at = started.get(request)
+  if (at !== undefined) serverMs.push(performance.now() - at)
+})
 app.addHook('preHandler', async (request) => {
   counted.add(request)
   inFlight += 1
@@ -193,6 +203,12 @@ serveCalls({
       .orderBy('created_at')
       .execute()
     return rows.map((r) => r.user_id)
+  },
+  /** Server-side time (onRequest → onResponse, ms) of each request since the previous call. */
+  takeServerMs() {
+    const out = serverMs
+    serverMs = []
+    return out
   },
   /** SQL timings since the previous call (empty unless BENCH_SQL_TIMING=1), and the requests served meanwhile */
   takeSqlStats() {

@@ -219,7 +219,13 @@ async function measurePaired(
   ctx: BenchContext,
   durationSec: number,
   round: number,
-): Promise<{ latency: RunResult; raw: RawTiming; httpMs: number[]; rawMs: number[] }> {
+): Promise<{
+  latency: RunResult
+  raw: RawTiming
+  httpMs: number[]
+  rawMs: number[]
+  serverMs: number[]
+}> {
   const plan = await scenario.prepare(ctx, { durationSec, warmup: false })
   await plan.server.call('idle')
   const request = plan.requests[0]!
@@ -227,6 +233,7 @@ async function measurePaired(
   const httpMs: number[] = []
   const raws: RawSample[] = []
   const statusCodes: Record<string, number> = {}
+  await plan.server.call('takeServerMs') // drop what prepare() and the throughput run left
   const started = performance.now()
   try {
     while (
@@ -246,6 +253,7 @@ async function measurePaired(
   } finally {
     agent.destroy()
   }
+  const serverMs = await plan.server.call<number[]>('takeServerMs')
   const ok = statusCodes[String(plan.expectStatus)] ?? 0
   const round1 = (x: number) => Math.round(x * 10) / 10
   const latency = summarize(httpMs)
@@ -267,6 +275,7 @@ async function measurePaired(
     raw: summarizeRaw(raws),
     httpMs,
     rawMs: raws.map((r) => r.pair),
+    serverMs,
   }
 }
 
@@ -411,7 +420,7 @@ async function main(): Promise<void> {
   const latencyRuns = new Map<string, RunResult[]>()
   const rawRuns = new Map<string, RawTiming[]>()
   /** every paired sample of every round (ms): the percentiles are taken over these, pooled */
-  const pairedSamples = new Map<string, { http: number[]; raw: number[] }>()
+  const pairedSamples = new Map<string, { http: number[]; raw: number[]; server: number[] }>()
   try {
     for (const s of selected) {
       if (s.setup) await s.setup(ctx)
@@ -448,10 +457,12 @@ async function main(): Promise<void> {
             raw: t,
             httpMs,
             rawMs,
+            serverMs,
           } = await measurePaired(s, ctx, options.durationSec, round)
-          const pooled = pairedSamples.get(s.name) ?? { http: [], raw: [] }
+          const pooled = pairedSamples.get(s.name) ?? { http: [], raw: [], server: [] }
           pooled.http.push(...httpMs)
           pooled.raw.push(...rawMs)
+          pooled.server.push(...serverMs)
           pairedSamples.set(s.name, pooled)
           if (l.non2xx) log(`unexpected answers: ${JSON.stringify(l.statusCodes)}`)
           latencyRuns.set(s.name, [...(latencyRuns.get(s.name) ?? []), l])
@@ -572,6 +583,19 @@ async function main(): Promise<void> {
           out.push(
             `  ${s.name.padEnd(16)} count ${s.raw.countP50.toFixed(2)} ms + page ${s.raw.pageP50.toFixed(2)} ms (total = ${s.raw.total}; ${s.raw.rounds.reduce((n, t) => n + t.n, 0)} raw executions)`,
           )
+      }
+      out.push(
+        'where the 1-connection time goes (p50, ms): raw SQL · in the service (onRequest → onResponse) · at the client (HTTP round trip):',
+      )
+      for (const s of summaries) {
+        const pooled = pairedSamples.get(s.name)
+        if (!pooled?.server.length) continue
+        const [raw, server, client] = [pooled.raw, pooled.server, pooled.http].map(
+          (x) => summarize(x).p50,
+        )
+        out.push(
+          `  ${s.name.padEnd(16)} ${raw!.toFixed(2)} · ${server!.toFixed(2)} (+${(server! - raw!).toFixed(2)}) · ${client!.toFixed(2)} (+${(client! - server!).toFixed(2)})`,
+        )
       }
     }
     for (const s of selected) {
