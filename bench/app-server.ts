@@ -53,6 +53,7 @@ const config = Object.freeze({
 
 const database = connectDatabase(config.database)
 await migrateToLatest(database.db)
+await database.optimize() // as src/main.ts does at start
 const clock = new ControllableClock()
 if (process.env.BENCH_CLOCK_AT) clock.advance(Date.parse(process.env.BENCH_CLOCK_AT) - Date.now())
 const services = createServices({ database, clock, config })

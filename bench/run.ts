@@ -125,6 +125,8 @@ function parseArgs(argv: string[]) {
 /** autocannon's latency histogram has 1 ms resolution: 0 means under a millisecond */
 const ms = (value: number) => (value < 1 ? '<1' : value.toFixed(0))
 
+const signed = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(1)}`
+
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b)
   const mid = Math.floor(sorted.length / 2)
@@ -585,17 +587,15 @@ async function main(): Promise<void> {
           )
       }
       out.push(
-        'where the 1-connection time goes (p50, ms): raw SQL · in the service (onRequest → onResponse) · at the client (HTTP round trip):',
+        'where the 1-connection time goes (ms): raw SQL · in the service (onRequest → onResponse) · at the client (HTTP round trip):',
       )
       for (const s of summaries) {
         const pooled = pairedSamples.get(s.name)
         if (!pooled?.server.length) continue
-        const [raw, server, client] = [pooled.raw, pooled.server, pooled.http].map(
-          (x) => summarize(x).p50,
-        )
-        out.push(
-          `  ${s.name.padEnd(16)} ${raw!.toFixed(2)} · ${server!.toFixed(2)} (+${(server! - raw!).toFixed(2)}) · ${client!.toFixed(2)} (+${(client! - server!).toFixed(2)})`,
-        )
+        const [raw, server, client] = [pooled.raw, pooled.server, pooled.http].map(summarize)
+        const at = (p: 'p50' | 'p99') =>
+          `${raw![p].toFixed(1)} · ${server![p].toFixed(1)} (${signed(server![p] - raw![p])}) · ${client![p].toFixed(1)} (${signed(client![p] - server![p])})`
+        out.push(`  ${s.name.padEnd(16)} p50 ${at('p50')}   p99 ${at('p99')}`)
       }
     }
     for (const s of selected) {

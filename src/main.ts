@@ -49,6 +49,7 @@ async function main(): Promise<void> {
   const config = Object.freeze({ ...loaded, secretKey: resolveSecretKey(loaded) })
   const database = connectDatabase(config.database)
   await migrateToLatest(database.db)
+  await database.optimize()
   const clock = systemClock
   const services = createServices({ database, clock, config })
   const app = await buildApp({ config, services })
@@ -75,6 +76,11 @@ async function main(): Promise<void> {
         name: 'expire-invitations',
         intervalMs: config.sweepIntervalMs,
         run: () => expireInvitations({ db: database.db, clock, dialect: database.dialect }),
+      },
+      {
+        name: 'optimize-database',
+        intervalMs: 60 * 60_000,
+        run: async () => (await database.optimize(), 0),
       },
       {
         name: 'dispatch-email',

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
-import { Kysely, PostgresDialect } from 'kysely'
+import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import type { DatabaseTarget } from '../config.js'
 import { freshSingleFlight } from './fresh-single-flight.js'
@@ -19,6 +19,15 @@ export interface Db {
    * PostgreSQL: the current snapshot, the same on every node until something commits.
    */
   dataVersion?: () => string | Promise<string>
+  /**
+   * Keeps the query planner's statistics current. SQLite plans without any until told to gather
+   * them, and without them it cannot tell a covering index from the primary key (at 1M rows the
+   * account-user list's count takes 135 ms instead of 83). Run once after migrations and then
+   * periodically (`PRAGMA optimize`, bounded by `analysis_limit`, as SQLite recommends for
+   * long-lived connections: it re-analyzes only tables whose size changed a lot). PostgreSQL:
+   * nothing to do, autovacuum analyzes.
+   */
+  optimize(): Promise<void>
   close(): Promise<void>
 }
 
@@ -42,6 +51,7 @@ export function connectDatabase(target: DatabaseTarget, options: { poolSize?: nu
         async () =>
           (await pool.query<{ v: string }>('SELECT pg_current_snapshot()::text AS v')).rows[0]!.v,
       ),
+      optimize: async () => {},
       close: () => db.destroy(),
     }
   }
@@ -61,10 +71,19 @@ export function connectDatabase(target: DatabaseTarget, options: { poolSize?: nu
   const dialect = new GroupCommitSqliteDialect(withStatementCache(sqlite))
   const db = new Kysely<Database>({ dialect })
   const otherConnections = sqlite.prepare('PRAGMA data_version').pluck()
+  // Samples at most ~400 rows per index: milliseconds even at millions of rows.
+  sqlite.pragma('analysis_limit = 400')
+  let optimized = false
   return {
     db,
     dialect: 'sqlite',
     dataVersion: () => `${dialect.changes.generation}:${String(otherConnections.get())}`,
+    optimize: async () => {
+      // Through Kysely, so it takes its turn on the connection (and in a group-commit batch).
+      // The first run looks at every table (0x10000), later ones only at tables used since.
+      await sql.raw(optimized ? 'PRAGMA optimize' : 'PRAGMA optimize = 0x10002').execute(db)
+      optimized = true
+    },
     close: () => db.destroy(),
   }
 }

@@ -4,6 +4,7 @@ import * as icons from './migrations/2026-11-26-0700-icons.js'
 import * as userGroupsOneDefault from './migrations/2026-11-26-0810-user-groups-one-default.js'
 import * as accountUsersListIndexes from './migrations/2026-11-26-0900-account-users-list-indexes.js'
 import * as statusExpiryCovering from './migrations/2026-11-26-1000-account-users-status-expiry-covering.js'
+import * as usersIdEmailKey from './migrations/2026-11-26-1100-users-id-email-key.js'
 
 /** Listed statically so the built service and tsx resolve the same files. Append only. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-26-0810-user-groups-one-default': userGroupsOneDefault,
   '2026-11-26-0900-account-users-list-indexes': accountUsersListIndexes,
   '2026-11-26-1000-account-users-status-expiry-covering': statusExpiryCovering,
+  '2026-11-26-1100-users-id-email-key': usersIdEmailKey,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }
