@@ -26,16 +26,20 @@ export interface AccountUserKey {
   id: string
 }
 
+/** Throws ACCOUNT_NOT_FOUND if the actor may see one account only, and it is another one. */
+export function assertNotForeignAccount(accountId: string, actor: Actor | undefined): void {
+  const visible = actor ? visibleAccountId(actor) : undefined
+  if (visible !== undefined && visible !== accountId) throw new AppError('ACCOUNT_NOT_FOUND')
+}
+
 /** Throws ACCOUNT_NOT_FOUND unless the account exists and the actor may see it. */
 export async function assertAccountVisible(
   db: Kysely<Database>,
   accountId: string,
   actor: Actor | undefined,
 ): Promise<void> {
-  const visible = actor ? visibleAccountId(actor) : undefined
-  if ((visible !== undefined && visible !== accountId) || !(await accountIdExists(db, accountId))) {
-    throw new AppError('ACCOUNT_NOT_FOUND')
-  }
+  assertNotForeignAccount(accountId, actor)
+  if (!(await accountIdExists(db, accountId))) throw new AppError('ACCOUNT_NOT_FOUND')
 }
 
 /** The account user a key names, as the actor may see it (`undefined` actor: no restriction). */

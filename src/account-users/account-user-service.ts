@@ -13,6 +13,7 @@ import type { PhoneNumber } from './account-user.js'
 import { ACCOUNT_CONTEXT_USER_FIELDS, LEGACY_ACCOUNT_USER_FIELDS } from './account-user-fields.js'
 import {
   assertAccountVisible,
+  assertNotForeignAccount,
   getAccountUser,
   toView,
   type AccountUserDeps,
@@ -49,8 +50,10 @@ export function createAccountUserService(
     rawQuery: string
     now?: Date
   }) {
-    // The account check runs beside the list's queries (one round trip less on PostgreSQL); its
-    // refusal (404/403) still wins over whatever the list answered or failed with.
+    // Another account's list is refused before any query. The existence check runs beside the
+    // list's queries (one round trip less on PostgreSQL); its 404 still wins over whatever the
+    // list answered or failed with.
+    if (input.accountId) assertNotForeignAccount(input.accountId, input.actor)
     const visible = input.accountId
       ? assertAccountVisible(db, input.accountId, input.actor)
       : undefined
