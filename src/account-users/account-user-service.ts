@@ -5,6 +5,7 @@ import type { Database } from '../db/schema.js'
 import type { Dialect } from '../db/connect.js'
 import { enqueueEmail } from '../email/outbox.js'
 import { renderRemovalEmail } from '../email/templates/account-user-removed.js'
+import { accountIdExists } from '../accounts/account-repository.js'
 import { AppError, ruleError } from '../errors.js'
 import type { ListCache } from '../db/list-cache.js'
 import { serveList } from '../db/list-page.js'
@@ -54,9 +55,7 @@ export function createAccountUserService(
     // list's queries (one round trip less on PostgreSQL); its 404 still wins over whatever the
     // list answered or failed with.
     if (input.accountId) assertNotForeignAccount(input.accountId, input.actor)
-    const visible = input.accountId
-      ? assertAccountVisible(db, input.accountId, input.actor)
-      : undefined
+    const exists = input.accountId ? accountIdExists(db, input.accountId) : undefined
     const scope = input.accountId ?? visibleAccountId(input.actor)
     const now = input.now ?? clock.now()
     const listed = serveList({
@@ -70,9 +69,10 @@ export function createAccountUserService(
       hydrate: (rows) => hydrateAccountUsers(db, rows as AccountUserRow[], now),
       present: (au) => PRESENTERS[input.family](toView(deps, au)),
     })
-    if (!visible) return listed
-    const [check, answer] = await Promise.allSettled([visible, listed])
-    if (check.status === 'rejected') throw check.reason
+    if (!exists) return listed
+    const [found, answer] = await Promise.allSettled([exists, listed])
+    if (found.status === 'rejected') throw found.reason
+    if (!found.value) throw new AppError('ACCOUNT_NOT_FOUND')
     if (answer.status === 'rejected') throw answer.reason
     return answer.value
   }
