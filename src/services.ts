@@ -40,10 +40,7 @@ export function createServices({ database, clock, config }: ServiceDeps) {
     accountUsers: createAccountUserService({
       ...accountUserDeps,
       dialect,
-      listCache:
-        config.listCache && database.dataVersion
-          ? createListCache(database.dataVersion)
-          : undefined,
+      listCache: config.listCache ? createListCache(database.dataVersion) : undefined,
     }),
     invitations: createInvitationService(accountUserDeps),
     userGroups: createUserGroupService({ db, clock, dialect }),

@@ -18,7 +18,7 @@ export interface Db {
    * connection's writes and rollbacks, and commits by other connections to the same file.
    * PostgreSQL: the current snapshot, the same on every node until something commits.
    */
-  dataVersion?: () => string | Promise<string>
+  dataVersion: () => string | Promise<string>
   /**
    * Keeps the query planner's statistics current. SQLite plans without any until told to gather
    * them, and without them it cannot tell a covering index from the primary key (at 1M rows the
