@@ -21,8 +21,9 @@ export interface Db {
   dataVersion: () => string | Promise<string>
   /**
    * Keeps the query planner's statistics current. SQLite plans without any until told to gather
-   * them, and without them it cannot tell a covering index from the primary key (at 1M rows the
-   * account-user list's count takes 135 ms instead of 83). Run once after migrations and then
+   * them, and then guesses how selective each index is (before the list's count read a copy of
+   * the email key on the membership, that guess made it 135 ms instead of 83 at 1M rows: it took
+   * the primary key over a covering index). Run once after migrations and then
    * periodically (`PRAGMA optimize`, bounded by `analysis_limit`, as SQLite recommends for
    * long-lived connections: it re-analyzes only tables whose size changed a lot). PostgreSQL:
    * nothing to do, autovacuum analyzes.

@@ -5,6 +5,7 @@ import * as userGroupsOneDefault from './migrations/2026-11-26-0810-user-groups-
 import * as accountUsersListIndexes from './migrations/2026-11-26-0900-account-users-list-indexes.js'
 import * as statusExpiryCovering from './migrations/2026-11-26-1000-account-users-status-expiry-covering.js'
 import * as usersIdEmailKey from './migrations/2026-11-26-1100-users-id-email-key.js'
+import * as accountUsersUserEmailKey from './migrations/2026-11-26-1200-account-users-user-email-key.js'
 
 /** Listed statically so the built service and tsx resolve the same files. Append only. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-26-0900-account-users-list-indexes': accountUsersListIndexes,
   '2026-11-26-1000-account-users-status-expiry-covering': statusExpiryCovering,
   '2026-11-26-1100-users-id-email-key': usersIdEmailKey,
+  '2026-11-26-1200-account-users-user-email-key': accountUsersUserEmailKey,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }
@@ -32,7 +34,10 @@ export async function migrateToLatest(
   }
 }
 
-export async function rollbackLast(db: Kysely<any>): Promise<void> {
-  const { error } = await new Migrator({ db, provider }).migrateDown()
+export async function rollbackLast(
+  db: Kysely<any>,
+  options: { migrationTableSchema?: string } = {},
+): Promise<void> {
+  const { error } = await new Migrator({ db, provider, ...options }).migrateDown()
   if (error) throw new Error(`rollback failed: ${String(error)}`, { cause: error })
 }

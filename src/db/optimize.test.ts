@@ -5,14 +5,13 @@ import { migrateToLatest } from './migrate.js'
 import { seedAccountUsers } from '../../test/support/account-user-dataset.js'
 import { testDialect } from '../../test/support/database.js'
 
-/** The account-user list's count for `ilike(user.email, *@example.com)`, as the compiler builds it. */
-const COUNT = sql`SELECT count(*) AS n FROM account_users AS au
-  INNER JOIN users AS u ON u.id = au.user_id
-  WHERE au.status = 'Invited' AND u.email_key GLOB '*@example.com'`
-
-async function plan(db: Db) {
-  const rows = await sql<{ detail: string }>`EXPLAIN QUERY PLAN ${COUNT}`.execute(db.db)
-  return rows.rows.map((r) => r.detail).join(' | ')
+/** The indexes SQLite holds statistics for (`sqlite_stat1`), or none before any were gathered. */
+async function indexesWithStatistics(db: Db): Promise<string[]> {
+  const table = await sql<{ n: number }>`
+    SELECT count(*) AS n FROM sqlite_master WHERE name = 'sqlite_stat1'`.execute(db.db)
+  if (table.rows[0]!.n === 0) return []
+  const rows = await sql<{ idx: string | null }>`SELECT idx FROM sqlite_stat1`.execute(db.db)
+  return rows.rows.flatMap((r) => (r.idx ? [r.idx] : []))
 }
 
 describe.runIf(testDialect === 'sqlite')('Db.optimize (SQLite planner statistics)', () => {
@@ -22,18 +21,22 @@ describe.runIf(testDialect === 'sqlite')('Db.optimize (SQLite planner statistics
     db = undefined
   })
 
-  it('lets the planner read a user through the covering (id, email_key) index', async () => {
+  it('gathers statistics for the list indexes on its first run, and keeps working after', async () => {
     db = connectDatabase({ dialect: 'sqlite', filename: ':memory:' })
     await migrateToLatest(db.db)
     await seedAccountUsers(db.db, { count: 3000, now: new Date(), keepModel: false })
-    // Without statistics SQLite takes the primary key and then reads the row for email_key.
-    expect(await plan(db)).toContain('SEARCH u USING INDEX sqlite_autoindex_users_1')
+    expect(await indexesWithStatistics(db)).toEqual([])
     await db.optimize()
-    expect(await plan(db)).toContain('SEARCH u USING COVERING INDEX users_id_email_key_idx')
-    const stats = await sql<{ n: number }>`SELECT count(*) AS n FROM sqlite_stat1`.execute(db.db)
-    expect(stats.rows[0]!.n).toBeGreaterThan(0)
-    // Later runs (the hourly job) are cheap and keep working.
+    const indexes = await indexesWithStatistics(db)
+    expect(indexes).toEqual(
+      expect.arrayContaining([
+        'account_users_status_expires_email_idx',
+        'account_users_account_status_expires_email_idx',
+        'account_users_status_created_at_idx',
+      ]),
+    )
+    // Later runs (the hourly job) only revisit tables that changed a lot; they still succeed.
     await db.optimize()
-    expect(await plan(db)).toContain('COVERING INDEX users_id_email_key_idx')
+    expect(await indexesWithStatistics(db)).toEqual(expect.arrayContaining(indexes))
   })
 })

@@ -59,6 +59,11 @@ export interface AccountUserTable {
   id: string
   account_id: string
   user_id: string
+  /**
+   * the member's `users.email_key`, copied and kept equal by the database's triggers (migration
+   * 2026-11-26-1200); never written by the service. NULL only inside SQLite's insert statement.
+   */
+  user_email_key: Generated<string | null>
   /** persisted status; `Invited` past `invitation_expires_at` reads as `InvitationExpired` */
   status: 'Invited' | 'InvitationExpired' | 'Active'
   /** AES-256-GCM sealed invitation secret; kept after acceptance so a retried accept is recognised */
