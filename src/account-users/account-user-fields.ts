@@ -12,11 +12,13 @@ const text = textColumn
 const instant = dateColumn
 
 /**
- * The member's email; `ilike` on it reads `users.email_key`, its stored lowercase. That holds for
- * every user an account-user list can show: the key is set at invite from the trimmed email, the
- * email cannot change, and only a deleted user's key is rewritten, after its memberships are gone.
+ * The member's email; `ilike` on it reads `account_users.user_email_key`, the database's copy of
+ * `users.email_key` (its stored lowercase), so that a count filtered on it needs no join to users.
+ * The key is the lowercase email for every user an account-user list can show: it is set at invite
+ * from the trimmed email, the email cannot change, and only a deleted user's key is rewritten,
+ * after its memberships are gone.
  */
-const memberEmail: ScalarField = { ...text('u.email'), folded: () => sql.ref('u.email_key') }
+const memberEmail: ScalarField = { ...text('u.email'), folded: () => sql.ref('au.user_email_key') }
 
 /** `Invited` past its deadline reads as `InvitationExpired` before the sweep stores it. */
 export const effectiveInvitationStatusSql = (ctx: CompileContext) =>
@@ -102,14 +104,16 @@ const buyers: CollectionField = {
   fields: { id: text('b_b.id'), name: text('b_b.name') },
 }
 
+// user.id and account.id read the membership's own foreign keys (equal to u.id / a.id), so that a
+// filter on them needs no join: a list's count then leaves the join out (fetchListPage).
 const shared: FieldMap = {
-  'user.id': text('u.id'),
+  'user.id': text('au.user_id'),
   'user.email': memberEmail,
   'user.firstName': text('u.first_name'),
   'user.lastName': text('u.last_name'),
   'user.name': fullName(),
   'user.status': text('u.status'),
-  'account.id': text('a.id'),
+  'account.id': text('au.account_id'),
   'account.name': text('a.name'),
   'account.type': text('a.type'),
   'account.status': text('a.status'),

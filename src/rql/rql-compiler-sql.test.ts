@@ -162,18 +162,18 @@ describe.each(['sqlite', 'postgres'] as const)('compiled SQL on %s', (dialect) =
     expect(at('in(invitation.status,(Active,null()))').sql).toContain('CASE WHEN')
   })
 
-  it("matches ilike against a field's stored lowercase (user.email → users.email_key), case-sensitively", () => {
+  it("matches ilike against a field's stored lowercase (user.email → account_users.user_email_key), case-sensitively", () => {
     const at = (raw: string) =>
       compile(dialect, raw, LEGACY_ACCOUNT_USER_FIELDS, 'account_users as au', 'au.id')
     const p1 = dialect === 'sqlite' ? '?' : '$1'
     const match = dialect === 'sqlite' ? 'glob' : 'like'
     const escape = dialect === 'sqlite' ? '' : " escape '\\'"
     expect(at('ilike(user.email,*@EXÄMPLE.com)')).toEqual({
-      sql: `where "u"."email_key" ${match} ${p1}${escape} order by "au"."id" asc`,
+      sql: `where "au"."user_email_key" ${match} ${p1}${escape} order by "au"."id" asc`,
       parameters: [dialect === 'sqlite' ? '*@exämple.com' : '%@exämple.com'],
     })
     expect(at('not(ilike(user.email,A\\*_?*))')).toEqual({
-      sql: `where ("u"."email_key" not ${match} ${p1}${escape} or "u"."email" is null) order by "au"."id" asc`,
+      sql: `where ("au"."user_email_key" not ${match} ${p1}${escape} or "au"."user_email_key" is null) order by "au"."id" asc`,
       parameters: [dialect === 'sqlite' ? 'a[*]_[?]*' : 'a*\\_?%'],
     })
     // like stays case-sensitive on the email itself

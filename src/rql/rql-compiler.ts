@@ -295,7 +295,8 @@ class FilterCompiler {
       const keyword = op === 'like' ? sql`like` : sql`ilike`
       match = sql<SqlBool>`${column} ${not}${keyword} ${globToLike(pattern)} escape '\\'`
     }
-    return negate ? this.eb.or([match, this.eb(column, 'is', null)]) : match
+    // NULL matches no pattern; not(…) keeps it. The folded column is NULL exactly where the value is.
+    return negate ? this.eb.or([match, this.eb(folded ?? column, 'is', null)]) : match
   }
 
   /** The value to bind, typed by the field. PostgreSQL gets numbers as numeric explicitly. */

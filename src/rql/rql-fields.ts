@@ -27,8 +27,8 @@ export interface ScalarField {
   values?: readonly string[]
   /**
    * Optional, string fields: a stored column holding exactly the value lowercased as JavaScript's
-   * `toLowerCase()` does (Unicode default case mapping) for every row the resource can list, never
-   * NULL where the value is not. `ilike` then matches the lowercased pattern against it with the
+   * `toLowerCase()` does (Unicode default case mapping) for every row the resource can list, NULL
+   * exactly where the value is. `ilike` then matches the lowercased pattern against it with the
    * dialect's case-sensitive matcher (SQLite GLOB, PostgreSQL LIKE): no function call per row on
    * SQLite, no per-character case folding on PostgreSQL, and the same folding on both.
    */
