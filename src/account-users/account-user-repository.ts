@@ -20,6 +20,25 @@ export function accountUserBase(db: Kysely<Database>) {
     .innerJoin('accounts as a', 'a.id', 'au.account_id')
 }
 
+/** The joins of {@link accountUserBase} a list's count may leave out (see fetchListPage). */
+export const ACCOUNT_USER_JOINS = ['u', 'a'] as const
+
+/**
+ * {@link accountUserBase} with only the named joins. Both are inner joins on a NOT NULL foreign
+ * key to a primary key: each membership has exactly one user and one account, so leaving either
+ * out changes no count. Typed as the full base; reading a column of a left-out join is an error
+ * the database reports.
+ */
+export function accountUserBaseJoining(
+  db: Kysely<Database>,
+  joins: ReadonlySet<string>,
+): AccountUserBaseQuery {
+  let qb = db.selectFrom('account_users as au') as unknown as AccountUserBaseQuery
+  if (joins.has('u')) qb = qb.innerJoin('users as u', 'u.id', 'au.user_id') as typeof qb
+  if (joins.has('a')) qb = qb.innerJoin('accounts as a', 'a.id', 'au.account_id') as typeof qb
+  return qb
+}
+
 export type AccountUserBaseQuery = ReturnType<typeof accountUserBase>
 
 const COLUMNS = [

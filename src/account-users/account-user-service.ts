@@ -26,7 +26,8 @@ import {
   type AccountUserFamily,
 } from './account-user-presenter.js'
 import {
-  accountUserBase,
+  ACCOUNT_USER_JOINS,
+  accountUserBaseJoining,
   hydrateAccountUsers,
   type AccountUserRow,
   selectAccountUserColumns,
@@ -61,7 +62,13 @@ export function createAccountUserService(
     const listed = serveList({
       rawQuery: input.rawQuery,
       output: { fields: ACCOUNT_USER_OUTPUT[input.family], omittedByDefault: OMITTED_BY_DEFAULT },
-      base: scope ? accountUserBase(db).where('au.account_id', '=', scope) : accountUserBase(db),
+      base: {
+        joins: ACCOUNT_USER_JOINS,
+        build: (joins) => {
+          const from = accountUserBaseJoining(db, joins)
+          return scope ? from.where('au.account_id', '=', scope) : from
+        },
+      },
       fields: FIELDS[input.family],
       ctx: { dialect: deps.dialect, now },
       tieBreak: 'au.id',
