@@ -172,7 +172,9 @@ export async function ensurePostgresListDatabase(
           await migrateToLatest(database.db)
           const took = (performance.now() - t0) / 1000
           if (took > 0.5) {
-            await sql`ANALYZE`.execute(database.db)
+            // A migration may rewrite every row (a backfill): VACUUM restores the visibility map
+            // that index-only scans rely on, as autovacuum would some time later.
+            await sql`VACUUM ANALYZE`.execute(database.db)
             options.log(
               `${name}: applied new migrations to the cached data in ${took.toFixed(1)} s`,
             )

@@ -10,7 +10,7 @@
  *                                      (summarise it: npx tsx bench/profile-summary.ts <file>)
  *   npm run bench -- --sql-timing      time every SQL statement in the service child, print per scenario
  *   options: --runs=N --duration=S --warmup=S --connections=N --paired-min=N --list
- *   (--paired-min: samples per round, at least, of the 1-connection runs paired with raw SQL; 100)
+ *   (--paired-min: samples per round, at least, of the 1-connection runs paired with raw SQL; 300)
  *
  * Rounds are interleaved (bare, invite, send-new-invite, bare, …) so slow drift of the machine
  * hits every scenario alike. Results: table on stdout, JSON in .bench/results-<timestamp>.json.
@@ -105,7 +105,7 @@ function parseArgs(argv: string[]) {
     warmupSec: num('warmup', quick ? 0.5 : 1),
     connections: Math.round(num('connections', 10)),
     pipelining: 1,
-    pairedMin: Math.round(num('paired-min', quick ? 10 : 100)),
+    pairedMin: Math.round(num('paired-min', quick ? 10 : 300)),
     reseed: flags.has('reseed'),
   }
   const only = flags
