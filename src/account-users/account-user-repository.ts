@@ -1,5 +1,5 @@
 import { ACCOUNT_REF_COLUMNS, toAccountRef } from '../accounts/account-repository.js'
-import type { Kysely, SelectQueryBuilder } from 'kysely'
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely'
 import type { ActorRef } from '../access/actor.js'
 import type { Database } from '../db/schema.js'
 import { parseJson, toDate } from '../db/rows.js'
@@ -92,6 +92,36 @@ export async function findAccountUserRows(
 }
 
 /** Loads rows with their groups and the modules and buyers those groups grant, in three queries. */
+/**
+ * One row of the hydration query: a group (`g`), a module (`m`) or a buyer (`b`) of one
+ * membership, in the columns the three kinds share (NULL where a kind has no such column).
+ */
+interface GrantRow {
+  kind: 'g' | 'm' | 'b'
+  account_user_id: string
+  id: string
+  name: string
+  /** groups: their name, to order by; NULL for the others */
+  sort_name: string | null
+  description: string | null
+  /** a group's logo, a buyer's icon */
+  media: string | null
+  /** a group's is_default, a module's paid */
+  flag1: Flag | null
+  /** a group's all_buyers */
+  flag2: Flag | null
+  filters: string | null
+  settings: string | null
+}
+
+type Flag = Database['user_groups']['is_default']
+
+/**
+ * The groups, modules and buyers of a page of memberships, in one query (one round trip: on
+ * PostgreSQL the page's hydration overlaps the list's count, and every extra query there costs
+ * the count CPU on a small machine). Modules and buyers come through the member's groups, once
+ * each; groups in name order, modules and buyers in id order.
+ */
 export async function hydrateAccountUsers(
   db: Kysely<Database>,
   rows: Row[],
@@ -99,68 +129,122 @@ export async function hydrateAccountUsers(
 ): Promise<AccountUser[]> {
   if (rows.length === 0) return []
   const ids = rows.map((r) => r.id)
-  const [groupRows, moduleRows, buyerRows] = await Promise.all([
-    db
-      .selectFrom('account_user_groups as aug')
-      .innerJoin('user_groups as g', 'g.id', 'aug.user_group_id')
-      .select([
-        'aug.account_user_id',
-        'g.id',
-        'g.name',
-        'g.description',
-        'g.logo',
-        'g.is_default',
-        'g.all_buyers',
-      ])
-      .where('aug.account_user_id', 'in', ids)
-      .orderBy('g.name')
-      .orderBy('g.id')
-      .execute(),
-    db
-      .selectFrom('account_user_groups as aug')
-      .innerJoin('user_group_modules as gm', 'gm.user_group_id', 'aug.user_group_id')
-      .innerJoin('modules as m', 'm.id', 'gm.module_id')
-      .select(['aug.account_user_id', ...MODULE_REF_COLUMNS])
-      .distinct()
-      .where('aug.account_user_id', 'in', ids)
-      .orderBy('m.id')
-      .execute(),
-    db
-      .selectFrom('account_user_groups as aug')
-      .innerJoin('user_group_buyers as gb', 'gb.user_group_id', 'aug.user_group_id')
-      .innerJoin('buyers as b', 'b.id', 'gb.buyer_id')
-      .select(['aug.account_user_id', 'b.id', 'b.name', 'b.icon'])
-      .distinct()
-      .where('aug.account_user_id', 'in', ids)
-      .orderBy('b.id')
-      .execute(),
-  ])
-  const groups = groupBy(groupRows, (g) => g.account_user_id)
-  const modules = groupBy(moduleRows, (m) => m.account_user_id)
-  const buyers = groupBy(buyerRows, (b) => b.account_user_id)
+  // Typed NULLs: PostgreSQL types an untyped NULL of a DISTINCT branch as text, and a UNION's
+  // columns must agree.
+  const none = sql<null>`CAST(NULL AS TEXT)`
+  const noFlag = sql<null>`CAST(NULL AS INTEGER)`
+  const groupRows = db
+    .selectFrom('account_user_groups as aug')
+    .innerJoin('user_groups as g', 'g.id', 'aug.user_group_id')
+    .where('aug.account_user_id', 'in', ids)
+    .select([
+      sql<'g'>`'g'`.as('kind'),
+      'aug.account_user_id',
+      'g.id',
+      'g.name',
+      'g.name as sort_name',
+      'g.description',
+      'g.logo as media',
+      'g.is_default as flag1',
+      'g.all_buyers as flag2',
+      none.as('filters'),
+      none.as('settings'),
+    ])
+    .$castTo<GrantRow>()
+  const moduleRows = db
+    .selectFrom('account_user_groups as aug')
+    .innerJoin('user_group_modules as gm', 'gm.user_group_id', 'aug.user_group_id')
+    .innerJoin('modules as m', 'm.id', 'gm.module_id')
+    .where('aug.account_user_id', 'in', ids)
+    .select([
+      sql<'m'>`'m'`.as('kind'),
+      'aug.account_user_id',
+      'm.id',
+      'm.name',
+      none.as('sort_name'),
+      'm.description',
+      none.as('media'),
+      'm.paid as flag1',
+      noFlag.as('flag2'),
+      'm.filters',
+      'm.settings',
+    ])
+    .distinct()
+    .$castTo<GrantRow>()
+  const buyerRows = db
+    .selectFrom('account_user_groups as aug')
+    .innerJoin('user_group_buyers as gb', 'gb.user_group_id', 'aug.user_group_id')
+    .innerJoin('buyers as b', 'b.id', 'gb.buyer_id')
+    .where('aug.account_user_id', 'in', ids)
+    .select([
+      sql<'b'>`'b'`.as('kind'),
+      'aug.account_user_id',
+      'b.id',
+      'b.name',
+      none.as('sort_name'),
+      none.as('description'),
+      'b.icon as media',
+      noFlag.as('flag1'),
+      noFlag.as('flag2'),
+      none.as('filters'),
+      none.as('settings'),
+    ])
+    .distinct()
+    .$castTo<GrantRow>()
+  const grants = await groupRows
+    .unionAll(moduleRows)
+    .unionAll(buyerRows)
+    .orderBy('kind')
+    .orderBy('sort_name')
+    .orderBy('id')
+    .execute()
+  const groups = new Map<string, UserGroupRef[]>()
+  const allBuyers = new Set<string>()
+  const modules = new Map<string, ModuleRef[]>()
+  const buyers = new Map<string, BuyerRef[]>()
+  for (const r of grants) {
+    if (r.kind === 'g') {
+      push(groups, r.account_user_id, {
+        id: r.id,
+        name: r.name,
+        description: r.description,
+        logo: r.media,
+        isDefault: Number(r.flag1) === 1,
+      })
+      if (Number(r.flag2) === 1) allBuyers.add(r.account_user_id)
+    } else if (r.kind === 'm') {
+      push(
+        modules,
+        r.account_user_id,
+        toModuleRef({
+          id: r.id,
+          name: r.name,
+          description: r.description ?? '',
+          paid: Number(r.flag1),
+          filters: r.filters ?? '{}',
+          settings: r.settings ?? '{}',
+        }),
+      )
+    } else {
+      push(buyers, r.account_user_id, { id: r.id, name: r.name, icon: r.media })
+    }
+  }
   return rows.map((row) => {
     const memberGroups = groups.get(row.id) ?? []
-    const grantsAllBuyers =
-      memberGroups.length === 0 || memberGroups.some((g) => Number(g.all_buyers) === 1)
+    const grantsAllBuyers = memberGroups.length === 0 || allBuyers.has(row.id)
     return toAccountUser(row, {
       now,
-      groups: memberGroups.map((g): UserGroupRef => ({
-        id: g.id,
-        name: g.name,
-        description: g.description,
-        logo: g.logo,
-        isDefault: Number(g.is_default) === 1,
-      })),
-      modules: (modules.get(row.id) ?? []).map(toModuleRef),
-      buyers: grantsAllBuyers
-        ? null
-        : (buyers.get(row.id) ?? []).map((b): BuyerRef => ({
-            id: b.id,
-            name: b.name,
-            icon: b.icon,
-          })),
+      groups: memberGroups,
+      modules: modules.get(row.id) ?? [],
+      buyers: grantsAllBuyers ? null : (buyers.get(row.id) ?? []),
     })
   })
+}
+
+function push<T>(map: Map<string, T[]>, key: string, item: T): void {
+  const list = map.get(key)
+  if (list) list.push(item)
+  else map.set(key, [item])
 }
 
 function toAccountUser(
@@ -204,17 +288,6 @@ function toAccountUser(
     modules: extra.modules,
     buyers: extra.buyers,
   }
-}
-
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const map = new Map<string, T[]>()
-  for (const item of items) {
-    const k = key(item)
-    const list = map.get(k)
-    if (list) list.push(item)
-    else map.set(k, [item])
-  }
-  return map
 }
 
 /**
