@@ -26,15 +26,17 @@ export const effectiveInvitationStatusSql = (ctx: CompileContext) =>
 
 /**
  * "The effective status is `status`", on the stored columns: the same rows as comparing the CASE
- * above (a NULL deadline never expires there either), two-valued on every row, so `NOT` is exact.
+ * above, two-valued on every row, so `NOT` is exact. A stored `Invited` always has a deadline
+ * (the database refuses one without: migration 2026-11-26-1300), so `Invited` is one index range,
+ * `status = 'Invited' AND invitation_expires_at > now`.
  */
 function invitationStatusIs(status: string, ctx: CompileContext): Expression<SqlBool> {
   const now = ctx.now.toISOString()
   switch (status) {
     case 'Invited':
-      return sql<SqlBool>`(au.status = 'Invited' AND (au.invitation_expires_at > ${now} OR au.invitation_expires_at IS NULL))`
+      return sql<SqlBool>`(au.status = 'Invited' AND au.invitation_expires_at > ${now})`
     case 'InvitationExpired':
-      return sql<SqlBool>`(au.status = 'InvitationExpired' OR (au.status = 'Invited' AND au.invitation_expires_at IS NOT NULL AND au.invitation_expires_at <= ${now}))`
+      return sql<SqlBool>`(au.status = 'InvitationExpired' OR (au.status = 'Invited' AND au.invitation_expires_at <= ${now}))`
     default:
       // Only stored Invited rows change their reading; au.status is NOT NULL.
       return sql<SqlBool>`(au.status = ${status})`

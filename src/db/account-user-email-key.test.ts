@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDb, testDialect } from '../../test/support/database.js'
 import type { Db } from './connect.js'
-import { migrateToLatest, rollbackLast } from './migrate.js'
+import { migrateTo, migrateToLatest } from './migrate.js'
 
 /**
  * `account_users.user_email_key` is the database's copy of the member's `users.email_key`
@@ -126,7 +126,7 @@ describe('account_users.user_email_key', () => {
         ? (await sql<{ s: string }>`SELECT current_schema() AS s`.execute(db.db)).rows[0]!.s
         : undefined
     const options = schema ? { migrationTableSchema: schema } : {}
-    await rollbackLast(db.db, options)
+    await migrateTo(db.db, '2026-11-26-1100-users-id-email-key', options)
     const columns = async () =>
       (await db.db.introspection.getTables())
         .find((t) => t.name === 'account_users' && (!schema || t.schema === schema))!

@@ -6,6 +6,7 @@ import * as accountUsersListIndexes from './migrations/2026-11-26-0900-account-u
 import * as statusExpiryCovering from './migrations/2026-11-26-1000-account-users-status-expiry-covering.js'
 import * as usersIdEmailKey from './migrations/2026-11-26-1100-users-id-email-key.js'
 import * as accountUsersUserEmailKey from './migrations/2026-11-26-1200-account-users-user-email-key.js'
+import * as invitedHasDeadline from './migrations/2026-11-26-1300-invited-has-deadline.js'
 
 /** Listed statically so the built service and tsx resolve the same files. Append only. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-26-1000-account-users-status-expiry-covering': statusExpiryCovering,
   '2026-11-26-1100-users-id-email-key': usersIdEmailKey,
   '2026-11-26-1200-account-users-user-email-key': accountUsersUserEmailKey,
+  '2026-11-26-1300-invited-has-deadline': invitedHasDeadline,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }
@@ -32,6 +34,16 @@ export async function migrateToLatest(
       cause: error,
     })
   }
+}
+
+/** Migrates up or down to the named migration (it stays applied): for tests of a migration. */
+export async function migrateTo(
+  db: Kysely<any>,
+  name: string,
+  options: { migrationTableSchema?: string } = {},
+): Promise<void> {
+  const { error } = await new Migrator({ db, provider, ...options }).migrateTo(name)
+  if (error) throw new Error(`migration to ${name} failed: ${String(error)}`, { cause: error })
 }
 
 export async function rollbackLast(

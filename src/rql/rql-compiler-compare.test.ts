@@ -10,7 +10,7 @@ import { parseListQuery } from './rql-parser.js'
  * A field's own `compare` (ScalarField.compare) must select exactly the rows the generic
  * comparison of its `sql` does. invitation.status compiles eq/ne/in/out to predicates on the
  * stored columns; here every stored status × every kind of deadline (none, past, exactly now,
- * future) is compared against the generic CASE comparison, plain and negated, on this database.
+ * future; but no Invited without one, which the database refuses) is compared against the generic CASE comparison, plain and negated, on this database.
  */
 const NOW = new Date('2025-06-01T12:00:00.000Z')
 const DEADLINES = [null, '2025-06-01T11:00:00.000Z', NOW.toISOString(), '2025-06-01T13:00:00.000Z']
@@ -31,6 +31,8 @@ beforeAll(async () => {
   let n = 0
   for (const status of STATUSES) {
     for (const deadline of DEADLINES) {
+      // A stored Invited always has a deadline: the database refuses one without (tested below).
+      if (status === 'Invited' && deadline === null) continue
       n += 1
       await db.db
         .insertInto('users')
@@ -103,6 +105,43 @@ describe('invitation.status compare hook ≡ the generic CASE comparison', () =>
     const counts = await Promise.all(
       STATUSES.map((s) => ids(`eq(invitation.status,${s})`, LEGACY_ACCOUNT_USER_FIELDS)),
     )
-    expect(counts.map((c) => c.length)).toEqual([4, 2, 6])
+    expect(counts.map((c) => c.length)).toEqual([4, 1, 6])
+  })
+})
+
+describe('a stored Invited without a deadline', () => {
+  it('is refused by the database, on insert and on update', async () => {
+    const row = {
+      id: 'AUSR-X',
+      account_id: 'ACC-1',
+      user_id: 'USR-1',
+      status: 'Invited' as const,
+      invitation_expires_at: null,
+      version: 0,
+      created_at: NOW.toISOString(),
+    }
+    await expect(db.db.insertInto('account_users').values(row).execute()).rejects.toThrow(
+      /account_users_invited_has_deadline/,
+    )
+    await expect(
+      db.db
+        .updateTable('account_users')
+        .set({ invitation_expires_at: null })
+        .where('status', '=', 'Invited')
+        .execute(),
+    ).rejects.toThrow(/account_users_invited_has_deadline/)
+    await expect(
+      db.db
+        .updateTable('account_users')
+        .set({ status: 'Invited' })
+        .where('status', '=', 'Active')
+        .where('invitation_expires_at', 'is', null)
+        .execute(),
+    ).rejects.toThrow(/account_users_invited_has_deadline/)
+    // unchanged
+    const counts = await Promise.all(
+      STATUSES.map((s) => ids(`eq(invitation.status,${s})`, LEGACY_ACCOUNT_USER_FIELDS)),
+    )
+    expect(counts.map((c) => c.length)).toEqual([4, 1, 6])
   })
 })

@@ -142,7 +142,7 @@ describe.each(['sqlite', 'postgres'] as const)('compiled SQL on %s', (dialect) =
     const at = (raw: string) =>
       compile(dialect, raw, LEGACY_ACCOUNT_USER_FIELDS, 'account_users as au', 'au.id')
     expect(at('eq(invitation.status,Invited)')).toEqual({
-      sql: `where (au.status = 'Invited' AND (au.invitation_expires_at > ${p1} OR au.invitation_expires_at IS NULL)) order by "au"."id" asc`,
+      sql: `where (au.status = 'Invited' AND au.invitation_expires_at > ${p1}) order by "au"."id" asc`,
       parameters: [FIXTURE_NOW.toISOString()],
     })
     expect(at('ne(invitation.status,Active)')).toEqual({
@@ -151,7 +151,7 @@ describe.each(['sqlite', 'postgres'] as const)('compiled SQL on %s', (dialect) =
     })
     expect(at('out(invitation.status,(InvitationExpired,Active))')).toEqual({
       sql:
-        `where (NOT ((au.status = 'InvitationExpired' OR (au.status = 'Invited' AND au.invitation_expires_at IS NOT NULL AND au.invitation_expires_at <= ${p1})) OR (au.status = ${p2}))) ` +
+        `where (NOT ((au.status = 'InvitationExpired' OR (au.status = 'Invited' AND au.invitation_expires_at <= ${p1})) OR (au.status = ${p2}))) ` +
         `order by "au"."id" asc`,
       parameters: [FIXTURE_NOW.toISOString(), 'Active'],
     })
