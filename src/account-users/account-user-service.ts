@@ -44,6 +44,18 @@ export function createAccountUserService(
   deps: AccountUserDeps & { dialect: Dialect; listCache?: ListCache | undefined },
 ) {
   const { db, clock, listCache } = deps
+  // Accounts are never deleted (no endpoint removes one), so an account id found once exists for
+  // good: the scoped list asks the database only the first time. Bounded; emptied when full.
+  const knownAccounts = new Set<string>()
+  const accountExists = async (id: string) => {
+    if (knownAccounts.has(id)) return true
+    const found = await accountIdExists(db, id)
+    if (found) {
+      if (knownAccounts.size >= 10_000) knownAccounts.clear()
+      knownAccounts.add(id)
+    }
+    return found
+  }
 
   async function list(input: {
     actor: Actor
@@ -56,7 +68,7 @@ export function createAccountUserService(
     // list's queries (one round trip less on PostgreSQL); its 404 still wins over whatever the
     // list answered or failed with.
     if (input.accountId) assertNotForeignAccount(input.accountId, input.actor)
-    const exists = input.accountId ? accountIdExists(db, input.accountId) : undefined
+    const exists = input.accountId ? accountExists(input.accountId) : undefined
     const scope = input.accountId ?? visibleAccountId(input.actor)
     const now = input.now ?? clock.now()
     const listed = serveList({
