@@ -578,7 +578,7 @@ async function main(): Promise<void> {
     if (withList) {
       out.push(
         `p50@1/p99@1: the same request from 1 connection, alternating with raw p50/p99: its count + page SQL run directly (${2 * options.durationSec} s and at least ${options.pairedMin} pairs per round; ms, percentiles over all rounds' samples pooled); Δp99 = p99@1 − raw p99.`,
-        'total = exact count(*) over the filtered join, run beside the page query; its cost per scenario (raw, p50):',
+        'total = exact count(*) of the filtered rows (joining only the tables its WHERE reads), run beside the page query; its cost per scenario (raw, p50):',
       )
       for (const s of summaries) {
         if (s.raw)
