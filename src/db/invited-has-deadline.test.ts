@@ -1,8 +1,6 @@
-import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestDb, testDialect } from '../../test/support/database.js'
+import { createTestDb, migrateTestDb } from '../../test/support/database.js'
 import type { Db } from './connect.js'
-import { migrateTo, migrateToLatest } from './migrate.js'
 
 /** Migration 2026-11-26-1300: an Invited membership always has a deadline. */
 const AT = '2025-01-01T00:00:00.000Z'
@@ -34,12 +32,7 @@ afterAll(async () => {
 
 describe('migration 2026-11-26-1300-invited-has-deadline', () => {
   it('gives an Invited row without a deadline the latest one ("never expires"), then refuses new ones', async () => {
-    const schema =
-      testDialect === 'postgres'
-        ? (await sql<{ s: string }>`SELECT current_schema() AS s`.execute(db.db)).rows[0]!.s
-        : undefined
-    const options = schema ? { migrationTableSchema: schema } : {}
-    await migrateTo(db.db, '2026-11-26-1200-account-users-user-email-key', options)
+    await migrateTestDb(db, '2026-11-26-1200-account-users-user-email-key')
     const member = (n: number, expiresAt: string | null) => ({
       id: `AUSR-${n}`,
       account_id: 'ACC-1',
@@ -53,7 +46,7 @@ describe('migration 2026-11-26-1300-invited-has-deadline', () => {
       .insertInto('account_users')
       .values([member(1, null), member(2, '2025-02-01T00:00:00.000Z')])
       .execute()
-    await migrateToLatest(db.db, options)
+    await migrateTestDb(db)
     const rows = await db.db
       .selectFrom('account_users')
       .select(['id', 'invitation_expires_at'])

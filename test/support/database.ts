@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto'
+import { sql } from 'kysely'
 import pg from 'pg'
 import { parseDatabaseUrl } from '../../src/config.js'
 import { connectDatabase, type Db } from '../../src/db/connect.js'
-import { migrateToLatest } from '../../src/db/migrate.js'
+import { migrateTo, migrateToLatest } from '../../src/db/migrate.js'
 
 /** The database every test runs against: PostgreSQL when TEST_DATABASE_URL is set, else SQLite. */
 export const testDialect = process.env.TEST_DATABASE_URL ? 'postgres' : 'sqlite'
@@ -52,12 +53,32 @@ export async function createTestDb(options: { poolSize?: number } = {}): Promise
 const CATALOG_RACE_CODES = new Set(['3F000', '42P01', '42703', 'XX000'])
 
 async function migrateWhileOtherSchemasComeAndGo(db: Db, schema: string): Promise<void> {
+  await retryingCatalogRaces(() => migrateToLatest(db.db, { migrationTableSchema: schema }))
+}
+
+async function retryingCatalogRaces(migrate: () => Promise<void>): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await migrateToLatest(db.db, { migrationTableSchema: schema })
+      return await migrate()
     } catch (error) {
       const code = ((error as Error).cause as { code?: unknown } | undefined)?.code
       if (typeof code !== 'string' || !CATALOG_RACE_CODES.has(code) || attempt >= 5) throw error
     }
   }
+}
+
+/**
+ * Migrates a test's database to the named migration (down or up; it stays applied), or to the
+ * latest without a name: on PostgreSQL in the test's own schema, tried again when another test
+ * file's schema comes or goes under Kysely's catalog read (see above).
+ */
+export async function migrateTestDb(db: Db, name?: string): Promise<void> {
+  const options: { migrationTableSchema?: string } = {}
+  if (db.dialect === 'postgres') {
+    const { rows } = await sql<{ s: string }>`SELECT current_schema() AS s`.execute(db.db)
+    options.migrationTableSchema = rows[0]!.s
+  }
+  await retryingCatalogRaces(() =>
+    name ? migrateTo(db.db, name, options) : migrateToLatest(db.db, options),
+  )
 }
