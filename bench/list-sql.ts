@@ -1,8 +1,10 @@
 /**
  * "The same query's raw SQL time", for the list scenarios, in the service child:
  *  1. capture: the service's own `list` runs once through a Kysely instance with a plugin that
- *     compiles (exactly as the executor will) and records every query it issues — the count and
- *     the page built by fetchListPage, the scope check, the three hydration queries;
+ *     compiles (exactly as the executor will) and records every query node it is shown — the
+ *     count and the page built by fetchListPage, the scope check, the hydration query, and also
+ *     nodes that are only parts of other queries (the WHERE fetchListPage inspects, the UNION's
+ *     branches), which are never run alone; only the count and the page are used below;
  *  2. time: the count and the page are executed N times directly on a connection of their own
  *     (better-sqlite3 prepared once, as the service's statement cache does; pg `query(text, values)`
  *     per call, as Kysely's pg driver does), as the service runs them: on SQLite one after the

@@ -91,7 +91,6 @@ export async function findAccountUserRows(
   return query.execute()
 }
 
-/** Loads rows with their groups and the modules and buyers those groups grant, in three queries. */
 /**
  * One row of the hydration query: a group (`g`), a module (`m`) or a buyer (`b`) of one
  * membership, in the columns the three kinds share (NULL where a kind has no such column).

@@ -10,7 +10,8 @@ import { parseListQuery } from './rql-parser.js'
  * A field's own `compare` (ScalarField.compare) must select exactly the rows the generic
  * comparison of its `sql` does. invitation.status compiles eq/ne/in/out to predicates on the
  * stored columns; here every stored status × every kind of deadline (none, past, exactly now,
- * future; but no Invited without one, which the database refuses) is compared against the generic CASE comparison, plain and negated, on this database.
+ * future; but no Invited without one, which the database refuses) is compared against the
+ * generic CASE comparison, plain and negated, on this database.
  */
 const NOW = new Date('2025-06-01T12:00:00.000Z')
 const DEADLINES = [null, '2025-06-01T11:00:00.000Z', NOW.toISOString(), '2025-06-01T13:00:00.000Z']

@@ -31,7 +31,7 @@ export async function createTestDb(options: { poolSize?: number } = {}): Promise
   if (!target) throw new Error('TEST_DATABASE_URL is not a postgres URL')
   const db = connectDatabase(target, options)
   // Kysely looks for its lock table in every schema on the search path and beyond; name ours.
-  await migrateWhileOtherSchemasComeAndGo(db, schema)
+  await retryingCatalogRaces(() => migrateToLatest(db.db, { migrationTableSchema: schema }))
   return {
     ...db,
     async close() {
@@ -51,10 +51,6 @@ export async function createTestDb(options: { poolSize?: number } = {}): Promise
  * failed" (XX000). The migration is simply tried again.
  */
 const CATALOG_RACE_CODES = new Set(['3F000', '42P01', '42703', 'XX000'])
-
-async function migrateWhileOtherSchemasComeAndGo(db: Db, schema: string): Promise<void> {
-  await retryingCatalogRaces(() => migrateToLatest(db.db, { migrationTableSchema: schema }))
-}
 
 async function retryingCatalogRaces(migrate: () => Promise<void>): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
