@@ -4,6 +4,8 @@ import { iconRoutes } from './icons/icon-routes.js'
 import { acceptInvitePage } from './web/accept-invite-page.js'
 import { accountRoutes } from './accounts/account-routes.js'
 import { buyerRoutes } from './buyers/buyer-routes.js'
+import { sellerRoutes } from './sellers/seller-routes.js'
+import { erpLinkRoutes } from './erp-links/erp-link-routes.js'
 import { userRoutes } from './users/user-routes.js'
 import { accountUserRoutes } from './account-users/account-user-routes.js'
 import type { Config } from './config.js'
@@ -71,6 +73,8 @@ export async function buildApp({ config, services, logger }: AppDeps): Promise<F
   await acceptInvitePage(app, services)
   await accountRoutes(app, services)
   await buyerRoutes(app, services)
+  await sellerRoutes(app, services)
+  await erpLinkRoutes(app, services)
   await userRoutes(app, services)
   return app
 }

@@ -10,6 +10,8 @@ import { createSecretBox } from './lib/secrets.js'
 import { createModuleService } from './modules/module-service.js'
 import { createAccountService } from './accounts/account-service.js'
 import { createBuyerService } from './buyers/buyer-service.js'
+import { createSellerService } from './sellers/seller-service.js'
+import { createErpLinkService } from './erp-links/erp-link-service.js'
 import { createUserService } from './users/user-service.js'
 import { createUserGroupService } from './user-groups/user-group-service.js'
 
@@ -58,6 +60,8 @@ export function createServices({ database, clock, config }: ServiceDeps) {
       onStatusChanged: authenticator.forgetVerified,
     }),
     buyers: createBuyerService({ db, clock, dialect }),
+    sellers: createSellerService({ db, clock, dialect }),
+    erpLinks: createErpLinkService({ db, clock, dialect }),
     users: createUserService({ db, clock, dialect }),
   }
 }

@@ -2,6 +2,7 @@ import { ACCOUNT_REF_COLUMNS, toAccountRef } from '../accounts/account-repositor
 import type { Kysely, Updateable } from 'kysely'
 import type { ActorRef } from '../access/actor.js'
 import { findLatestAuditEvents } from '../accounts/latest-audit-events.js'
+import { findSellersOfBuyers } from '../erp-links/erp-link-repository.js'
 import { parseJson, toDate } from '../db/rows.js'
 import type { BuyerTable, Database } from '../db/schema.js'
 import { newUniqueId } from '../lib/ids.js'
@@ -21,7 +22,6 @@ export const BUYER_COLUMNS = [
   'b.contact',
   'b.external_ids',
   'b.tax_id',
-  'b.sellers',
   'b.created_at',
   'b.created_by',
   'b.updated_at',
@@ -38,14 +38,13 @@ type Row = Awaited<
 /** `BuyerAudit` events beside created/updated. */
 const STATUS_EVENTS = ['activated', 'unassigned', 'disabled'] as const
 
-/** Rows to models, with the page's status events in one more query. */
+/** Rows to models, with the page's status events and sellers in two more queries. */
 export async function hydrateBuyers(db: Kysely<Database>, rows: Row[]): Promise<Buyer[]> {
-  const events = await findLatestAuditEvents(
-    db,
-    'buyer',
-    rows.map((r) => r.id),
-    STATUS_EVENTS,
-  )
+  const ids = rows.map((r) => r.id)
+  const [events, sellers] = await Promise.all([
+    findLatestAuditEvents(db, 'buyer', ids, STATUS_EVENTS),
+    findSellersOfBuyers(db, ids),
+  ])
   return rows.map((r) => {
     const row = r as unknown as Record<string, string | null> & Row
     return {
@@ -58,7 +57,7 @@ export async function hydrateBuyers(db: Kysely<Database>, rows: Row[]): Promise<
       contact: parseJson(row.contact, null),
       externalIds: parseJson(row.external_ids, null),
       taxId: row.tax_id,
-      sellers: parseJson(row.sellers, null),
+      sellers: sellers.get(row.id) ?? [],
       account: toAccountRef(row.account_id as string, row),
       createdAt: toDate(row.created_at as string),
       createdBy: parseJson<ActorRef | null>(row.created_by, null),

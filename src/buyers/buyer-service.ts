@@ -21,6 +21,8 @@ import {
   updateBuyerColumns,
 } from './buyer-repository.js'
 import type { CreateBuyerBody, UpdateBuyerBody } from './buyer-schemas.js'
+import { guardPair } from '../erp-links/erp-link-writes.js'
+import { applyBuyerSellers } from './buyer-sellers.js'
 import { createBuyerStatusUseCases } from './buyer-status-service.js'
 
 type Upload = { data: Buffer } | undefined
@@ -66,7 +68,6 @@ export function createBuyerService(deps: { db: Kysely<Database>; clock: Clock; d
       address: json(input.address),
       ...(input.contact !== undefined ? { contact: json(input.contact) } : {}),
       ...(input.taxId !== undefined ? { tax_id: input.taxId } : {}),
-      ...(input.sellers !== undefined ? { sellers: json(input.sellers) } : {}),
       ...(input.externalIds !== undefined && isOperations(actor)
         ? { external_ids: json(input.externalIds) }
         : {}),
@@ -104,7 +105,6 @@ export function createBuyerService(deps: { db: Kysely<Database>; clock: Clock; d
             contact: columns.contact ?? null,
             external_ids: columns.external_ids ?? null,
             tax_id: columns.tax_id ?? null,
-            sellers: columns.sellers ?? null,
             created_at: now.toISOString(),
             created_by: JSON.stringify(by),
             updated_at: null,
@@ -121,6 +121,10 @@ export function createBuyerService(deps: { db: Kysely<Database>; clock: Clock; d
             by,
           },
         ])
+        await applyBuyerSellers(trx, { id, accountId: account.id }, input.sellers, input.actor, {
+          at: now,
+          by,
+        })
         return buyerView(input.actor).present(await getBuyer(trx, undefined, id))
       })
     },
@@ -152,39 +156,43 @@ export function createBuyerService(deps: { db: Kysely<Database>; clock: Clock; d
 
     async update(input: UpdateInput) {
       const columns = editableColumns(input, input.actor)
-      return db.transaction().execute(async (trx) => {
-        const current = await getBuyer(trx, input.actor, input.id)
-        if (current.status === 'Deleted') {
-          throw ruleError(
-            'BUYER_STATUS_INVALID',
-            'The buyer is Deleted; it cannot be changed.',
-            ['status'],
-            { status: current.status },
-          )
-        }
-        const now = clock.now()
-        const by = actorRef(input.actor)
-        const icon = input.upload
-          ? await storeIcon(trx, { clock }, input.upload, 'logo')
-          : undefined
-        await updateBuyerColumns(trx, input.id, {
-          ...columns,
-          ...(icon ? { icon } : {}),
-          updated_at: now.toISOString(),
-          updated_by: JSON.stringify(by),
-        })
-        await recordAuditEvents(trx, [
-          {
-            objectType: 'buyer',
-            objectId: input.id,
-            accountId: current.accountId,
-            event: 'updated',
-            at: now,
-            by,
-          },
-        ])
-        return buyerView(input.actor).present(await getBuyer(trx, undefined, input.id))
-      })
+      // A concurrent update that added the same seller wins the pair's unique constraint.
+      return guardPair(() =>
+        db.transaction().execute(async (trx) => {
+          const current = await getBuyer(trx, input.actor, input.id)
+          if (current.status === 'Deleted') {
+            throw ruleError(
+              'BUYER_STATUS_INVALID',
+              'The buyer is Deleted; it cannot be changed.',
+              ['status'],
+              { status: current.status },
+            )
+          }
+          const now = clock.now()
+          const by = actorRef(input.actor)
+          const icon = input.upload
+            ? await storeIcon(trx, { clock }, input.upload, 'logo')
+            : undefined
+          await updateBuyerColumns(trx, input.id, {
+            ...columns,
+            ...(icon ? { icon } : {}),
+            updated_at: now.toISOString(),
+            updated_by: JSON.stringify(by),
+          })
+          await applyBuyerSellers(trx, current, input.sellers, input.actor, { at: now, by })
+          await recordAuditEvents(trx, [
+            {
+              objectType: 'buyer',
+              objectId: input.id,
+              accountId: current.accountId,
+              event: 'updated',
+              at: now,
+              by,
+            },
+          ])
+          return buyerView(input.actor).present(await getBuyer(trx, undefined, input.id))
+        }),
+      )
     },
 
     /** The stored logo path of any buyer (icons are public), or null when it has none. */
