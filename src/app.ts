@@ -6,6 +6,7 @@ import { accountRoutes } from './accounts/account-routes.js'
 import { buyerRoutes } from './buyers/buyer-routes.js'
 import { sellerRoutes } from './sellers/seller-routes.js'
 import { erpLinkRoutes } from './erp-links/erp-link-routes.js'
+import { licenseeRoutes } from './licensees/licensee-routes.js'
 import { userRoutes } from './users/user-routes.js'
 import { accountUserRoutes } from './account-users/account-user-routes.js'
 import type { Config } from './config.js'
@@ -75,6 +76,7 @@ export async function buildApp({ config, services, logger }: AppDeps): Promise<F
   await buyerRoutes(app, services)
   await sellerRoutes(app, services)
   await erpLinkRoutes(app, services)
+  await licenseeRoutes(app, services)
   await userRoutes(app, services)
   return app
 }

@@ -12,6 +12,7 @@ import { createAccountService } from './accounts/account-service.js'
 import { createBuyerService } from './buyers/buyer-service.js'
 import { createSellerService } from './sellers/seller-service.js'
 import { createErpLinkService } from './erp-links/erp-link-service.js'
+import { createLicenseeService } from './licensees/licensee-service.js'
 import { createUserService } from './users/user-service.js'
 import { createUserGroupService } from './user-groups/user-group-service.js'
 
@@ -62,6 +63,7 @@ export function createServices({ database, clock, config }: ServiceDeps) {
     buyers: createBuyerService({ db, clock, dialect }),
     sellers: createSellerService({ db, clock, dialect }),
     erpLinks: createErpLinkService({ db, clock, dialect }),
+    licensees: createLicenseeService({ db, clock, dialect }),
     users: createUserService({ db, clock, dialect }),
   }
 }
