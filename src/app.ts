@@ -7,6 +7,7 @@ import { buyerRoutes } from './buyers/buyer-routes.js'
 import { sellerRoutes } from './sellers/seller-routes.js'
 import { erpLinkRoutes } from './erp-links/erp-link-routes.js'
 import { licenseeRoutes } from './licensees/licensee-routes.js'
+import { cloudTenantRoutes } from './cloud-tenants/cloud-tenant-routes.js'
 import { userRoutes } from './users/user-routes.js'
 import { accountUserRoutes } from './account-users/account-user-routes.js'
 import type { Config } from './config.js'
@@ -77,6 +78,7 @@ export async function buildApp({ config, services, logger }: AppDeps): Promise<F
   await sellerRoutes(app, services)
   await erpLinkRoutes(app, services)
   await licenseeRoutes(app, services)
+  await cloudTenantRoutes(app, services)
   await userRoutes(app, services)
   return app
 }

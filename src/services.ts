@@ -13,6 +13,7 @@ import { createBuyerService } from './buyers/buyer-service.js'
 import { createSellerService } from './sellers/seller-service.js'
 import { createErpLinkService } from './erp-links/erp-link-service.js'
 import { createLicenseeService } from './licensees/licensee-service.js'
+import { createCloudTenantService } from './cloud-tenants/cloud-tenant-service.js'
 import { createUserService } from './users/user-service.js'
 import { createUserGroupService } from './user-groups/user-group-service.js'
 
@@ -64,6 +65,7 @@ export function createServices({ database, clock, config }: ServiceDeps) {
     sellers: createSellerService({ db, clock, dialect }),
     erpLinks: createErpLinkService({ db, clock, dialect }),
     licensees: createLicenseeService({ db, clock, dialect }),
+    cloudTenants: createCloudTenantService({ db, clock, dialect }),
     users: createUserService({ db, clock, dialect }),
   }
 }
