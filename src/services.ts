@@ -10,6 +10,7 @@ import { createSecretBox } from './lib/secrets.js'
 import { createModuleService } from './modules/module-service.js'
 import { createAccountService } from './accounts/account-service.js'
 import { createBuyerService } from './buyers/buyer-service.js'
+import { createLocalErpSync } from './buyers/erp-sync.js'
 import { createSellerService } from './sellers/seller-service.js'
 import { createErpLinkService } from './erp-links/erp-link-service.js'
 import { createLicenseeService } from './licensees/licensee-service.js'
@@ -61,7 +62,7 @@ export function createServices({ database, clock, config }: ServiceDeps) {
       dialect,
       onStatusChanged: authenticator.forgetVerified,
     }),
-    buyers: createBuyerService({ db, clock, dialect }),
+    buyers: createBuyerService({ db, clock, dialect, erpSync: createLocalErpSync() }),
     sellers: createSellerService({ db, clock, dialect }),
     erpLinks: createErpLinkService({ db, clock, dialect }),
     licensees: createLicenseeService({ db, clock, dialect }),

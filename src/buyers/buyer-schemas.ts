@@ -119,3 +119,39 @@ export const BuyerSchema = Projected({
 })
 
 export const BuyerList = ListResponse(BuyerSchema)
+
+/** `BuyerTransfer`: the buyer's shape, of which only `account` (the destination) is read. */
+export const TransferBuyerBody = Type.Object(
+  { account: IdRef(idPattern('account')) },
+  { additionalProperties: false },
+)
+
+export const TransferDetailsQuery = Type.Object({
+  destinationAccountId: Type.Optional(Type.String({ pattern: idPattern('account') })),
+})
+
+/** `BuyerTransferDetails`: the buyer plus what a transfer would move and take away. */
+export const BuyerTransferDetailsSchema = Type.Object(
+  {
+    ...BuyerSchema.properties,
+    stats: Type.Object({
+      licenseeCount: Type.Integer(),
+      userGroupCount: Type.Integer(),
+      userCount: Type.Integer(),
+      orderCount: Type.Integer(),
+      subscriptionCount: Type.Integer(),
+      agreementCount: Type.Integer(),
+    }),
+    users: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        user: Type.Object({
+          id: Type.String(),
+          name: Type.String(),
+          icon: Nullable(Type.String()),
+        }),
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)

@@ -31,17 +31,7 @@ export async function applyBuyerSellers(
   if (!isOperations(actor)) {
     throw validationError({ sellers: ['Only Operations may change the sellers of a buyer.'] })
   }
-  const found = added.length
-    ? await trx.selectFrom('sellers').select(['id', 'status']).where('id', 'in', added).execute()
-    : []
-  const problems: Record<string, string[]> = {}
-  for (const id of added) {
-    const seller = found.find((s) => s.id === id)
-    const at = `sellers[${(sellers ?? []).findIndex((s) => s.id === id)}].id`
-    if (!seller || seller.status === 'Deleted') problems[at] = ['Unknown seller.']
-    else if (seller.status === 'Disabled') problems[at] = ['The seller is Disabled.']
-  }
-  if (Object.keys(problems).length > 0) throw validationError(problems)
+  await assertSellersUsable(trx, sellers ?? [], added)
   for (const link of removed) {
     await removeLink(
       trx,
@@ -52,4 +42,29 @@ export async function applyBuyerSellers(
   for (const sellerId of added) {
     await createLink(trx, { buyerId: buyer.id, accountId: buyer.accountId, sellerId }, audit)
   }
+}
+
+/**
+ * Each of `ids` (sellers listed in `sellers`) exists and is neither Disabled nor Deleted; else a
+ * 400 naming each offending `sellers[i].id`.
+ */
+export async function assertSellersUsable(
+  trx: Kysely<Database>,
+  sellers: ReadonlyArray<{ id: string }>,
+  ids: readonly string[],
+): Promise<void> {
+  if (ids.length === 0) return
+  const found = await trx
+    .selectFrom('sellers')
+    .select(['id', 'status'])
+    .where('id', 'in', [...ids])
+    .execute()
+  const problems: Record<string, string[]> = {}
+  for (const id of ids) {
+    const seller = found.find((s) => s.id === id)
+    const at = `sellers[${sellers.findIndex((s) => s.id === id)}].id`
+    if (!seller || seller.status === 'Deleted') problems[at] = ['Unknown seller.']
+    else if (seller.status === 'Disabled') problems[at] = ['The seller is Disabled.']
+  }
+  if (Object.keys(problems).length > 0) throw validationError(problems)
 }

@@ -166,10 +166,11 @@ export async function findSellersOfBuyers(db: Kysely<Database>, buyerIds: string
   return result
 }
 
+/** A seller of a buyer: a `SellerRef` with the pair's link (absent only on a would-be buyer). */
 export interface BuyerSeller {
   id: string
   name: string
   externalId: string | null
   icon: string | null
-  erpLink: { id: string; name: string; icon: string | null; status: ErpLinkStatus }
+  erpLink?: { id: string; name: string; icon: string | null; status: ErpLinkStatus }
 }

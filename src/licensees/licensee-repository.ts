@@ -145,3 +145,47 @@ export async function updateLicenseeColumns(
     .executeTakeFirst()
   return Number(result.numUpdatedRows) === 1
 }
+
+/**
+ * A transferred buyer's non-deleted licensees follow it to `accountId` (decision 50). A contact
+ * user who is not a user of that account is dropped from the contact (the names typed stay), so
+ * the destination never reads another account's user. Returns the licensees moved.
+ */
+export async function moveLicenseesOfBuyer(
+  db: Kysely<Database>,
+  buyerId: string,
+  accountId: string,
+  audit: { at: string; by: string | null },
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('licensees')
+    .select(['id', 'contact'])
+    .where('buyer_id', '=', buyerId)
+    .where('status', '!=', 'Deleted')
+    .orderBy('id')
+    .execute()
+  for (const row of rows) {
+    const contact = parseJson<StoredContact | null>(row.contact, null)
+    let kept = contact
+    if (contact?.userId) {
+      const member = await db
+        .selectFrom('account_users')
+        .select('id')
+        .where('account_id', '=', accountId)
+        .where('user_id', '=', contact.userId)
+        .executeTakeFirst()
+      if (!member) kept = { ...contact, userId: null }
+    }
+    await db
+      .updateTable('licensees')
+      .set({
+        account_id: accountId,
+        contact: kept ? JSON.stringify(kept) : null,
+        updated_at: audit.at,
+        updated_by: audit.by,
+      })
+      .where('id', '=', row.id)
+      .execute()
+  }
+  return rows.map((row) => row.id)
+}

@@ -14,6 +14,8 @@ export async function createAccount(
     type?: 'Client' | 'Vendor' | 'Operations'
     name?: string
     status?: 'Enabled' | 'Active' | 'Disabled'
+    /** the client organisation's CDG */
+    externalId?: string | null
   } = {},
 ): Promise<string> {
   const id = randomId('account')
@@ -26,7 +28,7 @@ export async function createAccount(
       type: fields.type ?? 'Client',
       status: fields.status ?? 'Active',
       icon: null,
-      external_id: null,
+      external_id: fields.externalId ?? null,
       external_name: null,
       external_ids: null,
       service_level: 'Express',
