@@ -67,7 +67,7 @@ export function createServices({ database, clock, config }: ServiceDeps) {
     erpLinks: createErpLinkService({ db, clock, dialect }),
     licensees: createLicenseeService({ db, clock, dialect }),
     cloudTenants: createCloudTenantService({ db, clock, dialect }),
-    users: createUserService({ db, clock, dialect }),
+    users: createUserService({ db, clock, dialect, ssoDomains: config.ssoDomains }),
   }
 }
 
