@@ -102,6 +102,14 @@ function accountUserEndpoints(family: 'sdk' | 'v4' | 'legacy'): Endpoint[] {
       call: (ctx) => ({ params: key(own(ctx).invited) }),
     },
     {
+      method: 'GET',
+      path: `${item}/groups/{groupId}`,
+      operation: 'accountUsers.get',
+      success: 200,
+      targetsObject: true,
+      call: (ctx) => ({ params: { ...key(own(ctx).invited), groupId: own(ctx).groupId } }),
+    },
+    {
       method: 'POST',
       path: `${item}/groups`,
       operation: 'accountUsers.groups',
