@@ -20,6 +20,15 @@ describe('loadConfig', () => {
     expect(config.invitationTtlMs).toBe(3000)
   })
 
+  it('reads the SSO email domains, lower-cased; none by default', () => {
+    expect(loadConfig({}).ssoDomains).toEqual([])
+    expect(loadConfig({ SSO_DOMAINS: ' Contoso.com, fabrikam.example ' }).ssoDomains).toEqual([
+      'contoso.com',
+      'fabrikam.example',
+    ])
+    expect(() => loadConfig({ SSO_DOMAINS: 'contoso' })).toThrow(/SSO_DOMAINS/)
+  })
+
   it('reports every problem at once', () => {
     try {
       loadConfig({

@@ -24,6 +24,8 @@ export interface Config {
   sweepIntervalMs: number
   mailPollIntervalMs: number
   mailMaxAttempts: number
+  /** email domains an identity provider serves (SSO_DOMAINS): `sso-check` and `sso` read it */
+  ssoDomains: readonly string[]
 }
 
 export class ConfigError extends Error {
@@ -91,6 +93,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   )
   const mailMaxAttempts = positiveInt(env.MAIL_MAX_ATTEMPTS, 8, 'MAIL_MAX_ATTEMPTS', problems)
 
+  const ssoDomains = (env.SSO_DOMAINS ?? '')
+    .split(',')
+    .map((d) => d.trim().toLowerCase())
+    .filter(Boolean)
+  for (const domain of ssoDomains) {
+    if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(domain))
+      problems.push(`SSO_DOMAINS must list email domains like example.com, got "${domain}"`)
+  }
+
   if (problems.length > 0 || !database || invitationTtlMs === undefined)
     throw new ConfigError(problems)
   return Object.freeze({
@@ -110,6 +121,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sweepIntervalMs,
     mailPollIntervalMs,
     mailMaxAttempts,
+    ssoDomains: Object.freeze(ssoDomains),
   })
 }
 

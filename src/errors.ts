@@ -27,6 +27,10 @@ export const ERROR_CATALOGUE = {
   MODULE_NOT_FOUND: { status: 404, detail: 'Module not found.' },
   BUYER_NOT_FOUND: { status: 404, detail: 'Buyer not found.' },
   API_TOKEN_NOT_FOUND: { status: 404, detail: 'API token not found.' },
+  SELLER_NOT_FOUND: { status: 404, detail: 'Seller not found.' },
+  LICENSEE_NOT_FOUND: { status: 404, detail: 'Licensee not found.' },
+  ERP_LINK_NOT_FOUND: { status: 404, detail: 'ERP link not found.' },
+  CLOUD_TENANT_NOT_FOUND: { status: 404, detail: 'Cloud tenant not found.' },
   ACCOUNT_USER_ALREADY_EXISTS: {
     status: 400,
     detail: 'This user is already a member of the account.',
@@ -80,6 +84,76 @@ export const ERROR_CATALOGUE = {
   ACCOUNT_DISABLE_SELF: { status: 400, detail: 'You cannot disable your own account.' },
   BUYER_STATUS_INVALID: { status: 400, detail: 'The buyer status does not allow this action.' },
   BUYER_ACCOUNT_INVALID: { status: 400, detail: 'A buyer must belong to a Client account.' },
+  SELLER_STATUS_INVALID: { status: 400, detail: 'The seller status does not allow this action.' },
+  SELLER_EXTERNAL_ID_TAKEN: {
+    status: 400,
+    detail: 'Another seller already has this external id.',
+  },
+  SELLER_IN_USE: {
+    status: 400,
+    detail: 'The seller is still named by a licensee or linked to a buyer.',
+  },
+  LICENSEE_STATUS_INVALID: {
+    status: 400,
+    detail: 'The licensee status does not allow this action.',
+  },
+  LICENSEE_BUYER_INVALID: {
+    status: 400,
+    detail: 'The buyer does not exist, is not visible, or is Disabled or Deleted.',
+  },
+  LICENSEE_ACCOUNT_INVALID: { status: 400, detail: "The account is not the buyer's account." },
+  LICENSEE_SELLER_INVALID: {
+    status: 400,
+    detail: 'The seller does not exist, is not visible, or is Disabled or Deleted.',
+  },
+  LICENSEE_CONTACT_INVALID: {
+    status: 400,
+    detail: "The contact user is not a user of the licensee's account.",
+  },
+  LICENSEE_ADDRESS_REQUIRED: {
+    status: 400,
+    detail: 'A licensee that does not use the buyer address needs an address.',
+  },
+  LICENSEE_REFERENCE_IMMUTABLE: {
+    status: 400,
+    detail: "A licensee's buyer, seller and account cannot be changed.",
+  },
+  LICENSEE_PARTNER_NOT_ELIGIBLE: {
+    status: 400,
+    detail: 'The account is not eligible for partner (resale) licensees.',
+  },
+  ERP_LINK_STATUS_INVALID: {
+    status: 400,
+    detail: 'The ERP link status does not allow this action.',
+  },
+  ERP_LINK_ALREADY_EXISTS: {
+    status: 400,
+    detail: 'The buyer and the seller are already linked.',
+  },
+  ERP_LINK_IN_USE: {
+    status: 400,
+    detail: 'A licensee still uses this buyer and seller pair.',
+  },
+  CLOUD_TENANT_STATUS_INVALID: {
+    status: 400,
+    detail: 'The cloud tenant status does not allow this action.',
+  },
+  CLOUD_TENANT_ACCOUNT_INVALID: {
+    status: 400,
+    detail: 'The cloud tenant must belong to one Client account.',
+  },
+  CLOUD_TENANT_DUPLICATE: {
+    status: 400,
+    detail: 'Another cloud tenant already has this cloud consumption id.',
+  },
+  BUYER_TRANSFER_INVALID: {
+    status: 400,
+    detail: 'The buyer cannot be transferred to that account.',
+  },
+  SSO_NOT_CONFIGURED: {
+    status: 400,
+    detail: "No identity provider serves this user's email domain.",
+  },
   USER_MANAGED_ELSEWHERE: {
     status: 403,
     detail: 'The user also belongs to another account; only Operations may change them.',

@@ -10,6 +10,11 @@ import { createSecretBox } from './lib/secrets.js'
 import { createModuleService } from './modules/module-service.js'
 import { createAccountService } from './accounts/account-service.js'
 import { createBuyerService } from './buyers/buyer-service.js'
+import { createLocalErpSync } from './buyers/erp-sync.js'
+import { createSellerService } from './sellers/seller-service.js'
+import { createErpLinkService } from './erp-links/erp-link-service.js'
+import { createLicenseeService } from './licensees/licensee-service.js'
+import { createCloudTenantService } from './cloud-tenants/cloud-tenant-service.js'
 import { createUserService } from './users/user-service.js'
 import { createUserGroupService } from './user-groups/user-group-service.js'
 
@@ -57,8 +62,12 @@ export function createServices({ database, clock, config }: ServiceDeps) {
       dialect,
       onStatusChanged: authenticator.forgetVerified,
     }),
-    buyers: createBuyerService({ db, clock, dialect }),
-    users: createUserService({ db, clock, dialect }),
+    buyers: createBuyerService({ db, clock, dialect, erpSync: createLocalErpSync() }),
+    sellers: createSellerService({ db, clock, dialect }),
+    erpLinks: createErpLinkService({ db, clock, dialect }),
+    licensees: createLicenseeService({ db, clock, dialect }),
+    cloudTenants: createCloudTenantService({ db, clock, dialect }),
+    users: createUserService({ db, clock, dialect, ssoDomains: config.ssoDomains }),
   }
 }
 

@@ -4,7 +4,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Operation } from '../access/permissions.js'
 import { requireActor } from '../http/authenticate.js'
 import { rawQuery } from '../http/raw-query.js'
-import { validationError } from '../errors.js'
+import { AppError, validationError } from '../errors.js'
+import { UserGroupRefSchema } from '../http/schema-helpers.js'
 import type { AccountUserKey } from './account-user-lookup.js'
 import type { AccountUserFamily } from './account-user-presenter.js'
 import type { AccountUserService } from './account-user-service.js'
@@ -194,6 +195,28 @@ export async function accountUserRoutes(
           },
           data: view.groups,
         }
+      },
+    )
+
+    // SDK only, undocumented (§5.2): one of the account user's groups.
+    typed.get(
+      `${f.item}/groups/:userGroupId`,
+      {
+        schema: {
+          params: Type.Composite([f.params, Type.Object({ userGroupId: GroupIdParam })]),
+          response: { 200: UserGroupRefSchema },
+        },
+        config: config('accountUsers.get'),
+      },
+      async (request) => {
+        const { userGroupId } = request.params as { userGroupId: string }
+        const view = await accountUsers.get({
+          actor: requireActor(request),
+          key: keyOf(request.params),
+        })
+        const group = view.groups.find((g) => g.id === userGroupId)
+        if (!group) throw new AppError('USER_GROUP_NOT_FOUND')
+        return group
       },
     )
 

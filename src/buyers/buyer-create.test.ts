@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createAccount, createApiToken } from '../../test/support/factories.js'
+import { createAccount, createApiToken, createSeller } from '../../test/support/factories.js'
 import { multipartBody, TINY_PNG } from '../../test/support/multipart.js'
 import { buildTestApp, type TestApp } from '../../test/support/test-app.js'
 
@@ -15,6 +15,7 @@ const address = {
 describe('creating buyers', () => {
   let t: TestApp
   let client: string
+  let seller: string
   const body = (fields: object = {}) => ({
     name: 'Contoso Spain',
     address,
@@ -24,6 +25,7 @@ describe('creating buyers', () => {
   beforeEach(async () => {
     t = await buildTestApp()
     client = await createAccount(t.db.db, { type: 'Client', name: 'Contoso' })
+    seller = await createSeller(t.db.db, { name: 'SoftwareOne Spain', externalId: 'SWO_ES' })
   })
   afterEach(async () => t.close())
 
@@ -40,7 +42,7 @@ describe('creating buyers', () => {
           email: 'ada@contoso.example',
           phone: { prefix: '+34', number: '600000000' },
         },
-        sellers: [{ id: 'SEL-1299-2079', name: 'SoftwareOne Spain' }],
+        sellers: [{ id: seller, name: 'echoed and ignored' }],
         status: 'Active',
         icon: '',
         id: 'BUY-1111-1111',
@@ -65,7 +67,20 @@ describe('creating buyers', () => {
         phone: { prefix: '+34', number: '600000000' },
       },
       account: { id: client, name: 'Contoso', type: 'Client', status: 'Active', icon: null },
-      sellers: [{ id: 'SEL-1299-2079', name: 'SoftwareOne Spain' }],
+      sellers: [
+        {
+          id: seller,
+          name: 'SoftwareOne Spain',
+          externalId: 'SWO_ES',
+          icon: null,
+          erpLink: {
+            id: expect.stringMatching(/^ERP-\d{4}-\d{4}-\d{4}$/),
+            name: 'Contoso Spain - SoftwareOne Spain',
+            icon: null,
+            status: 'Active',
+          },
+        },
+      ],
       errors: [],
     })
     expect(buyer.audit.created).toMatchObject({

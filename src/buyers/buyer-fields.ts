@@ -1,3 +1,4 @@
+import type { ExpressionBuilder } from 'kysely'
 import { addressFields, jsonMember } from '../accounts/account-fields.js'
 import { type FieldMap, textColumn, dateColumn } from '../rql/rql-fields.js'
 import { BUYER_STATUSES } from './buyer.js'
@@ -24,6 +25,21 @@ export const BUYER_FIELDS: FieldMap = {
   'account.status': text('a.status'),
   'audit.created.at': instant('b.created_at'),
   'audit.updated.at': instant('b.updated_at'),
+  // `any(sellers,id=SEL-…)` (§11.6): the buyer's ERP links, seen from the buyer.
+  sellers: {
+    collection: (eb: ExpressionBuilder<any, any>) =>
+      eb
+        .selectFrom('erp_links as l_f')
+        .innerJoin('sellers as s_f', 's_f.id', 'l_f.seller_id')
+        .whereRef('l_f.buyer_id', '=', 'b.id'),
+    fields: {
+      id: text('s_f.id'),
+      name: text('s_f.name'),
+      externalId: text('s_f.external_id'),
+      'erpLink.id': text('l_f.id'),
+      'erpLink.status': text('l_f.status'),
+    },
+  },
 }
 
 /** Every output key; `errors` is Operations-only (§2) and dropped for everyone else. */

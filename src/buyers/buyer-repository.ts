@@ -2,6 +2,7 @@ import { ACCOUNT_REF_COLUMNS, toAccountRef } from '../accounts/account-repositor
 import type { Kysely, Updateable } from 'kysely'
 import type { ActorRef } from '../access/actor.js'
 import { findLatestAuditEvents } from '../accounts/latest-audit-events.js'
+import { findSellersOfBuyers } from '../erp-links/erp-link-repository.js'
 import { parseJson, toDate } from '../db/rows.js'
 import type { BuyerTable, Database } from '../db/schema.js'
 import { newUniqueId } from '../lib/ids.js'
@@ -21,7 +22,6 @@ export const BUYER_COLUMNS = [
   'b.contact',
   'b.external_ids',
   'b.tax_id',
-  'b.sellers',
   'b.created_at',
   'b.created_by',
   'b.updated_at',
@@ -38,14 +38,13 @@ type Row = Awaited<
 /** `BuyerAudit` events beside created/updated. */
 const STATUS_EVENTS = ['activated', 'unassigned', 'disabled'] as const
 
-/** Rows to models, with the page's status events in one more query. */
+/** Rows to models, with the page's status events and sellers in two more queries. */
 export async function hydrateBuyers(db: Kysely<Database>, rows: Row[]): Promise<Buyer[]> {
-  const events = await findLatestAuditEvents(
-    db,
-    'buyer',
-    rows.map((r) => r.id),
-    STATUS_EVENTS,
-  )
+  const ids = rows.map((r) => r.id)
+  const [events, sellers] = await Promise.all([
+    findLatestAuditEvents(db, 'buyer', ids, STATUS_EVENTS),
+    findSellersOfBuyers(db, ids),
+  ])
   return rows.map((r) => {
     const row = r as unknown as Record<string, string | null> & Row
     return {
@@ -58,7 +57,7 @@ export async function hydrateBuyers(db: Kysely<Database>, rows: Row[]): Promise<
       contact: parseJson(row.contact, null),
       externalIds: parseJson(row.external_ids, null),
       taxId: row.tax_id,
-      sellers: parseJson(row.sellers, null),
+      sellers: sellers.get(row.id) ?? [],
       account: toAccountRef(row.account_id as string, row),
       createdAt: toDate(row.created_at as string),
       createdBy: parseJson<ActorRef | null>(row.created_by, null),
@@ -100,4 +99,87 @@ export async function removeBuyerFromUserGroups(
   buyerId: string,
 ): Promise<void> {
   await db.deleteFrom('user_group_buyers').where('buyer_id', '=', buyerId).execute()
+}
+
+/**
+ * What a transfer takes away from the buyer's current account (decision 49): the groups of
+ * `accountId` whose buyer list names the buyer, and the account users in them.
+ */
+export async function findTransferAudience(
+  db: Kysely<Database>,
+  buyerId: string,
+  accountId: string,
+) {
+  const groups = await db
+    .selectFrom('user_group_buyers as ugb')
+    .innerJoin('user_groups as g', 'g.id', 'ugb.user_group_id')
+    .select('g.id')
+    .where('ugb.buyer_id', '=', buyerId)
+    .where('g.account_id', '=', accountId)
+    .execute()
+  const groupIds = groups.map((g) => g.id)
+  const users =
+    groupIds.length === 0
+      ? []
+      : await db
+          .selectFrom('account_user_groups as aug')
+          .innerJoin('account_users as au', 'au.id', 'aug.account_user_id')
+          .innerJoin('users as u', 'u.id', 'au.user_id')
+          .select(['au.id', 'u.id as user_id', 'u.first_name', 'u.last_name', 'u.icon'])
+          .where('aug.user_group_id', 'in', groupIds)
+          .distinct()
+          .orderBy('au.id')
+          .execute()
+  return {
+    groupIds,
+    users: users.map((u) => ({
+      id: u.id,
+      user: { id: u.user_id, name: `${u.first_name} ${u.last_name}`, icon: u.icon },
+    })),
+  }
+}
+
+/** The non-deleted licensees a transfer moves with the buyer. */
+export async function countLiveLicenseesOfBuyer(
+  db: Kysely<Database>,
+  buyerId: string,
+): Promise<number> {
+  const row = await db
+    .selectFrom('licensees')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('buyer_id', '=', buyerId)
+    .where('status', '!=', 'Deleted')
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+/** The buyer leaves the user groups of `accountId` (a list left empty stays `[]`, decision 50). */
+export async function removeBuyerFromGroupsOfAccount(
+  db: Kysely<Database>,
+  buyerId: string,
+  groupIds: string[],
+): Promise<void> {
+  if (groupIds.length === 0) return
+  await db
+    .deleteFrom('user_group_buyers')
+    .where('buyer_id', '=', buyerId)
+    .where('user_group_id', 'in', groupIds)
+    .execute()
+}
+
+/** Moves the buyer to `accountId` while it still belongs to `fromAccountId`. */
+export async function moveBuyerToAccount(
+  db: Kysely<Database>,
+  id: string,
+  fromAccountId: string,
+  accountId: string,
+  audit: { at: string; by: string | null },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('buyers')
+    .set({ account_id: accountId, updated_at: audit.at, updated_by: audit.by })
+    .where('id', '=', id)
+    .where('account_id', '=', fromAccountId)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
 }

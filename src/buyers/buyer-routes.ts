@@ -11,7 +11,10 @@ import {
   BuyerList,
   BuyerParams,
   BuyerSchema,
+  BuyerTransferDetailsSchema,
   CreateBuyerBody,
+  TransferBuyerBody,
+  TransferDetailsQuery,
   UpdateBuyerBody,
 } from './buyer-schemas.js'
 import type { BuyerService } from './buyer-service.js'
@@ -104,6 +107,63 @@ export async function buyerRoutes(
     { schema: { ...action, body: ActivateBuyerBody }, ...manage },
     async (request) =>
       buyers.activate({ ...request.body, actor: requireActor(request), id: idOf(request) }),
+  )
+  // Validate (decision 48): the body is merged over the stored buyer before the schema sees it,
+  // so the merged buyer gets exactly the 400 a PUT (with `account`, as on create) would.
+  const mergeOverStored = async (request: FastifyRequest) => {
+    const body = request.body
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return
+    const stored = await buyers.storedBody({ actor: requireActor(request), id: idOf(request) })
+    request.body = { ...stored, ...body }
+  }
+  typed.post(
+    `${item}/validate`,
+    {
+      schema: { params: BuyerParams, body: CreateBuyerBody, response: ok },
+      config: config('buyers.validate'),
+      preValidation: [exists, mergeOverStored],
+    },
+    async (request) =>
+      buyers.validate({ ...request.body, actor: requireActor(request), id: idOf(request) }),
+  )
+  typed.get(
+    `${item}/transfer`,
+    {
+      schema: {
+        params: BuyerParams,
+        querystring: TransferDetailsQuery,
+        response: { 200: BuyerTransferDetailsSchema },
+      },
+      config: config('buyers.transferDetails'),
+      preValidation: exists,
+    },
+    async (request) =>
+      buyers.transferDetails({
+        actor: requireActor(request),
+        id: idOf(request),
+        ...(request.query.destinationAccountId
+          ? { destinationAccountId: request.query.destinationAccountId }
+          : {}),
+      }),
+  )
+  typed.post(
+    `${item}/transfer`,
+    {
+      schema: { params: BuyerParams, body: TransferBuyerBody, response: ok },
+      config: config('buyers.transfer'),
+      preValidation: exists,
+    },
+    async (request) =>
+      buyers.transfer({
+        actor: requireActor(request),
+        id: idOf(request),
+        account: request.body.account,
+      }),
+  )
+  typed.post(
+    `${item}/synchronize`,
+    { schema: action, config: config('buyers.synchronize'), preValidation: exists },
+    async (request) => buyers.synchronize({ actor: requireActor(request), id: idOf(request) }),
   )
   typed.get(
     `${item}/icon`,

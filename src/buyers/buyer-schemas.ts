@@ -11,6 +11,7 @@ import {
   Projected,
 } from '../http/schema-helpers.js'
 import { idPattern } from '../lib/ids.js'
+import { SellerRefSchema } from '../sellers/seller-schemas.js'
 
 export const BuyerParams = Type.Object({ id: Type.String({ pattern: idPattern('buyer') }) })
 
@@ -46,12 +47,10 @@ export const BuyerExternalIdsInput = Type.Object(
   { additionalProperties: false },
 )
 
+/** Each element needs only `id`; echoed `name`, `externalId`, `icon`, `erpLink` are dropped. */
 const SellersInput = Nullable(
   Type.Array(
-    Type.Object(
-      { id: Type.String({ pattern: SELLER_ID }), name: optionalText(500) },
-      { additionalProperties: false },
-    ),
+    Type.Object({ id: Type.String({ pattern: SELLER_ID }) }, { additionalProperties: false }),
     { maxItems: 100 },
   ),
 )
@@ -105,7 +104,7 @@ export const BuyerSchema = Projected({
   externalIds: Nullable(ExternalIdsSchema),
   taxId: Nullable(Type.String()),
   account: AccountRefSchema,
-  sellers: Nullable(Type.Array(Projected({ id: Type.String(), name: Nullable(Type.String()) }))),
+  sellers: Nullable(Type.Array(SellerRefSchema)),
   errors: Type.Array(
     Projected({ id: Nullable(Type.String()), message: Type.String(), parameters: Type.Unknown() }),
   ),
@@ -120,3 +119,39 @@ export const BuyerSchema = Projected({
 })
 
 export const BuyerList = ListResponse(BuyerSchema)
+
+/** `BuyerTransfer`: the buyer's shape, of which only `account` (the destination) is read. */
+export const TransferBuyerBody = Type.Object(
+  { account: IdRef(idPattern('account')) },
+  { additionalProperties: false },
+)
+
+export const TransferDetailsQuery = Type.Object({
+  destinationAccountId: Type.Optional(Type.String({ pattern: idPattern('account') })),
+})
+
+/** `BuyerTransferDetails`: the buyer plus what a transfer would move and take away. */
+export const BuyerTransferDetailsSchema = Type.Object(
+  {
+    ...BuyerSchema.properties,
+    stats: Type.Object({
+      licenseeCount: Type.Integer(),
+      userGroupCount: Type.Integer(),
+      userCount: Type.Integer(),
+      orderCount: Type.Integer(),
+      subscriptionCount: Type.Integer(),
+      agreementCount: Type.Integer(),
+    }),
+    users: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        user: Type.Object({
+          id: Type.String(),
+          name: Type.String(),
+          icon: Nullable(Type.String()),
+        }),
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)

@@ -1,12 +1,11 @@
 import type { Static } from '@sinclair/typebox'
-import type { Kysely, Updateable } from 'kysely'
-import { actorRef, isOperations, visibleAccountId, type Actor } from '../access/actor.js'
-import { findAccountRef } from '../accounts/account-repository.js'
+import type { Kysely } from 'kysely'
+import { actorRef, visibleAccountId, type Actor } from '../access/actor.js'
 import { recordAuditEvents } from '../db/audit.js'
 import type { Dialect } from '../db/connect.js'
 import { serveList } from '../db/list-page.js'
-import type { BuyerTable, Database } from '../db/schema.js'
-import { AppError, ruleError, validationError } from '../errors.js'
+import type { Database } from '../db/schema.js'
+import { AppError, ruleError } from '../errors.js'
 import { storeIcon } from '../icons/icon-store.js'
 import type { Clock } from '../lib/clock.js'
 import { projectForQuery } from '../rql/rql-select.js'
@@ -21,7 +20,14 @@ import {
   updateBuyerColumns,
 } from './buyer-repository.js'
 import type { CreateBuyerBody, UpdateBuyerBody } from './buyer-schemas.js'
+import { guardPair } from '../erp-links/erp-link-writes.js'
+import { clientAccountOf, editableColumns } from './buyer-rules.js'
+import { applyBuyerSellers } from './buyer-sellers.js'
 import { createBuyerStatusUseCases } from './buyer-status-service.js'
+import { createBuyerSynchronizeUseCase } from './buyer-synchronize.js'
+import { createBuyerTransferUseCases } from './buyer-transfer.js'
+import { createBuyerValidateUseCases } from './buyer-validate.js'
+import type { ErpSync } from './erp-sync.js'
 
 type Upload = { data: Buffer } | undefined
 type UpdateInput = Static<typeof UpdateBuyerBody> & { actor: Actor; id: string; upload?: Upload }
@@ -33,8 +39,13 @@ export type GetBuyer = (
   id: string,
 ) => Promise<Buyer>
 
-export function createBuyerService(deps: { db: Kysely<Database>; clock: Clock; dialect: Dialect }) {
-  const { db, clock, dialect } = deps
+export function createBuyerService(deps: {
+  db: Kysely<Database>
+  clock: Clock
+  dialect: Dialect
+  erpSync: ErpSync
+}) {
+  const { db, clock, dialect, erpSync } = deps
 
   /** A Client sees its own buyers, never deleted ones; Operations sees all (decision 20). */
   function scoped(executor: Kysely<Database>, actor: Actor | undefined) {
@@ -52,42 +63,12 @@ export function createBuyerService(deps: { db: Kysely<Database>; clock: Clock; d
     return (await hydrateBuyers(executor, [row]))[0]!
   }
 
-  /** The columns of the editable members; ERP external ids are SoftwareOne's to set. */
-  function editableColumns(
-    input: Static<typeof UpdateBuyerBody>,
-    actor: Actor,
-  ): Updateable<BuyerTable> {
-    const name = input.name.trim()
-    if (!name) throw validationError({ name: ['Must not be empty.'] })
-    const json = (value: unknown) =>
-      value === null || value === undefined ? null : JSON.stringify(value)
-    return {
-      name,
-      address: json(input.address),
-      ...(input.contact !== undefined ? { contact: json(input.contact) } : {}),
-      ...(input.taxId !== undefined ? { tax_id: input.taxId } : {}),
-      ...(input.sellers !== undefined ? { sellers: json(input.sellers) } : {}),
-      ...(input.externalIds !== undefined && isOperations(actor)
-        ? { external_ids: json(input.externalIds) }
-        : {}),
-    }
-  }
-
   return {
     /** Creates an `Enabled` buyer of a Client account (Operations only, by the permission table). */
     async create(input: Static<typeof CreateBuyerBody> & { actor: Actor; upload?: Upload }) {
       const columns = editableColumns(input, input.actor)
       return db.transaction().execute(async (trx) => {
-        const account = await findAccountRef(trx, input.account.id)
-        if (!account) throw validationError({ 'account.id': ['Unknown account.'] })
-        if (account.type !== 'Client') {
-          throw ruleError(
-            'BUYER_ACCOUNT_INVALID',
-            `Buyers belong to Client accounts; ${account.id} is a ${account.type} account.`,
-            ['account.id'],
-            { type: account.type },
-          )
-        }
+        const account = await clientAccountOf(trx, input.account.id)
         const id = await newBuyerId(trx)
         const now = clock.now()
         const by = actorRef(input.actor)
@@ -104,7 +85,6 @@ export function createBuyerService(deps: { db: Kysely<Database>; clock: Clock; d
             contact: columns.contact ?? null,
             external_ids: columns.external_ids ?? null,
             tax_id: columns.tax_id ?? null,
-            sellers: columns.sellers ?? null,
             created_at: now.toISOString(),
             created_by: JSON.stringify(by),
             updated_at: null,
@@ -121,6 +101,10 @@ export function createBuyerService(deps: { db: Kysely<Database>; clock: Clock; d
             by,
           },
         ])
+        await applyBuyerSellers(trx, { id, accountId: account.id }, input.sellers, input.actor, {
+          at: now,
+          by,
+        })
         return buyerView(input.actor).present(await getBuyer(trx, undefined, id))
       })
     },
@@ -152,39 +136,43 @@ export function createBuyerService(deps: { db: Kysely<Database>; clock: Clock; d
 
     async update(input: UpdateInput) {
       const columns = editableColumns(input, input.actor)
-      return db.transaction().execute(async (trx) => {
-        const current = await getBuyer(trx, input.actor, input.id)
-        if (current.status === 'Deleted') {
-          throw ruleError(
-            'BUYER_STATUS_INVALID',
-            'The buyer is Deleted; it cannot be changed.',
-            ['status'],
-            { status: current.status },
-          )
-        }
-        const now = clock.now()
-        const by = actorRef(input.actor)
-        const icon = input.upload
-          ? await storeIcon(trx, { clock }, input.upload, 'logo')
-          : undefined
-        await updateBuyerColumns(trx, input.id, {
-          ...columns,
-          ...(icon ? { icon } : {}),
-          updated_at: now.toISOString(),
-          updated_by: JSON.stringify(by),
-        })
-        await recordAuditEvents(trx, [
-          {
-            objectType: 'buyer',
-            objectId: input.id,
-            accountId: current.accountId,
-            event: 'updated',
-            at: now,
-            by,
-          },
-        ])
-        return buyerView(input.actor).present(await getBuyer(trx, undefined, input.id))
-      })
+      // A concurrent update that added the same seller wins the pair's unique constraint.
+      return guardPair(() =>
+        db.transaction().execute(async (trx) => {
+          const current = await getBuyer(trx, input.actor, input.id)
+          if (current.status === 'Deleted') {
+            throw ruleError(
+              'BUYER_STATUS_INVALID',
+              'The buyer is Deleted; it cannot be changed.',
+              ['status'],
+              { status: current.status },
+            )
+          }
+          const now = clock.now()
+          const by = actorRef(input.actor)
+          const icon = input.upload
+            ? await storeIcon(trx, { clock }, input.upload, 'logo')
+            : undefined
+          await updateBuyerColumns(trx, input.id, {
+            ...columns,
+            ...(icon ? { icon } : {}),
+            updated_at: now.toISOString(),
+            updated_by: JSON.stringify(by),
+          })
+          await applyBuyerSellers(trx, current, input.sellers, input.actor, { at: now, by })
+          await recordAuditEvents(trx, [
+            {
+              objectType: 'buyer',
+              objectId: input.id,
+              accountId: current.accountId,
+              event: 'updated',
+              at: now,
+              by,
+            },
+          ])
+          return buyerView(input.actor).present(await getBuyer(trx, undefined, input.id))
+        }),
+      )
     },
 
     /** The stored logo path of any buyer (icons are public), or null when it has none. */
@@ -199,6 +187,9 @@ export function createBuyerService(deps: { db: Kysely<Database>; clock: Clock; d
     },
 
     ...createBuyerStatusUseCases({ db, clock, getBuyer }),
+    ...createBuyerValidateUseCases({ db, getBuyer }),
+    ...createBuyerTransferUseCases({ db, clock, getBuyer }),
+    ...createBuyerSynchronizeUseCase({ db, clock, getBuyer, erpSync }),
   }
 }
 

@@ -5,6 +5,7 @@ import { recordAuditEvents } from '../db/audit.js'
 import type { BuyerTable, Database } from '../db/schema.js'
 import { AppError, ruleError } from '../errors.js'
 import type { Clock } from '../lib/clock.js'
+import { deleteLicenseesOfBuyer, reconnectLicensees } from '../licensees/licensee-cascades.js'
 import { BUYER_ACTIONS, type BuyerAction } from './buyer.js'
 import { removeBuyerFromUserGroups, updateBuyerColumns } from './buyer-repository.js'
 import type { ActivateBuyerBody } from './buyer-schemas.js'
@@ -59,7 +60,14 @@ export function createBuyerStatusUseCases(deps: {
         current.status,
       )
       if (!changed) throw new AppError('CONCURRENT_UPDATE')
-      if (rule.to === 'Deleted') await removeBuyerFromUserGroups(trx, id)
+      // §11.8: a deleted buyer takes its licensees along (its links stay, hidden with it);
+      // any other status change reconnects them (decisions 33 and 53).
+      if (rule.to === 'Deleted') {
+        await removeBuyerFromUserGroups(trx, id)
+        await deleteLicenseesOfBuyer(trx, id, { at: now, by })
+      } else {
+        await reconnectLicensees(trx, { buyerId: id }, { at: now, by })
+      }
       await recordAuditEvents(trx, [
         {
           objectType: 'buyer',

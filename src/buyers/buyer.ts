@@ -2,6 +2,7 @@ import type { Address } from '../accounts/account.js'
 import type { ActorRef } from '../access/actor.js'
 import type { AccountRef } from '../account-users/account-user.js'
 import type { AuditEvents } from '../accounts/latest-audit-events.js'
+import type { BuyerSeller } from '../erp-links/erp-link-repository.js'
 
 export const BUYER_STATUSES = [
   'Active',
@@ -48,11 +49,6 @@ export interface BuyerExternalIds {
   accountExternalId?: string | null
 }
 
-export interface SellerRef {
-  id: string
-  name?: string | null
-}
-
 export interface Buyer {
   id: string
   accountId: string
@@ -63,7 +59,8 @@ export interface Buyer {
   contact: BuyerContact | null
   externalIds: BuyerExternalIds | null
   taxId: string | null
-  sellers: SellerRef[] | null
+  /** derived from the buyer's ERP links (decision 40) */
+  sellers: BuyerSeller[]
   account: AccountRef
   createdAt: Date
   createdBy: ActorRef | null

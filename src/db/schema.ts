@@ -137,11 +137,97 @@ export interface BuyerTable {
   contact: JsonText | null
   external_ids: JsonText | null
   tax_id: string | null
-  sellers: JsonText | null
   created_at: Timestamp
   created_by: JsonText | null
   updated_at: Timestamp | null
   updated_by: JsonText | null
+}
+
+export interface SellerTable {
+  id: string
+  name: string
+  external_id: string | null
+  /** trimmed, lower-cased `external_id`: unique among non-deleted sellers (decision 27) */
+  external_id_key: string | null
+  icon: string | null
+  status: 'Active' | 'Offline' | 'Disabled' | 'Deleted'
+  /** JSON `[{ value, billingEnabled, isDefault }]` (decision 26) */
+  currencies: JsonText
+  address: JsonText | null
+  created_at: Timestamp
+  created_by: JsonText | null
+  updated_at: Timestamp | null
+  updated_by: JsonText | null
+}
+
+/** One buyer at one seller (unique pair); belongs to whichever account owns the buyer. */
+export interface ErpLinkTable {
+  id: string
+  buyer_id: string
+  seller_id: string
+  icon: string | null
+  status: 'Active' | 'Blocked'
+  external_ids: JsonText | null
+  address: JsonText | null
+  /** Operations-only */
+  note: string | null
+  created_at: Timestamp
+  created_by: JsonText | null
+  updated_at: Timestamp | null
+  updated_by: JsonText | null
+}
+
+export interface LicenseeTable {
+  id: string
+  /** always the buyer's account */
+  account_id: string
+  buyer_id: string
+  seller_id: string
+  name: string | null
+  external_id: string | null
+  icon: string | null
+  status: 'Enabled' | 'Active' | 'Disabled' | 'Deleted'
+  use_buyer_address: Flag
+  /** NULL while `use_buyer_address` (decision 36) */
+  address: JsonText | null
+  description: string | null
+  /** JSON `{ firstName, lastName, email, phone, userId }` */
+  contact: JsonText | null
+  /** JSON `{ client, partner }` */
+  eligibility: JsonText
+  created_at: Timestamp
+  created_by: JsonText | null
+  updated_at: Timestamp | null
+  updated_by: JsonText | null
+}
+
+export interface CloudTenantTable {
+  id: string
+  account_id: string
+  name: string
+  status: 'Active' | 'Disabled' | 'Deleted'
+  type: string | null
+  pyra_tenant_id: string
+  /** unique among non-deleted tenants (decision 46) */
+  cloud_consumption_id: string
+  provider_id: string | null
+  created_at: Timestamp
+  created_by: JsonText | null
+  updated_at: Timestamp | null
+  updated_by: JsonText | null
+}
+
+/** Events for connectors outside the service, written in the transaction of their change. */
+export interface EventOutboxTable {
+  id: Generated<number>
+  /** e.g. `buyer.synchronize-requested` */
+  topic: string
+  object_type: string
+  object_id: string
+  account_id: string | null
+  payload: JsonText
+  created_at: Timestamp
+  published_at: Timestamp | null
 }
 
 export interface ApiTokenTable {
@@ -208,6 +294,11 @@ export interface Database {
   user_group_buyers: UserGroupBuyerTable
   modules: ModuleTable
   buyers: BuyerTable
+  sellers: SellerTable
+  erp_links: ErpLinkTable
+  licensees: LicenseeTable
+  cloud_tenants: CloudTenantTable
+  event_outbox: EventOutboxTable
   api_tokens: ApiTokenTable
   api_token_modules: ApiTokenModuleTable
   audit_events: AuditEventTable

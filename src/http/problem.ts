@@ -71,10 +71,11 @@ export function toAppError(error: FastifyError, request: FastifyRequest): AppErr
         issue.instancePath,
         issue.params?.missingProperty ?? issue.params?.additionalProperty,
       )
-      const message =
-        issue.keyword === 'additionalProperties'
-          ? 'Unknown property.'
-          : (issue.message ?? 'Invalid value.')
+      // A strict body's `additionalProperties` is a schema that nothing matches (StrictBody).
+      const unknownMember =
+        issue.keyword === 'additionalProperties' ||
+        (issue.keyword === 'not' && issue.schemaPath.endsWith('/additionalProperties/not'))
+      const message = unknownMember ? 'Unknown property.' : (issue.message ?? 'Invalid value.')
       ;(errors[key] ??= []).push(
         message.charAt(0).toUpperCase() + message.slice(1).replace(/([^.])$/, '$1.'),
       )

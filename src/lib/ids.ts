@@ -9,6 +9,10 @@ export const ID_FORMATS = {
   module: { prefix: 'MOD', groups: 1 },
   buyer: { prefix: 'BUY', groups: 2 },
   apiToken: { prefix: 'TKN', groups: 2 },
+  seller: { prefix: 'SEL', groups: 2 },
+  licensee: { prefix: 'LCE', groups: 3 },
+  erpLink: { prefix: 'ERP', groups: 3 },
+  cloudTenant: { prefix: 'CLT', groups: 2 },
 } as const
 
 export type IdKind = keyof typeof ID_FORMATS

@@ -8,6 +8,7 @@ import { rawQuery } from '../http/raw-query.js'
 import { redirectToIcon } from '../icons/icon-routes.js'
 import {
   SetPasswordBody,
+  SsoCheckParams,
   SsoCheckSchema,
   UpdateUserBody,
   UserList,
@@ -100,7 +101,7 @@ export async function userRoutes(
       method,
       url: `${item}/sso-check`,
       schema: {
-        params: UserParams,
+        params: SsoCheckParams,
         ...(method === 'POST' ? { body: ActionBody } : {}),
         response: { 200: SsoCheckSchema },
       },
@@ -109,6 +110,12 @@ export async function userRoutes(
         users.ssoCheck({ actor: requireActor(request), id: idOf(request) }),
     })
   }
+  // SDK only (§11.7): Operations puts a user on SSO.
+  typed.post(
+    `${item}/sso`,
+    { schema: action, config: config('users.sso'), preValidation: exists },
+    async (request) => users.enableSso({ actor: requireActor(request), id: idOf(request) }),
+  )
   typed.get(
     `${item}/icon`,
     { schema: { params: UserParams }, config: { auth: 'public', notFound: 'USER_NOT_FOUND' } },

@@ -75,3 +75,8 @@ export const UserSchema = Projected({
 export const UserList = ListResponse(UserSchema)
 
 export const SsoCheckSchema = Type.Object({ sso: Type.Boolean() })
+
+/** `sso-check` takes a `USR-` id or an email address (decision 54). */
+export const SsoCheckParams = Type.Object({
+  id: Type.String({ pattern: '^(?:USR-\\d{4}-\\d{4}|[^@\\s/]+@[^@\\s/]+)$' }),
+})

@@ -15,6 +15,7 @@ import { projectForQuery } from '../rql/rql-select.js'
 import { USER_ACTIONS, type User, type UserAction, type UserStatus } from './user.js'
 import { userFields, userOutput } from './user-fields.js'
 import { presentUser } from './user-presenter.js'
+import { createUserSsoUseCases } from './user-sso.js'
 import {
   USER_COLUMNS,
   emailKey,
@@ -40,7 +41,13 @@ const EVENTS: Record<UserAction, string> = {
   delete: 'deleted',
 }
 
-export function createUserService(deps: { db: Kysely<Database>; clock: Clock; dialect: Dialect }) {
+export function createUserService(deps: {
+  db: Kysely<Database>
+  clock: Clock
+  dialect: Dialect
+  /** email domains an identity provider serves (decision 54) */
+  ssoDomains?: readonly string[]
+}) {
   const { db, clock, dialect } = deps
   const spec = (scope: string | undefined) => ({
     fields: userOutput(scope),
@@ -254,12 +261,6 @@ export function createUserService(deps: { db: Kysely<Database>; clock: Clock; di
       })
     },
 
-    /** Whether the user signs in through SSO: no identity provider is configured here. */
-    async ssoCheck(input: { actor: Actor; id: string }) {
-      await getUser(db, input.actor, input.id)
-      return { sso: false }
-    },
-
     /** The icon path of a user that exists and is not deleted (icons are public, decision 19). */
     async findIcon(input: { id: string }): Promise<string | null> {
       const row = await db
@@ -278,6 +279,8 @@ export function createUserService(deps: { db: Kysely<Database>; clock: Clock; di
     remove: async (input: { actor: Actor; id: string }) => {
       await act(input.actor, input.id, 'delete')
     },
+
+    ...createUserSsoUseCases({ db, clock, ssoDomains: deps.ssoDomains ?? [], getUser, present }),
   }
 }
 

@@ -1,9 +1,14 @@
 import type { AccountType } from '../../src/access/actor.js'
 import { inviteAndAccept, inviteUser, uniqueEmail, type Invited } from '../support/account-users.js'
+import { randomUUID } from 'node:crypto'
 import {
   createAccount,
   createApiToken,
   createBuyer,
+  createCloudTenant,
+  createErpLink,
+  createLicensee,
+  createSeller,
   createUserGroup,
   inviteBody,
 } from '../support/factories.js'
@@ -31,6 +36,12 @@ export interface FixtureAccount {
   otherTokenId: string
   groupId: string
   buyerId: string
+  /** a seller its buyer is linked to (so a Client of the account sees it), and that link */
+  sellerId: string
+  erpLinkId: string
+  /** a licensee of its buyer at that seller */
+  licenseeId: string
+  cloudTenantId: string
   /** an account user still in `Invited` */
   invited: Invited
   /** an account user who accepted: an `Active` user with a password */
@@ -58,6 +69,10 @@ export async function createFixtureAccount(
   const otherTokenId = (await createApiToken(t.db.db, id, { name: `${name} spare token` })).id
   const groupId = await createUserGroup(t.db.db, id, { name: `${name} group` })
   const buyerId = await createBuyer(t.db.db, id, `${name} buyer`)
+  const sellerId = await createSeller(t.db.db, { name: `${name} seller` })
+  const erpLinkId = await createErpLink(t.db.db, buyerId, sellerId)
+  const licenseeId = await createLicensee(t.db.db, buyerId, sellerId, { name: `${name} licensee` })
+  const cloudTenantId = await createCloudTenant(t.db.db, id)
   const invited = await inviteUser(t, { accountId: id, groupIds: [groupId] })
   const member = await inviteAndAccept(t, { accountId: id, groupIds: [groupId] })
   return {
@@ -69,6 +84,10 @@ export async function createFixtureAccount(
     otherTokenId,
     groupId,
     buyerId,
+    sellerId,
+    erpLinkId,
+    licenseeId,
+    cloudTenantId,
     invited,
     member,
   }
@@ -92,7 +111,7 @@ export async function buildFixture(t: TestApp): Promise<Fixture> {
   }
 }
 
-/** Account logo, buyer logo and the member's user icon, uploaded as Operations. */
+/** Account, buyer, seller and licensee logos and the member's user icon, uploaded as Operations. */
 async function giveIcons(t: TestApp, account: FixtureAccount): Promise<void> {
   const uploads = [
     {
@@ -105,6 +124,18 @@ async function giveIcons(t: TestApp, account: FixtureAccount): Promise<void> {
       url: `${API}/buyers/${account.buyerId}`,
       part: 'buyer',
       value: { name: `${account.name} buyer`, address: ADDRESS },
+      file: 'logo',
+    },
+    {
+      url: `${API}/sellers/${account.sellerId}`,
+      part: 'seller',
+      value: { name: `${account.name} seller`, currencies: ['EUR'] },
+      file: 'logo',
+    },
+    {
+      url: `${API}/licensees/${account.licenseeId}`,
+      part: 'licensee',
+      value: { name: `${account.name} licensee` },
       file: 'logo',
     },
     {
@@ -139,6 +170,28 @@ export function freshObjects(t: TestApp) {
       if (status !== 'Active')
         await db.updateTable('buyers').set({ status }).where('id', '=', id).execute()
       return id
+    },
+    seller: (status: 'Active' | 'Offline' | 'Disabled' = 'Active') => createSeller(db, { status }),
+    /** a link of a new buyer of `accountId` with the account's seller */
+    erpLink: async (account: FixtureAccount, status: 'Active' | 'Blocked' = 'Active') =>
+      createErpLink(db, await createBuyer(db, account.id), account.sellerId, { status }),
+    licensee: (account: FixtureAccount, status: 'Enabled' | 'Disabled' = 'Enabled') =>
+      createLicensee(db, account.buyerId, account.sellerId, { status }),
+    cloudTenant: (accountId: string) => createCloudTenant(db, accountId),
+    cloudTenantBody: (accountId: string) => ({
+      name: 'New tenant',
+      externalIds: { pyraTenantId: randomUUID(), cloudConsumptionId: randomUUID() },
+      account: { id: accountId },
+    }),
+    /** a new Client account of the same organisation (CDG) as `accountId`, for a transfer */
+    transferTarget: async (accountId: string) => {
+      const cdg = `CDG-${accountId}`
+      await db
+        .updateTable('accounts')
+        .set({ external_id: cdg })
+        .where('id', '=', accountId)
+        .execute()
+      return createAccount(db, { type: 'Client', externalId: cdg })
     },
     /** a pending invitation into `accountId`, in a new group (and `extraGroups` more) */
     invitation: async (accountId: string, extraGroups = 0) => {

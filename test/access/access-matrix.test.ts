@@ -54,7 +54,8 @@ describe(`access matrix (${testDialect})`, () => {
   let fx: Fixture
 
   beforeAll(async () => {
-    fx = await buildFixture(await buildTestApp())
+    // The members' addresses are @example.com: an identity provider serves it, so `sso` can succeed.
+    fx = await buildFixture(await buildTestApp({ ssoDomains: ['example.com'] }))
   })
   afterAll(async () => fx.t.close())
 

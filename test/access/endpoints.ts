@@ -102,6 +102,14 @@ function accountUserEndpoints(family: 'sdk' | 'v4' | 'legacy'): Endpoint[] {
       call: (ctx) => ({ params: key(own(ctx).invited) }),
     },
     {
+      method: 'GET',
+      path: `${item}/groups/{groupId}`,
+      operation: 'accountUsers.get',
+      success: 200,
+      targetsObject: true,
+      call: (ctx) => ({ params: { ...key(own(ctx).invited), groupId: own(ctx).groupId } }),
+    },
+    {
       method: 'POST',
       path: `${item}/groups`,
       operation: 'accountUsers.groups',
@@ -235,6 +243,290 @@ function userAction(
     }),
   }
 }
+
+/** Seller status actions change the seller, so each acts on a fresh one in the right status. */
+function sellerAction(action: string, status: 'Active' | 'Offline'): Endpoint {
+  return {
+    method: 'POST',
+    path: `/sellers/{id}/${action}`,
+    operation: 'sellers.changeStatus',
+    success: 200,
+    targetsObject: true,
+    call: async (ctx) => ({ params: { id: await ctx.fresh.seller(status) }, payload: {} }),
+  }
+}
+
+function licenseeAction(action: string, status: 'Enabled' | 'Disabled'): Endpoint {
+  return {
+    method: 'POST',
+    path: `/licensees/{id}/${action}`,
+    operation: 'licensees.changeStatus',
+    success: 200,
+    targetsObject: true,
+    call: async (ctx) => ({
+      params: { id: await ctx.fresh.licensee(own(ctx), status) },
+      payload: {},
+    }),
+  }
+}
+
+function erpLinkAction(action: string, status: 'Active' | 'Blocked'): Endpoint {
+  return {
+    method: 'POST',
+    path: `/erp-links/{id}/${action}`,
+    operation: 'erpLinks.block',
+    success: 200,
+    targetsObject: true,
+    call: async (ctx) => ({
+      params: { id: await ctx.fresh.erpLink(own(ctx), status) },
+      payload: { note: 'matrix' },
+    }),
+  }
+}
+
+/** Issue #13: sellers, licensees, ERP links, cloud tenants and the remaining buyer actions. */
+const REST_OF_THE_API: Endpoint[] = [
+  {
+    method: 'POST',
+    path: '/sellers',
+    operation: 'sellers.create',
+    success: 201,
+    targetsObject: false,
+    call: () => ({ payload: { name: 'New seller', currencies: ['EUR'] } }),
+  },
+  {
+    method: 'GET',
+    path: '/sellers',
+    operation: 'sellers.list',
+    success: 200,
+    targetsObject: false,
+    call: () => ({}),
+  },
+  {
+    method: 'GET',
+    path: '/sellers/{id}',
+    operation: 'sellers.get',
+    success: 200,
+    targetsObject: true,
+    call: (ctx) => ({ params: { id: own(ctx).sellerId } }),
+  },
+  {
+    method: 'PUT',
+    path: '/sellers/{id}',
+    operation: 'sellers.update',
+    success: 200,
+    targetsObject: true,
+    call: (ctx) => ({
+      params: { id: own(ctx).sellerId },
+      payload: { name: `${own(ctx).name} seller`, currencies: ['EUR'] },
+    }),
+  },
+  {
+    method: 'DELETE',
+    path: '/sellers/{id}',
+    operation: 'sellers.delete',
+    success: 204,
+    targetsObject: true,
+    call: async (ctx) => ({ params: { id: await ctx.fresh.seller() } }),
+  },
+  sellerAction('activate', 'Offline'),
+  sellerAction('deactivate', 'Active'),
+  sellerAction('disable', 'Active'),
+  {
+    method: 'GET',
+    path: '/sellers/{id}/icon',
+    auth: 'public',
+    success: 307,
+    targetsObject: true,
+    call: (ctx) => ({ params: { id: own(ctx).sellerId } }),
+  },
+
+  {
+    method: 'POST',
+    path: '/licensees',
+    operation: 'licensees.create',
+    success: 201,
+    targetsObject: true,
+    foreignStatus: 400,
+    call: (ctx) => ({
+      payload: {
+        buyer: { id: own(ctx).buyerId },
+        seller: { id: own(ctx).sellerId },
+        useBuyerAddress: true,
+      },
+    }),
+  },
+  {
+    method: 'GET',
+    path: '/licensees',
+    operation: 'licensees.list',
+    success: 200,
+    targetsObject: false,
+    call: () => ({}),
+  },
+  {
+    method: 'GET',
+    path: '/licensees/{id}',
+    operation: 'licensees.get',
+    success: 200,
+    targetsObject: true,
+    call: (ctx) => ({ params: { id: own(ctx).licenseeId } }),
+  },
+  {
+    method: 'PUT',
+    path: '/licensees/{id}',
+    operation: 'licensees.update',
+    success: 200,
+    targetsObject: true,
+    call: (ctx) => ({ params: { id: own(ctx).licenseeId }, payload: { name: 'Renamed licensee' } }),
+  },
+  {
+    method: 'DELETE',
+    path: '/licensees/{id}',
+    operation: 'licensees.delete',
+    success: 204,
+    targetsObject: true,
+    call: async (ctx) => ({ params: { id: await ctx.fresh.licensee(own(ctx)) } }),
+  },
+  licenseeAction('enable', 'Disabled'),
+  licenseeAction('disable', 'Enabled'),
+  {
+    method: 'GET',
+    path: '/licensees/{id}/icon',
+    auth: 'public',
+    success: 307,
+    targetsObject: true,
+    call: (ctx) => ({ params: { id: own(ctx).licenseeId } }),
+  },
+
+  {
+    method: 'POST',
+    path: '/erp-links',
+    operation: 'erpLinks.create',
+    success: 201,
+    targetsObject: false,
+    call: async (ctx) => ({
+      payload: {
+        buyer: { id: await ctx.fresh.buyer(own(ctx).id) },
+        seller: { id: own(ctx).sellerId },
+      },
+    }),
+  },
+  {
+    method: 'GET',
+    path: '/erp-links',
+    operation: 'erpLinks.list',
+    success: 200,
+    targetsObject: false,
+    call: () => ({}),
+  },
+  {
+    method: 'GET',
+    path: '/erp-links/{id}',
+    operation: 'erpLinks.get',
+    success: 200,
+    targetsObject: true,
+    call: (ctx) => ({ params: { id: own(ctx).erpLinkId } }),
+  },
+  {
+    method: 'PUT',
+    path: '/erp-links/{id}',
+    operation: 'erpLinks.update',
+    success: 200,
+    targetsObject: true,
+    call: (ctx) => ({ params: { id: own(ctx).erpLinkId }, payload: { note: 'matrix' } }),
+  },
+  erpLinkAction('block', 'Active'),
+  erpLinkAction('unblock', 'Blocked'),
+
+  {
+    method: 'POST',
+    path: '/cloud-tenants',
+    operation: 'cloudTenants.create',
+    success: 201,
+    targetsObject: false,
+    call: (ctx) => ({ payload: ctx.fresh.cloudTenantBody(own(ctx).id) }),
+  },
+  {
+    method: 'GET',
+    path: '/cloud-tenants',
+    operation: 'cloudTenants.list',
+    success: 200,
+    targetsObject: false,
+    call: () => ({}),
+  },
+  {
+    method: 'GET',
+    path: '/cloud-tenants/{id}',
+    operation: 'cloudTenants.get',
+    success: 200,
+    targetsObject: true,
+    call: (ctx) => ({ params: { id: own(ctx).cloudTenantId } }),
+  },
+  {
+    method: 'PUT',
+    path: '/cloud-tenants/{id}',
+    operation: 'cloudTenants.update',
+    success: 200,
+    targetsObject: true,
+    call: (ctx) => ({ params: { id: own(ctx).cloudTenantId }, payload: { name: 'Renamed' } }),
+  },
+  {
+    method: 'DELETE',
+    path: '/cloud-tenants/{id}',
+    operation: 'cloudTenants.delete',
+    success: 204,
+    targetsObject: true,
+    call: async (ctx) => ({ params: { id: await ctx.fresh.cloudTenant(own(ctx).id) } }),
+  },
+
+  {
+    method: 'POST',
+    path: '/buyers/{id}/validate',
+    operation: 'buyers.validate',
+    success: 200,
+    targetsObject: true,
+    call: (ctx) => ({
+      params: { id: own(ctx).buyerId },
+      payload: { account: { id: own(ctx).id } },
+    }),
+  },
+  {
+    method: 'GET',
+    path: '/buyers/{id}/transfer',
+    operation: 'buyers.transferDetails',
+    success: 200,
+    targetsObject: true,
+    call: (ctx) => ({ params: { id: own(ctx).buyerId } }),
+  },
+  {
+    method: 'POST',
+    path: '/buyers/{id}/transfer',
+    operation: 'buyers.transfer',
+    success: 200,
+    targetsObject: true,
+    call: async (ctx) => ({
+      params: { id: await ctx.fresh.buyer(own(ctx).id) },
+      payload: { account: { id: await ctx.fresh.transferTarget(own(ctx).id) } },
+    }),
+  },
+  {
+    method: 'POST',
+    path: '/buyers/{id}/synchronize',
+    operation: 'buyers.synchronize',
+    success: 200,
+    targetsObject: true,
+    call: (ctx) => ({ params: { id: own(ctx).buyerId } }),
+  },
+  {
+    method: 'POST',
+    path: '/users/{id}/sso',
+    operation: 'users.sso',
+    success: 200,
+    targetsObject: true,
+    call: (ctx) => ({ params: { id: own(ctx).member.userId }, payload: {} }),
+  },
+]
 
 const acceptForm = (code: string) =>
   new URLSearchParams({
@@ -586,4 +878,6 @@ export const ENDPOINTS: Endpoint[] = [
     targetsObject: true,
     call: async (ctx) => ({ params: { id: await ctx.fresh.group(own(ctx).id) } }),
   },
+
+  ...REST_OF_THE_API,
 ]

@@ -18,6 +18,11 @@ const TABLES = {
   api_tokens: (r: Row) => String(r.id),
   api_token_modules: (r: Row) => `${r.api_token_id}|${r.module_id}`,
   audit_events: (r: Row) => String(r.id),
+  sellers: (r: Row) => String(r.id),
+  erp_links: (r: Row) => String(r.id),
+  licensees: (r: Row) => String(r.id),
+  cloud_tenants: (r: Row) => String(r.id),
+  event_outbox: (r: Row) => String(r.id),
 } as const
 
 type Row = Record<string, unknown>
@@ -33,9 +38,13 @@ export async function takeSnapshot(db: Kysely<Database>): Promise<Snapshot> {
   return snapshot
 }
 
-/** The accounts a row belongs to, looked up in any of the given snapshots. */
+/**
+ * The accounts a row belongs to, looked up in any of the given snapshots. Sellers are global:
+ * they belong to the accounts that may see them (§11.9: through a live buyer's ERP link or a
+ * live licensee); an ERP link belongs to its buyer's account.
+ */
 export function ownersOf(table: TableName, row: Row, snapshots: Snapshot[]): string[] {
-  const accountOf = (t: 'account_users' | 'user_groups' | 'api_tokens', id: unknown) =>
+  const accountOf = (t: 'account_users' | 'user_groups' | 'api_tokens' | 'buyers', id: unknown) =>
     snapshots.map((s) => s[t].get(String(id))?.account_id).find((a) => a !== undefined)
   const membershipsOf = (userId: unknown) => [
     ...new Set(
@@ -61,9 +70,29 @@ export function ownersOf(table: TableName, row: Row, snapshots: Snapshot[]): str
       return one(accountOf('api_tokens', row.api_token_id))
     case 'audit_events':
       return row.account_id ? [String(row.account_id)] : membershipsOf(row.object_id)
+    case 'erp_links':
+      return one(accountOf('buyers', row.buyer_id))
+    case 'sellers':
+      return sellerViewers(String(row.id), snapshots)
     default:
       return one(row.account_id)
   }
+}
+
+function sellerViewers(sellerId: string, snapshots: Snapshot[]): string[] {
+  const viewers = new Set<string>()
+  for (const s of snapshots) {
+    for (const link of s.erp_links.values()) {
+      if (link.seller_id !== sellerId) continue
+      const buyer = s.buyers.get(String(link.buyer_id))
+      if (buyer && buyer.status !== 'Deleted') viewers.add(String(buyer.account_id))
+    }
+    for (const licensee of s.licensees.values()) {
+      if (licensee.seller_id === sellerId && licensee.status !== 'Deleted')
+        viewers.add(String(licensee.account_id))
+    }
+  }
+  return [...viewers]
 }
 
 const same = (a: Row | undefined, b: Row | undefined) => JSON.stringify(a) === JSON.stringify(b)
@@ -97,7 +126,7 @@ export function rowsOwnedBy(snapshot: Snapshot, accountIds: string[]): string[] 
     .sort()
 }
 
-/** Public id (ACC-, USR-, AUSR-, UGR-, BUY-, TKN-) → the accounts that own it. */
+/** Public id (ACC-, USR-, AUSR-, UGR-, BUY-, TKN-, SEL-, ERP-, LCE-, CLT-) → the accounts that own it. */
 export function idOwners(
   snapshot: Snapshot,
   into = new Map<string, Set<string>>(),
@@ -114,6 +143,10 @@ export function idOwners(
     'user_groups',
     'buyers',
     'api_tokens',
+    'sellers',
+    'erp_links',
+    'licensees',
+    'cloud_tenants',
   ] as const) {
     for (const row of snapshot[table].values()) add(row.id, ownersOf(table, row, [snapshot]))
   }

@@ -48,9 +48,27 @@ export interface Scene {
 
 const rowsOf = (
   scene: Scene,
-  table: 'account_users' | 'user_groups' | 'buyers' | 'api_tokens',
+  table: 'account_users' | 'user_groups' | 'buyers' | 'api_tokens' | 'licensees',
   accountId: string,
 ) => [...scene.snapshot[table].values()].filter((r) => r.account_id === accountId)
+
+/** An account's ERP links: those of its buyers. */
+const linksOf = (scene: Scene, accountId: string) =>
+  [...scene.snapshot.erp_links.values()].filter(
+    (l) => scene.snapshot.buyers.get(String(l.buyer_id))?.account_id === accountId,
+  )
+
+/** Whether `accountId` may see the seller (§11.9): from its live buyers' links or live licensees. */
+const seesSeller = (scene: Scene, accountId: string, sellerId: unknown) =>
+  scene.snapshot.sellers.get(String(sellerId))?.status !== 'Deleted' &&
+  (linksOf(scene, accountId).some(
+    (l) =>
+      l.seller_id === sellerId &&
+      scene.snapshot.buyers.get(String(l.buyer_id))?.status !== 'Deleted',
+  ) ||
+    rowsOf(scene, 'licensees', accountId).some(
+      (l) => l.seller_id === sellerId && l.status !== 'Deleted',
+    ))
 
 const LIST_PATHS: Array<[string, Operation]> = [
   ['/accounts', 'accounts.list'],
@@ -59,6 +77,10 @@ const LIST_PATHS: Array<[string, Operation]> = [
   ['/buyers', 'buyers.list'],
   ['/api-tokens', 'apiTokens.list'],
   ['/account-users', 'accountUsers.list'],
+  ['/sellers', 'sellers.list'],
+  ['/licensees', 'licensees.list'],
+  ['/erp-links', 'erpLinks.list'],
+  ['/cloud-tenants', 'cloudTenants.list'],
 ]
 
 /** A random RQL query string: filters on ids of any account, names, status, order, paging, select. */
@@ -94,6 +116,9 @@ export function randomRequest(random: Random, scene: Scene): RandomRequest | und
     ...scene.snapshot.buyers.keys(),
     ...scene.snapshot.api_tokens.keys(),
     ...scene.snapshot.users.keys(),
+    ...scene.snapshot.sellers.keys(),
+    ...scene.snapshot.licensees.keys(),
+    ...scene.snapshot.erp_links.keys(),
   ]
   const anyId = () => random.pick(allIds)!
   const members = rowsOf(scene, 'account_users', target)
@@ -138,6 +163,8 @@ export function randomRequest(random: Random, scene: Scene): RandomRequest | und
   const email = peerUserId
     ? String(scene.snapshot.users.get(String(peerUserId))?.email)
     : `iso-${scene.sequence}@${caller.toLowerCase()}.example.com`
+
+  if (random.chance(0.25)) return restOfTheApi(random, scene, { foreign, target, other })
 
   switch (random.int(14)) {
     case 0:
@@ -442,6 +469,132 @@ export function randomRequest(random: Random, scene: Scene): RandomRequest | und
         },
       ]
       return random.pick(removals)
+    }
+  }
+}
+
+/**
+ * Issue #13: reads and writes of sellers, licensees, ERP links and transfer details, on the
+ * target account's objects (another account's when `foreign`), sometimes naming another
+ * account's buyer or seller in a licensee body.
+ */
+function restOfTheApi(
+  random: Random,
+  scene: Scene,
+  at: { foreign: boolean; target: string; other: string },
+): RandomRequest | undefined {
+  const { caller } = scene
+  const licensee = random.pick(
+    rowsOf(scene, 'licensees', at.target).filter((l) => at.foreign || l.status !== 'Deleted'),
+  )
+  const link = random.pick(linksOf(scene, at.target))
+  const buyer = random.pick(rowsOf(scene, 'buyers', at.target))
+  const sellers = [...scene.snapshot.sellers.values()].filter((s) =>
+    seesSeller(scene, at.target, s.id),
+  )
+  const seller = random.pick(sellers)
+  const plain = { foreign: at.foreign, bodyForeign: false }
+  const select = random.chance(0.3) ? '?select=audit' : ''
+  switch (random.int(7)) {
+    case 0:
+      return (
+        seller && {
+          method: 'GET',
+          url: `${API}/sellers/${String(seller.id)}${select}`,
+          operation: 'sellers.get',
+          bodyForeign: false,
+          foreign: !seesSeller(scene, caller, seller.id),
+        }
+      )
+    case 1:
+      return (
+        licensee && {
+          method: 'GET',
+          url: `${API}/licensees/${String(licensee.id)}${select}`,
+          operation: 'licensees.get',
+          ...plain,
+        }
+      )
+    case 2:
+      return (
+        link && {
+          method: 'GET',
+          url: `${API}/erp-links/${String(link.id)}${select}`,
+          operation: 'erpLinks.get',
+          // a link of a deleted buyer is gone for its own account too
+          foreign:
+            at.foreign || scene.snapshot.buyers.get(String(link.buyer_id))?.status === 'Deleted',
+          bodyForeign: false,
+        }
+      )
+    case 3:
+      return (
+        buyer && {
+          method: 'GET',
+          url: `${API}/buyers/${String(buyer.id)}/transfer`,
+          operation: 'buyers.transferDetails',
+          ...plain,
+        }
+      )
+    case 4: {
+      // Create a licensee for the caller's buyer, sometimes naming another account's buyer or
+      // a seller the caller cannot see.
+      const ownBuyer = random.pick(
+        rowsOf(scene, 'buyers', caller).filter((b) => b.status === 'Active'),
+      )
+      const foreignBuyer = random.pick(rowsOf(scene, 'buyers', at.other))
+      const ownSeller = random.pick(
+        [...scene.snapshot.sellers.values()].filter((s) => seesSeller(scene, caller, s.id)),
+      )
+      const hiddenSeller = random.pick(
+        [...scene.snapshot.sellers.values()].filter((s) => !seesSeller(scene, caller, s.id)),
+      )
+      const useForeignBuyer = random.chance(0.25) && foreignBuyer !== undefined
+      const useHiddenSeller = random.chance(0.25) && hiddenSeller !== undefined
+      const buyerId = useForeignBuyer ? foreignBuyer?.id : ownBuyer?.id
+      const sellerId = useHiddenSeller ? hiddenSeller?.id : ownSeller?.id
+      if (!buyerId || !sellerId) return undefined
+      return {
+        method: 'POST',
+        url: `${API}/licensees`,
+        payload: {
+          name: `Licensee ${scene.sequence}`,
+          buyer: { id: String(buyerId) },
+          seller: { id: String(sellerId) },
+          useBuyerAddress: true,
+        },
+        operation: 'licensees.create',
+        foreign: false,
+        bodyForeign: useForeignBuyer || useHiddenSeller,
+      }
+    }
+    case 5:
+      return (
+        licensee && {
+          method: 'PUT',
+          url: `${API}/licensees/${String(licensee.id)}`,
+          payload: { name: `Renamed ${scene.sequence}`, description: 'random' },
+          operation: 'licensees.update',
+          ...plain,
+        }
+      )
+    default: {
+      if (!licensee) return undefined
+      const action = random.pick(['enable', 'disable', 'delete'])!
+      return action === 'delete'
+        ? {
+            method: 'DELETE',
+            url: `${API}/licensees/${String(licensee.id)}`,
+            operation: 'licensees.delete',
+            ...plain,
+          }
+        : {
+            method: 'POST',
+            url: `${API}/licensees/${String(licensee.id)}/${action}`,
+            payload: {},
+            operation: 'licensees.changeStatus',
+            ...plain,
+          }
     }
   }
 }

@@ -6,6 +6,10 @@ import {
   createAccount,
   createApiToken,
   createBuyer,
+  createCloudTenant,
+  createErpLink,
+  createLicensee,
+  createSeller,
   createUserGroup,
 } from '../support/factories.js'
 import { testDialect } from '../support/database.js'
@@ -23,7 +27,7 @@ import { randomRequest, seededRandom, type RandomRequest, type Scene } from './r
 const SEED = Number(process.env.ISOLATION_SEED ?? 20260104)
 const REQUESTS_PER_PHASE = 1000
 const ID_PATTERN =
-  /\b(?:ACC-\d{4}-\d{4}|AUSR-\d{4}-\d{4}-\d{4}|USR-\d{4}-\d{4}|UGR-\d{4}-\d{4}|BUY-\d{4}-\d{4}|TKN-\d{4}-\d{4})\b/g
+  /\b(?:ACC-\d{4}-\d{4}|AUSR-\d{4}-\d{4}-\d{4}|USR-\d{4}-\d{4}|UGR-\d{4}-\d{4}|BUY-\d{4}-\d{4}|TKN-\d{4}-\d{4}|SEL-\d{4}-\d{4}|LCE-\d{4}-\d{4}-\d{4}|ERP-\d{4}-\d{4}-\d{4}|CLT-\d{4}-\d{4})\b/g
 
 interface Tenant {
   id: string
@@ -42,8 +46,10 @@ describe(`tenant isolation under random requests (${testDialect}, seed ${SEED})`
   beforeAll(async () => {
     t = await buildTestApp()
     tenants = []
+    // One seller every Client's buyers are linked to (seen by all of them), besides their own.
+    const shared = await createSeller(t.db.db, { name: 'Shared seller' })
     for (const type of ['Client', 'Client', 'Vendor', 'Client'] as const)
-      tenants.push(await createTenant(t, type))
+      tenants.push(await createTenant(t, type, shared))
     idOwners(await takeSnapshot(t.db.db), owners)
   })
   afterAll(async () => t.close())
@@ -247,14 +253,26 @@ describe(`tenant isolation under random requests (${testDialect}, seed ${SEED})`
   })
 })
 
-/** An account with a calling token, spare tokens, groups, buyers (Clients), invited and active users. */
-async function createTenant(t: TestApp, type: AccountType): Promise<Tenant> {
+/**
+ * An account with a calling token, spare tokens, groups, invited and active users, and (Clients)
+ * buyers linked to the shared seller and a seller of their own, licensees and a cloud tenant.
+ */
+async function createTenant(t: TestApp, type: AccountType, sharedSeller: string): Promise<Tenant> {
   const db = t.db.db
   const id = await createAccount(db, { type })
   const token = await createApiToken(db, id, { name: 'Caller' })
   for (let i = 0; i < 2; i++) await createApiToken(db, id, { name: `Spare ${i}` })
   const groups = [await createUserGroup(db, id, { isDefault: true }), await createUserGroup(db, id)]
-  if (type === 'Client') for (let i = 0; i < 2; i++) await createBuyer(db, id, `Buyer ${i}`)
+  if (type === 'Client') {
+    const own = await createSeller(db, { name: `Seller of ${id}` })
+    for (let i = 0; i < 2; i++) {
+      const buyer = await createBuyer(db, id, `Buyer ${i}`)
+      await createErpLink(db, buyer, sharedSeller)
+      await createErpLink(db, buyer, own, { status: i === 0 ? 'Active' : 'Blocked' })
+      await createLicensee(db, buyer, i === 0 ? own : sharedSeller, { status: 'Active' })
+    }
+    await createCloudTenant(db, id)
+  }
   for (let i = 0; i < 3; i++) {
     const email = `tenant-${id.toLowerCase()}-${i}@example.com`
     const res = await t.request({

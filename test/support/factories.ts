@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Database } from '../../src/db/schema.js'
 import { formatCredential } from '../../src/api-tokens/api-token-credential.js'
@@ -13,6 +14,8 @@ export async function createAccount(
     type?: 'Client' | 'Vendor' | 'Operations'
     name?: string
     status?: 'Enabled' | 'Active' | 'Disabled'
+    /** the client organisation's CDG */
+    externalId?: string | null
   } = {},
 ): Promise<string> {
   const id = randomId('account')
@@ -25,7 +28,7 @@ export async function createAccount(
       type: fields.type ?? 'Client',
       status: fields.status ?? 'Active',
       icon: null,
-      external_id: null,
+      external_id: fields.externalId ?? null,
       external_name: null,
       external_ids: null,
       service_level: 'Express',
@@ -100,7 +103,6 @@ export async function createBuyer(
       contact: null,
       external_ids: null,
       tax_id: null,
-      sellers: null,
       created_at: NOW,
       created_by: null,
       updated_at: null,
@@ -156,4 +158,128 @@ export function invitationCodeFrom(body: string): string {
   const match = /accept-invite\?code=([A-Za-z0-9_%=-]+)/.exec(text)
   if (!match) throw new Error('no invitation link in the email')
   return decodeURIComponent(match[1]!)
+}
+
+export async function createSeller(
+  db: Kysely<Database>,
+  fields: {
+    name?: string
+    externalId?: string | null
+    status?: 'Active' | 'Offline' | 'Disabled' | 'Deleted'
+  } = {},
+): Promise<string> {
+  const id = randomId('seller')
+  sequence += 1
+  await db
+    .insertInto('sellers')
+    .values({
+      id,
+      name: fields.name ?? `Seller ${sequence}`,
+      external_id: fields.externalId ?? null,
+      external_id_key: fields.externalId?.trim().toLowerCase() || null,
+      icon: null,
+      status: fields.status ?? 'Active',
+      currencies: JSON.stringify([{ value: 'EUR', billingEnabled: true, isDefault: true }]),
+      address: null,
+      created_at: NOW,
+      created_by: null,
+      updated_at: null,
+      updated_by: null,
+    })
+    .execute()
+  return id
+}
+
+/** The ERP link of a buyer–seller pair. */
+export async function createErpLink(
+  db: Kysely<Database>,
+  buyerId: string,
+  sellerId: string,
+  fields: { status?: 'Active' | 'Blocked'; note?: string | null } = {},
+): Promise<string> {
+  const id = randomId('erpLink')
+  await db
+    .insertInto('erp_links')
+    .values({
+      id,
+      buyer_id: buyerId,
+      seller_id: sellerId,
+      icon: null,
+      status: fields.status ?? 'Active',
+      external_ids: null,
+      address: null,
+      note: fields.note ?? null,
+      created_at: NOW,
+      created_by: null,
+      updated_at: null,
+      updated_by: null,
+    })
+    .execute()
+  return id
+}
+
+/** A licensee of the buyer's account at the seller (uses the buyer's address). */
+export async function createLicensee(
+  db: Kysely<Database>,
+  buyerId: string,
+  sellerId: string,
+  fields: { name?: string; status?: 'Enabled' | 'Active' | 'Disabled' | 'Deleted' } = {},
+): Promise<string> {
+  const buyer = await db
+    .selectFrom('buyers')
+    .select('account_id')
+    .where('id', '=', buyerId)
+    .executeTakeFirstOrThrow()
+  const id = randomId('licensee')
+  sequence += 1
+  await db
+    .insertInto('licensees')
+    .values({
+      id,
+      account_id: buyer.account_id,
+      buyer_id: buyerId,
+      seller_id: sellerId,
+      name: fields.name ?? `Licensee ${sequence}`,
+      external_id: null,
+      icon: null,
+      status: fields.status ?? 'Enabled',
+      use_buyer_address: 1,
+      address: null,
+      description: null,
+      contact: null,
+      eligibility: JSON.stringify({ client: true, partner: false }),
+      created_at: NOW,
+      created_by: null,
+      updated_at: null,
+      updated_by: null,
+    })
+    .execute()
+  return id
+}
+
+export async function createCloudTenant(
+  db: Kysely<Database>,
+  accountId: string,
+  fields: { name?: string; status?: 'Active' | 'Disabled' | 'Deleted' } = {},
+): Promise<string> {
+  const id = randomId('cloudTenant')
+  sequence += 1
+  await db
+    .insertInto('cloud_tenants')
+    .values({
+      id,
+      account_id: accountId,
+      name: fields.name ?? `Tenant ${sequence}`,
+      status: fields.status ?? 'Active',
+      type: 'CspAzure',
+      pyra_tenant_id: randomUUID(),
+      cloud_consumption_id: randomUUID(),
+      provider_id: null,
+      created_at: NOW,
+      created_by: null,
+      updated_at: null,
+      updated_by: null,
+    })
+    .execute()
+  return id
 }
