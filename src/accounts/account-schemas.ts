@@ -66,9 +66,11 @@ const editable = {
   eligibility: Type.Optional(EligibilityInput),
 }
 
+/** `AccountCreate`; `serviceLevel` may be left out (DEFAULT_SERVICE_LEVEL), as the SDK does. */
 export const CreateAccountBody = Type.Object(
   {
     ...editable,
+    serviceLevel: Type.Optional(editable.serviceLevel),
     type: literals(ACCOUNT_TYPES),
     externalId: Type.Optional(Nullable(Type.String({ maxLength: 250 }))),
     externalName: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),

@@ -9,7 +9,7 @@ import { AppError, validationError } from '../errors.js'
 import { storeIcon } from '../icons/icon-store.js'
 import type { Clock } from '../lib/clock.js'
 import { projectForQuery } from '../rql/rql-select.js'
-import { enabledStatusOf } from './account.js'
+import { DEFAULT_SERVICE_LEVEL, enabledStatusOf } from './account.js'
 import { ACCOUNT_FIELDS, ACCOUNT_OUTPUT } from './account-fields.js'
 import { presentAccount } from './account-presenter.js'
 import {
@@ -130,7 +130,7 @@ export function createAccountService(deps: {
             external_id: externalId,
             external_name: input.externalName ?? null,
             external_ids: columns.external_ids ?? null,
-            service_level: input.serviceLevel,
+            service_level: input.serviceLevel ?? DEFAULT_SERVICE_LEVEL,
             address: columns.address ?? null,
             technical_support_email: columns.technical_support_email ?? null,
             website: columns.website ?? null,
