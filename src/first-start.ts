@@ -51,6 +51,8 @@ export async function ensureFirstStart(
             default: m.isEnabledByDefault,
             paid: m.paid,
             type: m.accountTypes,
+            obsolete: m.obsolete,
+            eligibility: m.eligibility,
           }),
           account_types: JSON.stringify(m.accountTypes),
           created_at: now,

@@ -44,13 +44,24 @@ export const UserGroupRefSchema = Projected({
   isDefault: Type.Boolean(),
 })
 
+/** `ModuleSettings`, plus `obsolete` and `eligibility` as the platform's module objects carry them. */
+export const ModuleSettingsSchema = Projected({
+  sharedAccount: Type.Boolean(),
+  configurable: Type.Boolean(),
+  default: Type.Boolean(),
+  paid: Type.Boolean(),
+  type: Type.Array(Type.String()),
+  obsolete: Type.Boolean(),
+  eligibility: Projected({ multi: Type.Boolean(), single: Type.Boolean() }),
+})
+
 export const ModuleRefSchema = Projected({
   id: Type.String(),
   name: Type.String(),
   description: Type.String(),
   paid: Type.Boolean(),
   filters: Type.Record(Type.String(), Type.Array(Type.String())),
-  settings: Type.Record(Type.String(), Type.Unknown()),
+  settings: ModuleSettingsSchema,
 })
 
 export const BuyerRefSchema = Projected({
