@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Operation } from '../access/permissions.js'
 import { requireActor } from '../http/authenticate.js'
 import { rawQuery } from '../http/raw-query.js'
+import { UserGroupRefSchema } from '../http/schema-helpers.js'
 import { validationError } from '../errors.js'
 import type { AccountUserKey } from './account-user-lookup.js'
 import type { AccountUserFamily } from './account-user-presenter.js'
@@ -194,6 +195,26 @@ export async function accountUserRoutes(
           },
           data: view.groups,
         }
+      },
+    )
+
+    // SDK only (§5.2): one group of the account user; 404 when they are not in it.
+    typed.get(
+      `${f.item}/groups/:userGroupId`,
+      {
+        schema: {
+          params: Type.Composite([f.params, Type.Object({ userGroupId: GroupIdParam })]),
+          response: { 200: UserGroupRefSchema },
+        },
+        config: config('accountUsers.get'),
+      },
+      async (request) => {
+        const { userGroupId } = request.params as { userGroupId: string }
+        return accountUsers.group({
+          actor: requireActor(request),
+          key: keyOf(request.params),
+          groupId: userGroupId,
+        })
       },
     )
 

@@ -177,6 +177,18 @@ export function createAccountUserService(
       return toView(deps, await getAccountUser(deps, db, input.key, input.actor))
     },
 
+    /** One group of the account user (the SDK's `groups(user_id).get(id)`). */
+    async group(input: { actor: Actor; key: AccountUserKey; groupId: string }) {
+      const accountUser = await getAccountUser(deps, db, input.key, input.actor)
+      const group = accountUser.groups.find((g) => g.id === input.groupId)
+      if (!group) {
+        throw new AppError('USER_GROUP_NOT_FOUND', {
+          detail: `The account user is not in user group ${input.groupId}.`,
+        })
+      }
+      return group
+    },
+
     /** 404 before anything else is looked at (body validation included). */
     async assertExists(input: { actor: Actor | undefined; key: AccountUserKey }) {
       await getAccountUser(deps, db, input.key, input.actor)
