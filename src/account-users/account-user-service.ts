@@ -36,6 +36,7 @@ import {
   updateAccountUserGuarded,
 } from './account-user-repository.js'
 import { findGroupIdsOfAccount } from '../user-groups/user-group-repository.js'
+import { disableIfDetached } from '../users/user-repository.js'
 
 const FIELDS = { legacy: LEGACY_ACCOUNT_USER_FIELDS, account: ACCOUNT_CONTEXT_USER_FIELDS }
 const OMITTED_BY_DEFAULT = ['audit']
@@ -294,7 +295,10 @@ export function createAccountUserService(
       )
     },
 
-    /** Ends the membership: a pending link dies with it; the user stays in other accounts. */
+    /**
+     * Ends the membership: a pending link dies with it; the user stays in other accounts, and is
+     * Disabled when this was their last (§6.2 #5).
+     */
     async remove(input: { actor: Actor; key: AccountUserKey }): Promise<void> {
       await db.transaction().execute(async (trx) => {
         const current = await getAccountUser(deps, trx, input.key, input.actor)
@@ -305,6 +309,11 @@ export function createAccountUserService(
           .where('version', '=', current.version)
           .executeTakeFirst()
         if (Number(deleted.numDeletedRows) !== 1) throw new AppError('CONCURRENT_UPDATE')
+        const by = actorRef(input.actor)
+        const detached = await disableIfDetached(trx, current.userId, {
+          updated_at: now.toISOString(),
+          updated_by: by ? JSON.stringify(by) : null,
+        })
         await recordAuditEvents(trx, [
           {
             objectType: 'account-user',
@@ -312,8 +321,21 @@ export function createAccountUserService(
             accountId: current.accountId,
             event: 'deleted',
             at: now,
-            by: actorRef(input.actor),
+            by,
           },
+          ...(detached
+            ? [
+                {
+                  objectType: 'user',
+                  objectId: current.userId,
+                  accountId: null,
+                  event: 'disabled',
+                  at: now,
+                  by,
+                  details: { lastAccount: current.accountId },
+                },
+              ]
+            : []),
         ])
         if (current.status === 'Active') {
           await enqueueEmail(

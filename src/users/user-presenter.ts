@@ -1,11 +1,18 @@
 import { auditEvent, type StoredActor } from '../lib/audit-event.js'
 import type { User } from './user.js'
 
-/** The status a caller reads (§5.3); mirrors `status` in user-fields.ts. */
+/**
+ * The status a caller reads (§5.3); mirrors `status` in user-fields.ts. An account reads the
+ * invitation status of its membership; Operations read the user's own, where an invited user
+ * whose every invitation has expired is `InvitationExpired` too (§6.2 #2, issue #11).
+ */
 export function statusSeenBy(user: User, accountId: string | undefined): string {
-  if (accountId === undefined || user.status === 'Blocked' || user.status === 'Deleted')
-    return user.status
-  return user.memberships.find((m) => m.account.id === accountId)?.status ?? user.status
+  if (user.status === 'Blocked' || user.status === 'Deleted') return user.status
+  if (accountId !== undefined)
+    return user.memberships.find((m) => m.account.id === accountId)?.status ?? user.status
+  const expired =
+    user.memberships.length > 0 && user.memberships.every((m) => m.status === 'InvitationExpired')
+  return user.status === 'Invited' && expired ? 'InvitationExpired' : user.status
 }
 
 /** `User` (§5.3). `accountId`: the caller's account, or undefined for Operations, who alone see `accounts`. */

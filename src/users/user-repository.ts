@@ -1,5 +1,5 @@
 import { ACCOUNT_REF_COLUMNS, toAccountRef } from '../accounts/account-repository.js'
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { ActorRef } from '../access/actor.js'
 import { effectiveInvitationStatus, type InvitationStatus } from '../account-users/account-user.js'
 import { parseJson, toDate } from '../db/rows.js'
@@ -157,4 +157,43 @@ export async function updateUserGuarded(
     .where('status', '=', expectedStatus)
     .executeTakeFirst()
   return Number(result.numUpdatedRows) === 1
+}
+
+/**
+ * §6.2 #5: a user removed from their last account is Disabled; a blocked one returns to Disabled
+ * when unblocked (#8). Call it in the transaction that removed a membership. The no-op update
+ * first takes the user's row lock: a concurrent removal of the person's other last membership
+ * waits for this one and then sees both gone (without it, each would see the other's membership
+ * and neither would disable). Returns whether the user had no membership left.
+ */
+export async function disableIfDetached(
+  db: Kysely<Database>,
+  userId: string,
+  changes: { updated_at: string; updated_by: string | null },
+): Promise<boolean> {
+  await db
+    .updateTable('users')
+    .set({ status: sql`status` })
+    .where('id', '=', userId)
+    .execute()
+  const remaining = await db
+    .selectFrom('account_users')
+    .select('id')
+    .where('user_id', '=', userId)
+    .limit(1)
+    .executeTakeFirst()
+  if (remaining) return false
+  await db
+    .updateTable('users')
+    .set({ status: 'Disabled', ...changes })
+    .where('id', '=', userId)
+    .where('status', 'in', ['Active', 'Invited'])
+    .execute()
+  await db
+    .updateTable('users')
+    .set({ status_before_block: 'Disabled', ...changes })
+    .where('id', '=', userId)
+    .where('status', '=', 'Blocked')
+    .execute()
+  return true
 }
