@@ -138,7 +138,7 @@ export async function accountUserRoutes(
           accountId,
           actor: requireActor(request),
         })
-        return reply.code(201).send(present(request, view))
+        return reply.code(201).send(await present(request, view))
       },
     )
 

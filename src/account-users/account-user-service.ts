@@ -9,7 +9,8 @@ import { accountIdExists } from '../accounts/account-repository.js'
 import { AppError, ruleError } from '../errors.js'
 import type { ListCache } from '../db/list-cache.js'
 import { serveList } from '../db/list-page.js'
-import { projectForQuery } from '../rql/rql-select.js'
+import { embeddedReferences } from '../references/embedded-references.js'
+import { projectWithReferences } from '../rql/rql-select.js'
 import type { PhoneNumber } from './account-user.js'
 import { ACCOUNT_CONTEXT_USER_FIELDS, LEGACY_ACCOUNT_USER_FIELDS } from './account-user-fields.js'
 import {
@@ -22,6 +23,7 @@ import {
 } from './account-user-lookup.js'
 import {
   ACCOUNT_USER_OUTPUT,
+  ACCOUNT_USER_REFERENCES,
   PRESENTERS,
   type AccountUserFamily,
 } from './account-user-presenter.js'
@@ -45,6 +47,15 @@ export function createAccountUserService(
   deps: AccountUserDeps & { dialect: Dialect; listCache?: ListCache | undefined },
 ) {
   const { db, clock, listCache } = deps
+  const references = {
+    legacy: embeddedReferences(db, ACCOUNT_USER_REFERENCES.legacy),
+    account: embeddedReferences(db, ACCOUNT_USER_REFERENCES.account),
+  }
+  const outputOf = (family: AccountUserFamily) => ({
+    fields: ACCOUNT_USER_OUTPUT[family],
+    omittedByDefault: OMITTED_BY_DEFAULT,
+    expandable: references[family].expandable,
+  })
   // Accounts are never deleted (no endpoint removes one), so an account id found once exists for
   // good: the scoped list asks the database only the first time. Bounded; emptied when full.
   const knownAccounts = new Set<string>()
@@ -74,7 +85,8 @@ export function createAccountUserService(
     const now = input.now ?? clock.now()
     const listed = serveList({
       rawQuery: input.rawQuery,
-      output: { fields: ACCOUNT_USER_OUTPUT[input.family], omittedByDefault: OMITTED_BY_DEFAULT },
+      output: outputOf(input.family),
+      expand: references[input.family].expand,
       base: {
         joins: ACCOUNT_USER_JOINS,
         build: (joins) => {
@@ -99,10 +111,11 @@ export function createAccountUserService(
 
   /** Presents an account user in a family's shape, honouring `select` from the raw query. */
   function present(family: AccountUserFamily, view: ReturnType<typeof toView>, rawQuery = '') {
-    return projectForQuery(
+    return projectWithReferences(
       rawQuery,
-      { fields: ACCOUNT_USER_OUTPUT[family], omittedByDefault: OMITTED_BY_DEFAULT },
+      outputOf(family),
       PRESENTERS[family](view),
+      references[family].expand,
     )
   }
 

@@ -8,7 +8,8 @@ import type { AccountTable, Database } from '../db/schema.js'
 import { AppError, validationError } from '../errors.js'
 import { storeIcon } from '../icons/icon-store.js'
 import type { Clock } from '../lib/clock.js'
-import { projectForQuery } from '../rql/rql-select.js'
+import { embeddedReferences } from '../references/embedded-references.js'
+import { projectWithReferences } from '../rql/rql-select.js'
 import { DEFAULT_SERVICE_LEVEL, enabledStatusOf } from './account.js'
 import { ACCOUNT_FIELDS, ACCOUNT_OUTPUT } from './account-fields.js'
 import { presentAccount } from './account-presenter.js'
@@ -28,8 +29,6 @@ import type {
 } from './account-schemas.js'
 import { createAccountStatusUseCases } from './account-status-service.js'
 
-const SPEC = { fields: ACCOUNT_OUTPUT, omittedByDefault: ['audit'] }
-
 type Upload = { data: Buffer } | undefined
 type CreateInput = Static<typeof CreateAccountBody> & { actor: Actor; upload?: Upload }
 type UpdateInput = Static<typeof UpdateAccountBody> & { actor: Actor; id: string; upload?: Upload }
@@ -48,6 +47,12 @@ export function createAccountService(deps: {
   onStatusChanged?: () => void
 }) {
   const { db, clock, dialect } = deps
+  const references = embeddedReferences(db, { groups: { kind: 'group' } })
+  const SPEC = {
+    fields: ACCOUNT_OUTPUT,
+    omittedByDefault: ['audit'],
+    expandable: references.expandable,
+  }
 
   /** Non-Operations callers see their own account only (decision 20). */
   function scoped(executor: Kysely<Database>, actor: Actor | undefined) {
@@ -159,6 +164,7 @@ export function createAccountService(deps: {
       return serveList({
         rawQuery: input.rawQuery,
         output: SPEC,
+        expand: references.expand,
         base: scoped(db, input.actor),
         fields: ACCOUNT_FIELDS,
         ctx: { dialect, now: clock.now() },
@@ -171,7 +177,7 @@ export function createAccountService(deps: {
 
     async get(input: { actor: Actor; id: string; rawQuery: string }) {
       const account = await getAccount(db, input.actor, input.id)
-      return projectForQuery(input.rawQuery, SPEC, presentAccount(account))
+      return projectWithReferences(input.rawQuery, SPEC, presentAccount(account), references.expand)
     },
 
     async assertExists(input: { actor: Actor; id: string }) {

@@ -69,6 +69,19 @@ export async function hydrateBuyers(db: Kysely<Database>, rows: Row[]): Promise<
   })
 }
 
+/** The buyers behind embedded references, by id (`select=buyers.address`, issue #11). */
+export async function findBuyersByIds(
+  db: Kysely<Database>,
+  ids: readonly string[],
+): Promise<Buyer[]> {
+  if (ids.length === 0) return []
+  const rows = await buyerBase(db)
+    .select(BUYER_COLUMNS)
+    .where('b.id', 'in', [...ids])
+    .execute()
+  return hydrateBuyers(db, rows)
+}
+
 export async function newBuyerId(db: Kysely<Database>): Promise<string> {
   return newUniqueId(
     'buyer',

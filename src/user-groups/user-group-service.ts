@@ -10,7 +10,8 @@ import type { Database } from '../db/schema.js'
 import { AppError, ruleError, validationError } from '../errors.js'
 import type { Clock } from '../lib/clock.js'
 import { newUniqueId } from '../lib/ids.js'
-import { projectForQuery } from '../rql/rql-select.js'
+import { embeddedReferences } from '../references/embedded-references.js'
+import { projectWithReferences } from '../rql/rql-select.js'
 import { MARKETPLACE_MODULE_ID, type UserGroup } from './user-group.js'
 import { USER_GROUP_FIELDS, USER_GROUP_OUTPUT } from './user-group-fields.js'
 import { presentUserGroup } from './user-group-presenter.js'
@@ -24,8 +25,6 @@ import {
   setUserGroupModules,
   userGroupBase,
 } from './user-group-repository.js'
-
-const SPEC = { fields: USER_GROUP_OUTPUT, omittedByDefault: ['audit'] }
 
 export interface UserGroupInput {
   name?: string | undefined
@@ -42,6 +41,16 @@ export function createUserGroupService(deps: {
   dialect: Dialect
 }) {
   const { db, clock, dialect } = deps
+  const references = embeddedReferences(db, {
+    account: { kind: 'account' },
+    modules: { kind: 'module' },
+    buyers: { kind: 'buyer' },
+  })
+  const SPEC = {
+    fields: USER_GROUP_OUTPUT,
+    omittedByDefault: ['audit'],
+    expandable: references.expandable,
+  }
 
   async function getGroup(
     executor: Kysely<Database>,
@@ -102,6 +111,7 @@ export function createUserGroupService(deps: {
       return serveList({
         rawQuery: input.rawQuery,
         output: SPEC,
+        expand: references.expand,
         base: userGroupBase(db, visibleAccountId(input.actor)),
         fields: USER_GROUP_FIELDS,
         ctx: { dialect, now: clock.now() },
@@ -114,7 +124,7 @@ export function createUserGroupService(deps: {
 
     async get(input: { actor: Actor; id: string; rawQuery: string }) {
       const group = await getGroup(db, input.actor, input.id)
-      return projectForQuery(input.rawQuery, SPEC, presentUserGroup(group))
+      return projectWithReferences(input.rawQuery, SPEC, presentUserGroup(group), references.expand)
     },
 
     async assertExists(input: { actor: Actor; id: string }) {

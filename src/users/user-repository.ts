@@ -63,6 +63,53 @@ export function userBase(db: Kysely<Database>, accountId: string | undefined) {
   )
 }
 
+/**
+ * The person's own fields behind embedded user references (`select=user.phone`, issue #11), by
+ * id; the status is left out: embedded users read the one of their context.
+ */
+export async function findUserProfiles(
+  db: Kysely<Database>,
+  ids: readonly string[],
+): Promise<Map<string, Record<string, unknown>>> {
+  if (ids.length === 0) return new Map()
+  const rows = await db
+    .selectFrom('users')
+    .select([
+      'id',
+      'email',
+      'first_name',
+      'last_name',
+      'phone_prefix',
+      'phone_number',
+      'last_login_at',
+      'settings',
+    ])
+    .where('id', 'in', [...ids])
+    .execute()
+  return new Map(
+    rows.map((row) => {
+      const settings = parseJson<{ cultureCode?: string | null; languageCode?: string | null }>(
+        row.settings,
+        {},
+      )
+      return [
+        row.id,
+        {
+          email: row.email,
+          firstName: row.first_name,
+          lastName: row.last_name,
+          phone: { prefix: row.phone_prefix, number: row.phone_number },
+          lastLoginAt: toDate(row.last_login_at)?.toISOString() ?? null,
+          settings: {
+            cultureCode: settings.cultureCode ?? null,
+            languageCode: settings.languageCode ?? null,
+          },
+        },
+      ]
+    }),
+  )
+}
+
 export const USER_COLUMNS = [
   'u.id',
   'u.email',
