@@ -5,7 +5,8 @@ import { findLatestAuditEvents } from '../accounts/latest-audit-events.js'
 import { parseJson, toDate } from '../db/rows.js'
 import type { BuyerTable, Database } from '../db/schema.js'
 import { newUniqueId } from '../lib/ids.js'
-import type { Buyer, BuyerStatus } from './buyer.js'
+import { emailKey } from '../users/user-repository.js'
+import type { Buyer, BuyerContact, BuyerStatus } from './buyer.js'
 
 export function buyerBase(db: Kysely<Database>) {
   return db.selectFrom('buyers as b').innerJoin('accounts as a', 'a.id', 'b.account_id')
@@ -38,14 +39,48 @@ type Row = Awaited<
 /** `BuyerAudit` events beside created/updated. */
 const STATUS_EVENTS = ['activated', 'unassigned', 'disabled'] as const
 
-/** Rows to models, with the page's status events in one more query. */
+/**
+ * The users behind buyer contacts (`contact.user`, issue #11): a member of the buyer's account
+ * (invited or joined) whose email is the contact's, keyed `account id + email key`.
+ */
+async function findContactUsers(
+  db: Kysely<Database>,
+  contacts: Array<{ accountId: string; email: string }>,
+): Promise<Map<string, { id: string; name: string; icon: string | null }>> {
+  const found = new Map<string, { id: string; name: string; icon: string | null }>()
+  if (contacts.length === 0) return found
+  const rows = await db
+    .selectFrom('account_users as au')
+    .innerJoin('users as u', 'u.id', 'au.user_id')
+    .select(['au.account_id', 'au.user_email_key', 'u.id', 'u.first_name', 'u.last_name', 'u.icon'])
+    .where('au.account_id', 'in', [...new Set(contacts.map((c) => c.accountId))])
+    .where('au.user_email_key', 'in', [...new Set(contacts.map((c) => emailKey(c.email)))])
+    .execute()
+  for (const row of rows) {
+    found.set(`${row.account_id} ${row.user_email_key}`, {
+      id: row.id,
+      name: `${row.first_name} ${row.last_name}`,
+      icon: row.icon,
+    })
+  }
+  return found
+}
+
+/** Rows to models, with the page's status events and contacts' users in two more queries. */
 export async function hydrateBuyers(db: Kysely<Database>, rows: Row[]): Promise<Buyer[]> {
-  const events = await findLatestAuditEvents(
-    db,
-    'buyer',
-    rows.map((r) => r.id),
-    STATUS_EVENTS,
-  )
+  const contacts = rows.flatMap((r) => {
+    const email = parseJson<BuyerContact | null>(r.contact as string | null, null)?.email
+    return email ? [{ accountId: r.account_id as string, email }] : []
+  })
+  const [events, contactUsers] = await Promise.all([
+    findLatestAuditEvents(
+      db,
+      'buyer',
+      rows.map((r) => r.id),
+      STATUS_EVENTS,
+    ),
+    findContactUsers(db, contacts),
+  ])
   return rows.map((r) => {
     const row = r as unknown as Record<string, string | null> & Row
     return {
@@ -60,6 +95,10 @@ export async function hydrateBuyers(db: Kysely<Database>, rows: Row[]): Promise<
       taxId: row.tax_id,
       sellers: parseJson(row.sellers, null),
       account: toAccountRef(row.account_id as string, row),
+      contactUser: (() => {
+        const email = parseJson<BuyerContact | null>(row.contact, null)?.email
+        return (email && contactUsers.get(`${row.account_id} ${emailKey(email)}`)) || null
+      })(),
       createdAt: toDate(row.created_at as string),
       createdBy: parseJson<ActorRef | null>(row.created_by, null),
       updatedAt: toDate(row.updated_at as string | null),

@@ -65,6 +65,8 @@ export interface Buyer {
   taxId: string | null
   sellers: SellerRef[] | null
   account: AccountRef
+  /** the account's user whose email is the contact's (`contact.user`), if there is one */
+  contactUser: { id: string; name: string; icon: string | null } | null
   createdAt: Date
   createdBy: ActorRef | null
   updatedAt: Date | null

@@ -120,7 +120,7 @@ export async function serveList<DB, TB extends keyof DB, Row, Model>(input: {
   const projection = resolveProjection(query.select, input.output)
   const { models, total } = await fetchListPage({ ...input, query })
   const presented = models.map((m) => input.present(m))
-  if (input.expand && projection.expand.size > 0) await input.expand(presented, projection.expand)
+  if (input.expand) await input.expand(presented, projection)
   return listResponse(
     query,
     total,

@@ -88,8 +88,8 @@ export function embeddedReferences(
       KINDS[kind].members.filter((member) => !embeds.includes(member)),
     ]),
   )
-  const expand: ReferenceExpander = async (objects, requested) => {
-    for (const [key, members] of requested) {
+  const expand: ReferenceExpander = async (objects, projection) => {
+    for (const [key, members] of projection.expand) {
       const reference = references[key]
       if (!reference) continue
       const targets = objects.flatMap((object) => [object[key]].flat()).filter(hasId)

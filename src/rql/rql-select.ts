@@ -27,10 +27,14 @@ export interface Projection {
   expand: Map<string, Set<string>>
 }
 
-/** Adds the selected members of embedded references to freshly presented objects, in place. */
+/**
+ * Completes freshly presented objects, in place, with what only a select asks for: the members
+ * of embedded references a nested select names (`projection.expand`), or a top-level key that is
+ * loaded only when included.
+ */
 export type ReferenceExpander = (
   objects: Array<Record<string, unknown>>,
-  requested: ReadonlyMap<string, ReadonlySet<string>>,
+  projection: Projection,
 ) => Promise<void>
 
 /**
@@ -173,6 +177,6 @@ export async function projectWithReferences(
   expand: ReferenceExpander,
 ): Promise<Record<string, unknown>> {
   const projection = resolveProjection(parseSelectOnly(rawQuery), spec)
-  if (projection.expand.size > 0) await expand([obj], projection.expand)
+  await expand([obj], projection)
   return projectObject(obj, projection)
 }

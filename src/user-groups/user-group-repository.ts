@@ -170,6 +170,42 @@ export async function findGroupGrantsByGroup(
   )
 }
 
+/**
+ * The account users in each group (`userGroup.users`, issue #11), as users: `{id, name, icon,
+ * email}`, in name order.
+ */
+export async function findGroupMembers(
+  db: Kysely<Database>,
+  ids: readonly string[],
+): Promise<Map<string, Array<{ id: string; name: string; icon: string | null; email: string }>>> {
+  const members = new Map<
+    string,
+    Array<{ id: string; name: string; icon: string | null; email: string }>
+  >()
+  if (ids.length === 0) return members
+  const rows = await db
+    .selectFrom('account_user_groups as aug')
+    .innerJoin('account_users as au', 'au.id', 'aug.account_user_id')
+    .innerJoin('users as u', 'u.id', 'au.user_id')
+    .select(['aug.user_group_id', 'u.id', 'u.first_name', 'u.last_name', 'u.icon', 'u.email'])
+    .where('aug.user_group_id', 'in', [...ids])
+    .orderBy('u.first_name')
+    .orderBy('u.last_name')
+    .orderBy('u.id')
+    .execute()
+  for (const row of rows) {
+    const list = members.get(row.user_group_id) ?? []
+    list.push({
+      id: row.id,
+      name: `${row.first_name} ${row.last_name}`,
+      icon: row.icon,
+      email: row.email,
+    })
+    members.set(row.user_group_id, list)
+  }
+  return members
+}
+
 export async function setUserGroupModules(
   db: Kysely<Database>,
   groupId: string,

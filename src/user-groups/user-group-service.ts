@@ -11,15 +11,16 @@ import { AppError, ruleError, validationError } from '../errors.js'
 import type { Clock } from '../lib/clock.js'
 import { newUniqueId } from '../lib/ids.js'
 import { embeddedReferences } from '../references/embedded-references.js'
-import { projectWithReferences } from '../rql/rql-select.js'
+import { projectWithReferences, type ReferenceExpander } from '../rql/rql-select.js'
 import { MARKETPLACE_MODULE_ID, type UserGroup } from './user-group.js'
-import { USER_GROUP_FIELDS, USER_GROUP_OUTPUT } from './user-group-fields.js'
+import { USER_GROUP_FIELDS, USER_GROUP_OMITTED, USER_GROUP_OUTPUT } from './user-group-fields.js'
 import { presentUserGroup } from './user-group-presenter.js'
 import {
   USER_GROUP_COLUMNS,
   clearDefaultGroup,
   countGroupMembers,
   findBuyerIdsOfAccount,
+  findGroupMembers,
   hydrateUserGroups,
   setUserGroupBuyers,
   setUserGroupModules,
@@ -45,11 +46,23 @@ export function createUserGroupService(deps: {
     account: { kind: 'account' },
     modules: { kind: 'module' },
     buyers: { kind: 'buyer' },
+    users: { kind: 'user', embeds: ['email'] },
   })
   const SPEC = {
     fields: USER_GROUP_OUTPUT,
-    omittedByDefault: ['audit'],
+    omittedByDefault: USER_GROUP_OMITTED,
     expandable: references.expandable,
+  }
+  /** `users` when selected, then the members nested selects ask for. */
+  const expand: ReferenceExpander = async (objects, projection) => {
+    if (projection.include.has('users')) {
+      const members = await findGroupMembers(
+        db,
+        objects.map((o) => o.id as string),
+      )
+      for (const object of objects) object.users = members.get(object.id as string) ?? []
+    }
+    await references.expand(objects, projection)
   }
 
   async function getGroup(
@@ -111,7 +124,7 @@ export function createUserGroupService(deps: {
       return serveList({
         rawQuery: input.rawQuery,
         output: SPEC,
-        expand: references.expand,
+        expand,
         base: userGroupBase(db, visibleAccountId(input.actor)),
         fields: USER_GROUP_FIELDS,
         ctx: { dialect, now: clock.now() },
@@ -124,7 +137,7 @@ export function createUserGroupService(deps: {
 
     async get(input: { actor: Actor; id: string; rawQuery: string }) {
       const group = await getGroup(db, input.actor, input.id)
-      return projectWithReferences(input.rawQuery, SPEC, presentUserGroup(group), references.expand)
+      return projectWithReferences(input.rawQuery, SPEC, presentUserGroup(group), expand)
     },
 
     async assertExists(input: { actor: Actor; id: string }) {

@@ -90,6 +90,7 @@ const OUTPUT = [
   'status',
   'lastLoginAt',
   'settings',
+  'currentAccount',
 ]
 
 /** The output keys, in order; `accounts` only for Operations. */

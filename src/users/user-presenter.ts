@@ -15,6 +15,25 @@ export function statusSeenBy(user: User, accountId: string | undefined): string 
   return user.status === 'Invited' && expired ? 'InvitationExpired' : user.status
 }
 
+/**
+ * `currentAccount` (§5.3, §7): the account the user is working in, i.e. the joined account they
+ * used last (`audit.access`), else the one they joined first; null before they join any. An
+ * account's caller sees it only when it is their own account: where else the person works is
+ * not another tenant's business.
+ */
+export function currentAccountOf(user: User, accountId: string | undefined) {
+  const time = (date: Date | null) => date?.getTime() ?? Number.NEGATIVE_INFINITY
+  const joined = user.memberships.filter((m) => m.status === 'Active')
+  const current = joined.reduce<(typeof joined)[number] | undefined>((best, m) => {
+    if (!best) return m
+    if (time(m.accessAt) !== time(best.accessAt))
+      return time(m.accessAt) > time(best.accessAt) ? m : best
+    return time(m.joinedAt) < time(best.joinedAt) ? m : best
+  }, undefined)
+  if (!current || (accountId !== undefined && current.account.id !== accountId)) return null
+  return current.account
+}
+
 /** `User` (§5.3). `accountId`: the caller's account, or undefined for Operations, who alone see `accounts`. */
 export function presentUser(user: User, accountId: string | undefined): Record<string, unknown> {
   return {
@@ -31,6 +50,7 @@ export function presentUser(user: User, accountId: string | undefined): Record<s
       cultureCode: user.settings?.cultureCode ?? null,
       languageCode: user.settings?.languageCode ?? null,
     },
+    currentAccount: currentAccountOf(user, accountId),
     ...(accountId === undefined ? { accounts: user.memberships.map((m) => m.account) } : {}),
     audit: {
       created: auditEvent(user.createdAt, actorSeenBy(user.createdBy, accountId)),

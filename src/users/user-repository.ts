@@ -148,6 +148,8 @@ export async function hydrateUsers(db: Kysely<Database>, rows: Row[], now: Date)
             'au.user_id',
             'au.status',
             'au.invitation_expires_at',
+            'au.access_at',
+            'au.joined_at',
             'a.id as a_id',
             ...ACCOUNT_REF_COLUMNS,
           ])
@@ -182,6 +184,8 @@ export async function hydrateUsers(db: Kysely<Database>, rows: Row[], now: Date)
             toDate(m.invitation_expires_at),
             now,
           ),
+          accessAt: toDate(m.access_at),
+          joinedAt: toDate(m.joined_at),
         })),
     }
   })

@@ -43,7 +43,10 @@ const EVENTS: Record<UserAction, string> = {
 
 export function createUserService(deps: { db: Kysely<Database>; clock: Clock; dialect: Dialect }) {
   const { db, clock, dialect } = deps
-  const references = embeddedReferences(db, { accounts: { kind: 'account' } })
+  const references = embeddedReferences(db, {
+    currentAccount: { kind: 'account' },
+    accounts: { kind: 'account' },
+  })
   const spec = (scope: string | undefined) => ({
     fields: userOutput(scope),
     omittedByDefault: ['audit'],
