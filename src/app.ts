@@ -15,7 +15,13 @@ import { registerAuthentication } from './http/authenticate.js'
 import { registerAuthorization } from './http/authorize.js'
 import { apiTokenRoutes } from './api-tokens/api-token-routes.js'
 import { registerBodyParsers, registerEmptyBodyDefault } from './http/body-parsers.js'
-import { registerProblemHandlers } from './http/problem.js'
+import { registerAcceptCheck } from './http/accept.js'
+import {
+  MAX_PARAM_LENGTH,
+  clientErrorHandler,
+  frameworkErrorHandler,
+  registerProblemHandlers,
+} from './http/problem.js'
 import { traceIdFor } from './http/trace-id.js'
 import { moduleRoutes } from './modules/module-routes.js'
 import type { Services } from './services.js'
@@ -48,12 +54,15 @@ export async function buildApp({ config, services, logger }: AppDeps): Promise<F
     requestIdHeader: false,
     bodyLimit: 12 * 1024 * 1024,
     ajv: { customOptions: { coerceTypes: false, allErrors: true, removeAdditional: true } },
-    routerOptions: { ignoreTrailingSlash: true },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
+    // What the router and Node's HTTP parser refuse is answered as a problem too (issue #11).
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   })
   registerProblemHandlers(app)
   // Multipart creates/updates carry a JSON part and an image of up to 10 MB (§9.3).
+  // Parts are read by the routes that take them (http/multipart.ts), not into every body.
   await app.register(multipart, {
-    attachFieldsToBody: true,
     limits: { fileSize: 10 * 1024 * 1024, files: 2, fields: 10, parts: 12 },
   })
   app.decorateRequest('upload', undefined)
@@ -61,6 +70,7 @@ export async function buildApp({ config, services, logger }: AppDeps): Promise<F
   registerEmptyBodyDefault(app)
   registerAuthentication(app, services.authenticator)
   registerAuthorization(app)
+  registerAcceptCheck(app)
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-trace-id', request.id)
     return payload

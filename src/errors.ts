@@ -7,6 +7,21 @@ export const ERROR_CATALOGUE = {
   BODY_INVALID_JSON: { status: 400, detail: 'The request body is not valid JSON.' },
   CONTENT_TYPE_UNSUPPORTED: { status: 415, detail: 'The request body must be application/json.' },
   BODY_TOO_LARGE: { status: 413, detail: 'The request body is too large.' },
+  MULTIPART_INVALID: {
+    status: 400,
+    detail: 'The multipart body is malformed or truncated.',
+  },
+  REQUEST_MALFORMED: { status: 400, detail: 'The request is malformed.' },
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    detail: 'The endpoint does not support this method; see the Allow header.',
+  },
+  MEDIA_TYPE_NOT_ACCEPTABLE: {
+    status: 406,
+    detail: 'The endpoint answers application/json, which the Accept header does not admit.',
+  },
+  REQUEST_TIMEOUT: { status: 408, detail: 'The request was not received in time.' },
+  HEADERS_TOO_LARGE: { status: 431, detail: 'The request headers are too large.' },
   RQL_INVALID: { status: 400, detail: 'The query is not valid RQL.' },
   RQL_UNKNOWN_FIELD: {
     status: 400,

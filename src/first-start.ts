@@ -5,6 +5,7 @@ import { formatCredential, parseCredential } from './api-tokens/api-token-creden
 import type { Clock } from './lib/clock.js'
 import { randomId } from './lib/ids.js'
 import { hashTokenSecret } from './lib/secrets.js'
+import { DEFAULT_SERVICE_LEVEL } from './accounts/account.js'
 import { MODULE_CATALOGUE } from './modules/module-catalogue.js'
 import { randomBytes } from 'node:crypto'
 
@@ -50,6 +51,8 @@ export async function ensureFirstStart(
             default: m.isEnabledByDefault,
             paid: m.paid,
             type: m.accountTypes,
+            obsolete: m.obsolete,
+            eligibility: m.eligibility,
           }),
           account_types: JSON.stringify(m.accountTypes),
           created_at: now,
@@ -88,7 +91,7 @@ export async function ensureFirstStart(
         external_id: null,
         external_name: null,
         external_ids: null,
-        service_level: 'NotApplicable',
+        service_level: DEFAULT_SERVICE_LEVEL,
         address: null,
         technical_support_email: null,
         website: null,

@@ -110,6 +110,48 @@ describe('an account user’s groups: POST, PUT and DELETE …/groups', () => {
     ).toBe(404)
   })
 
+  it('reads one group of the account user with GET …/groups/{UGR}, in every path family (issue #11)', async () => {
+    const paths = [
+      invited.path,
+      `/public/v1/accounts/${accountId}/users/${invited.userId}`,
+      `${LEGACY_PATH}/${invited.accountUserId}`,
+    ]
+    for (const path of paths) {
+      const res = await t.request({ method: 'GET', url: `${path}/groups/${g1}` })
+      expect(res.statusCode, res.body).toBe(200)
+      expect(res.json()).toEqual({
+        id: g1,
+        name: 'A',
+        description: null,
+        logo: null,
+        isDefault: false,
+      })
+    }
+  })
+
+  it('answers 404 for a group the account user is not in, a malformed one, and an unknown user', async () => {
+    const notIn = await t.request({ method: 'GET', url: `${invited.path}/groups/${g2}` })
+    expect(notIn.statusCode).toBe(404)
+    expect(notIn.json().code).toBe('USER_GROUP_NOT_FOUND')
+    const malformed = await t.request({ method: 'GET', url: `${invited.path}/groups/UGR-BAD` })
+    expect(malformed.json()).toMatchObject({ status: 404, code: 'USER_GROUP_NOT_FOUND' })
+    const unknown = await t.request({
+      method: 'GET',
+      url: `/public/v1/accounts/accounts/${accountId}/users/USR-0000-0000/groups/${g1}`,
+    })
+    expect(unknown.json()).toMatchObject({ status: 404, code: 'ACCOUNT_USER_NOT_FOUND' })
+  })
+
+  it('lists the groups of the account user with GET …/groups', async () => {
+    await t.request({ method: 'POST', url: `${invited.path}/groups`, payload: { id: g2 } })
+    const res = await t.request({ method: 'GET', url: `${invited.path}/groups` })
+    expect(res.statusCode).toBe(200)
+    expect(res.json()).toMatchObject({
+      $meta: { pagination: { offset: 0, limit: 2, total: 2 } },
+      data: [{ id: g1 }, { id: g2 }],
+    })
+  })
+
   it('derives the modules from the groups', async () => {
     const g4 = await createUserGroup(t.db.db, accountId, { modules: ['MOD-0478'] })
     const res = await t.request({

@@ -1,5 +1,6 @@
 import type { ActorRef } from '../access/actor.js'
 import { auditEvent } from '../lib/audit-event.js'
+import type { EmbeddedReference } from '../references/embedded-references.js'
 import type { AccountUserView } from './account-user.js'
 
 /** An audit event with `by` and `of` (the acting token or user, and its account), or a bare date event. */
@@ -120,3 +121,27 @@ export const ACCOUNT_USER_OUTPUT = {
     'audit',
   ],
 } as const
+
+/** The members the legacy shape's `user` carries by default (naming them in a select trims). */
+const LEGACY_USER_EMBEDS = ['email', 'firstName', 'lastName', 'phone', 'status']
+
+/** The references each shape embeds, for nested selects (`select=account.address`, issue #11). */
+export const ACCOUNT_USER_REFERENCES: Record<
+  AccountUserFamily,
+  Record<string, EmbeddedReference>
+> = {
+  legacy: {
+    user: { kind: 'user', embeds: LEGACY_USER_EMBEDS },
+    account: { kind: 'account' },
+    groups: { kind: 'group' },
+    modules: { kind: 'module' },
+    buyers: { kind: 'buyer' },
+  },
+  account: {
+    user: { kind: 'user', embeds: ['email'] },
+    account: { kind: 'account' },
+    groups: { kind: 'group' },
+    modules: { kind: 'module' },
+    buyers: { kind: 'buyer' },
+  },
+}

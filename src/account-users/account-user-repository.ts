@@ -377,3 +377,25 @@ export async function nextInvitationExpiry(db: Kysely<Database>, now: Date): Pro
     .executeTakeFirst()
   return toDate(row?.next ?? null)
 }
+
+/**
+ * Records that the member used the account at `at` (`audit.access`), for the sign-in and console
+ * work to call whenever a person acts in an account. Only an Active membership has access, and
+ * the instant only moves forward. `version` is left alone: an administrator's concurrent change to
+ * the membership must not fail because its member was busy. Returns whether the instant moved.
+ */
+export async function recordAccountAccess(
+  db: Kysely<Database>,
+  accountUserId: string,
+  at: Date,
+): Promise<boolean> {
+  const iso = at.toISOString()
+  const result = await db
+    .updateTable('account_users')
+    .set({ access_at: iso })
+    .where('id', '=', accountUserId)
+    .where('status', '=', 'Active')
+    .where((eb) => eb.or([eb('access_at', 'is', null), eb('access_at', '<', iso)]))
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}

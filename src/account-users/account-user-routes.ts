@@ -4,8 +4,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Operation } from '../access/permissions.js'
 import { requireActor } from '../http/authenticate.js'
 import { rawQuery } from '../http/raw-query.js'
-import { AppError, validationError } from '../errors.js'
 import { UserGroupRefSchema } from '../http/schema-helpers.js'
+import { validationError } from '../errors.js'
 import type { AccountUserKey } from './account-user-lookup.js'
 import type { AccountUserFamily } from './account-user-presenter.js'
 import type { AccountUserService } from './account-user-service.js'
@@ -138,7 +138,7 @@ export async function accountUserRoutes(
           accountId,
           actor: requireActor(request),
         })
-        return reply.code(201).send(present(request, view))
+        return reply.code(201).send(await present(request, view))
       },
     )
 
@@ -198,7 +198,7 @@ export async function accountUserRoutes(
       },
     )
 
-    // SDK only, undocumented (§5.2): one of the account user's groups.
+    // SDK only (§5.2): one group of the account user; 404 when they are not in it.
     typed.get(
       `${f.item}/groups/:userGroupId`,
       {
@@ -210,13 +210,11 @@ export async function accountUserRoutes(
       },
       async (request) => {
         const { userGroupId } = request.params as { userGroupId: string }
-        const view = await accountUsers.get({
+        return accountUsers.group({
           actor: requireActor(request),
           key: keyOf(request.params),
+          groupId: userGroupId,
         })
-        const group = view.groups.find((g) => g.id === userGroupId)
-        if (!group) throw new AppError('USER_GROUP_NOT_FOUND')
-        return group
       },
     )
 

@@ -9,9 +9,9 @@ import {
   MetaSchema,
   ModuleRefSchema,
   Nullable,
-  PhoneSchema,
   Projected,
   UserGroupRefSchema,
+  UserRefSchema,
 } from '../http/schema-helpers.js'
 import { idPattern } from '../lib/ids.js'
 import { USER_PROFILE_FIELDS } from '../users/user-schemas.js'
@@ -97,16 +97,7 @@ const Collections = {
 
 export const LegacyAccountUser = Projected({
   id: Type.String(),
-  user: Projected({
-    id: Type.String(),
-    name: Type.String(),
-    icon: Nullable(Type.String()),
-    email: Type.String(),
-    firstName: Type.String(),
-    lastName: Type.String(),
-    phone: PhoneSchema,
-    status: Type.String(),
-  }),
+  user: UserRefSchema,
   ...Collections,
   lastLoginAt: Nullable(Type.String()),
   audit: Projected({
@@ -120,12 +111,7 @@ export const LegacyAccountUser = Projected({
 
 export const AccountContextUser = Projected({
   ...USER_PROFILE_FIELDS,
-  user: Projected({
-    id: Type.String(),
-    name: Type.String(),
-    icon: Nullable(Type.String()),
-    email: Type.String(),
-  }),
+  user: UserRefSchema,
   accountUserId: Type.String(),
   ...Collections,
   audit: Projected({

@@ -9,7 +9,8 @@ import { accountIdExists } from '../accounts/account-repository.js'
 import { AppError, ruleError } from '../errors.js'
 import type { ListCache } from '../db/list-cache.js'
 import { serveList } from '../db/list-page.js'
-import { projectForQuery } from '../rql/rql-select.js'
+import { embeddedReferences } from '../references/embedded-references.js'
+import { projectWithReferences } from '../rql/rql-select.js'
 import type { PhoneNumber } from './account-user.js'
 import { ACCOUNT_CONTEXT_USER_FIELDS, LEGACY_ACCOUNT_USER_FIELDS } from './account-user-fields.js'
 import {
@@ -22,6 +23,7 @@ import {
 } from './account-user-lookup.js'
 import {
   ACCOUNT_USER_OUTPUT,
+  ACCOUNT_USER_REFERENCES,
   PRESENTERS,
   type AccountUserFamily,
 } from './account-user-presenter.js'
@@ -36,6 +38,7 @@ import {
   updateAccountUserGuarded,
 } from './account-user-repository.js'
 import { findGroupIdsOfAccount } from '../user-groups/user-group-repository.js'
+import { disableIfDetached } from '../users/user-repository.js'
 
 const FIELDS = { legacy: LEGACY_ACCOUNT_USER_FIELDS, account: ACCOUNT_CONTEXT_USER_FIELDS }
 const OMITTED_BY_DEFAULT = ['audit']
@@ -44,6 +47,15 @@ export function createAccountUserService(
   deps: AccountUserDeps & { dialect: Dialect; listCache?: ListCache | undefined },
 ) {
   const { db, clock, listCache } = deps
+  const references = {
+    legacy: embeddedReferences(db, ACCOUNT_USER_REFERENCES.legacy),
+    account: embeddedReferences(db, ACCOUNT_USER_REFERENCES.account),
+  }
+  const outputOf = (family: AccountUserFamily) => ({
+    fields: ACCOUNT_USER_OUTPUT[family],
+    omittedByDefault: OMITTED_BY_DEFAULT,
+    expandable: references[family].expandable,
+  })
   // Accounts are never deleted (no endpoint removes one), so an account id found once exists for
   // good: the scoped list asks the database only the first time. Bounded; emptied when full.
   const knownAccounts = new Set<string>()
@@ -73,7 +85,8 @@ export function createAccountUserService(
     const now = input.now ?? clock.now()
     const listed = serveList({
       rawQuery: input.rawQuery,
-      output: { fields: ACCOUNT_USER_OUTPUT[input.family], omittedByDefault: OMITTED_BY_DEFAULT },
+      output: outputOf(input.family),
+      expand: references[input.family].expand,
       base: {
         joins: ACCOUNT_USER_JOINS,
         build: (joins) => {
@@ -98,10 +111,11 @@ export function createAccountUserService(
 
   /** Presents an account user in a family's shape, honouring `select` from the raw query. */
   function present(family: AccountUserFamily, view: ReturnType<typeof toView>, rawQuery = '') {
-    return projectForQuery(
+    return projectWithReferences(
       rawQuery,
-      { fields: ACCOUNT_USER_OUTPUT[family], omittedByDefault: OMITTED_BY_DEFAULT },
+      outputOf(family),
       PRESENTERS[family](view),
+      references[family].expand,
     )
   }
 
@@ -175,6 +189,18 @@ export function createAccountUserService(
 
     async get(input: { actor: Actor; key: AccountUserKey }) {
       return toView(deps, await getAccountUser(deps, db, input.key, input.actor))
+    },
+
+    /** One group of the account user (the SDK's `groups(user_id).get(id)`). */
+    async group(input: { actor: Actor; key: AccountUserKey; groupId: string }) {
+      const accountUser = await getAccountUser(deps, db, input.key, input.actor)
+      const group = accountUser.groups.find((g) => g.id === input.groupId)
+      if (!group) {
+        throw new AppError('USER_GROUP_NOT_FOUND', {
+          detail: `The account user is not in user group ${input.groupId}.`,
+        })
+      }
+      return group
     },
 
     /** 404 before anything else is looked at (body validation included). */
@@ -282,7 +308,10 @@ export function createAccountUserService(
       )
     },
 
-    /** Ends the membership: a pending link dies with it; the user stays in other accounts. */
+    /**
+     * Ends the membership: a pending link dies with it; the user stays in other accounts, and is
+     * Disabled when this was their last (§6.2 #5).
+     */
     async remove(input: { actor: Actor; key: AccountUserKey }): Promise<void> {
       await db.transaction().execute(async (trx) => {
         const current = await getAccountUser(deps, trx, input.key, input.actor)
@@ -293,6 +322,11 @@ export function createAccountUserService(
           .where('version', '=', current.version)
           .executeTakeFirst()
         if (Number(deleted.numDeletedRows) !== 1) throw new AppError('CONCURRENT_UPDATE')
+        const by = actorRef(input.actor)
+        const detached = await disableIfDetached(trx, current.userId, {
+          updated_at: now.toISOString(),
+          updated_by: by ? JSON.stringify(by) : null,
+        })
         await recordAuditEvents(trx, [
           {
             objectType: 'account-user',
@@ -300,8 +334,21 @@ export function createAccountUserService(
             accountId: current.accountId,
             event: 'deleted',
             at: now,
-            by: actorRef(input.actor),
+            by,
           },
+          ...(detached
+            ? [
+                {
+                  objectType: 'user',
+                  objectId: current.userId,
+                  accountId: null,
+                  event: 'disabled',
+                  at: now,
+                  by,
+                  details: { lastAccount: current.accountId },
+                },
+              ]
+            : []),
         ])
         if (current.status === 'Active') {
           await enqueueEmail(

@@ -146,12 +146,17 @@ describe('creating accounts', () => {
     expect(res.json()).toMatchObject({ status: 'Enabled', icon: null })
   })
 
+  it('creates an account without serviceLevel, as the official SDK sends it, at NotApplicable (issue #11)', async () => {
+    const res = await create({ name: 'Contoso', type: 'Vendor', status: 'Active', address })
+    expect(res.statusCode, res.body).toBe(201)
+    expect(res.json().serviceLevel).toBe('NotApplicable')
+  })
+
   it.each([
     ['name', { name: undefined }],
     ['name', { name: '   ' }],
     ['type', { type: 'Partner' }],
     ['serviceLevel', { serviceLevel: 'Essential' }],
-    ['serviceLevel', { serviceLevel: undefined }],
     ['technicalSupportEmail', { technicalSupportEmail: 'not-an-email' }],
     ['address.city', { address: { ...address, city: undefined } }],
     ['address.country', { address: { ...address, country: 'ESP' } }],

@@ -141,6 +141,19 @@ export async function hydrateAccounts(db: Kysely<Database>, rows: Row[]): Promis
   }))
 }
 
+/** The accounts behind embedded references, by id (`select=account.address`, issue #11). */
+export async function findAccountsByIds(
+  db: Kysely<Database>,
+  ids: readonly string[],
+): Promise<Map<string, Account>> {
+  if (ids.length === 0) return new Map()
+  const rows = await accountBase(db)
+    .select(ACCOUNT_COLUMNS)
+    .where('a.id', 'in', [...ids])
+    .execute()
+  return new Map(rows.map((row) => [row.id, toAccount(row as Row)]))
+}
+
 export async function newAccountId(db: Kysely<Database>): Promise<string> {
   return newUniqueId('account', async (candidate) => accountIdExists(db, candidate))
 }

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import {
+  AddressSchema,
   EventSchema,
   ListResponse,
   MetaSchema,
@@ -29,14 +30,7 @@ export const AddressInput = Type.Object(
   { additionalProperties: false },
 )
 
-export const AddressSchema = Projected({
-  addressLine1: Type.String(),
-  addressLine2: Nullable(Type.String()),
-  postCode: Type.String(),
-  city: Type.String(),
-  state: Type.String(),
-  country: Type.String(),
-})
+export { AddressSchema }
 
 const ExternalIdsInput = Nullable(
   Type.Object(
@@ -66,9 +60,11 @@ const editable = {
   eligibility: Type.Optional(EligibilityInput),
 }
 
+/** `AccountCreate`; `serviceLevel` may be left out (DEFAULT_SERVICE_LEVEL), as the SDK does. */
 export const CreateAccountBody = Type.Object(
   {
     ...editable,
+    serviceLevel: Type.Optional(editable.serviceLevel),
     type: literals(ACCOUNT_TYPES),
     externalId: Type.Optional(Nullable(Type.String({ maxLength: 250 }))),
     externalName: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),

@@ -8,8 +8,9 @@ import type { AccountTable, Database } from '../db/schema.js'
 import { AppError, validationError } from '../errors.js'
 import { storeIcon } from '../icons/icon-store.js'
 import type { Clock } from '../lib/clock.js'
-import { projectForQuery } from '../rql/rql-select.js'
-import { enabledStatusOf } from './account.js'
+import { embeddedReferences } from '../references/embedded-references.js'
+import { projectWithReferences } from '../rql/rql-select.js'
+import { DEFAULT_SERVICE_LEVEL, enabledStatusOf } from './account.js'
 import { ACCOUNT_FIELDS, ACCOUNT_OUTPUT } from './account-fields.js'
 import { presentAccount } from './account-presenter.js'
 import {
@@ -27,8 +28,6 @@ import type {
   ValidateAccountBody,
 } from './account-schemas.js'
 import { createAccountStatusUseCases } from './account-status-service.js'
-
-const SPEC = { fields: ACCOUNT_OUTPUT, omittedByDefault: ['audit'] }
 
 type Upload = { data: Buffer } | undefined
 type CreateInput = Static<typeof CreateAccountBody> & { actor: Actor; upload?: Upload }
@@ -48,6 +47,12 @@ export function createAccountService(deps: {
   onStatusChanged?: () => void
 }) {
   const { db, clock, dialect } = deps
+  const references = embeddedReferences(db, { groups: { kind: 'group' } })
+  const SPEC = {
+    fields: ACCOUNT_OUTPUT,
+    omittedByDefault: ['audit'],
+    expandable: references.expandable,
+  }
 
   /** Non-Operations callers see their own account only (decision 20). */
   function scoped(executor: Kysely<Database>, actor: Actor | undefined) {
@@ -130,7 +135,7 @@ export function createAccountService(deps: {
             external_id: externalId,
             external_name: input.externalName ?? null,
             external_ids: columns.external_ids ?? null,
-            service_level: input.serviceLevel,
+            service_level: input.serviceLevel ?? DEFAULT_SERVICE_LEVEL,
             address: columns.address ?? null,
             technical_support_email: columns.technical_support_email ?? null,
             website: columns.website ?? null,
@@ -159,6 +164,7 @@ export function createAccountService(deps: {
       return serveList({
         rawQuery: input.rawQuery,
         output: SPEC,
+        expand: references.expand,
         base: scoped(db, input.actor),
         fields: ACCOUNT_FIELDS,
         ctx: { dialect, now: clock.now() },
@@ -171,7 +177,7 @@ export function createAccountService(deps: {
 
     async get(input: { actor: Actor; id: string; rawQuery: string }) {
       const account = await getAccount(db, input.actor, input.id)
-      return projectForQuery(input.rawQuery, SPEC, presentAccount(account))
+      return projectWithReferences(input.rawQuery, SPEC, presentAccount(account), references.expand)
     },
 
     async assertExists(input: { actor: Actor; id: string }) {

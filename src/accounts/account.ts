@@ -14,6 +14,12 @@ export const SERVICE_LEVELS = [
   'NotApplicable',
 ] as const
 
+/**
+ * The service level of an account created without one: the official SDK never sends it, and the
+ * platform accepts its create (issue #11). The Operations account the first start seeds has it too.
+ */
+export const DEFAULT_SERVICE_LEVEL = 'NotApplicable' satisfies (typeof SERVICE_LEVELS)[number]
+
 export type AccountAction = 'enable' | 'disable' | 'activate' | 'deactivate'
 
 /**

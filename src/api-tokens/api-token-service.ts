@@ -10,7 +10,8 @@ import { AppError, ruleError, validationError } from '../errors.js'
 import type { Clock } from '../lib/clock.js'
 import { newUniqueId } from '../lib/ids.js'
 import { hashTokenSecret } from '../lib/secrets.js'
-import { projectForQuery } from '../rql/rql-select.js'
+import { embeddedReferences } from '../references/embedded-references.js'
+import { projectWithReferences } from '../rql/rql-select.js'
 import { chooseOfferedModules } from '../modules/module-repository.js'
 import { API_TOKEN_TRANSITIONS, type ApiTokenStatus } from './api-token.js'
 import { formatCredential } from './api-token-credential.js'
@@ -23,8 +24,6 @@ import {
   setApiTokenModules,
   type ApiToken,
 } from './api-token-repository.js'
-
-const SPEC = { fields: API_TOKEN_OUTPUT, omittedByDefault: ['audit'] }
 
 export interface ApiTokenInput {
   name?: string | undefined
@@ -41,6 +40,15 @@ export function createApiTokenService(deps: {
   onStatusChanged?: () => void
 }) {
   const { db, clock, dialect } = deps
+  const references = embeddedReferences(db, {
+    account: { kind: 'account' },
+    modules: { kind: 'module' },
+  })
+  const SPEC = {
+    fields: API_TOKEN_OUTPUT,
+    omittedByDefault: ['audit'],
+    expandable: references.expandable,
+  }
 
   /** What the actor may see: its own account's tokens, never deleted ones; Operations sees all. */
   function scoped(executor: Kysely<Database>, actor: Actor) {
@@ -155,6 +163,7 @@ export function createApiTokenService(deps: {
       return serveList({
         rawQuery: input.rawQuery,
         output: SPEC,
+        expand: references.expand,
         base: scoped(db, input.actor),
         fields: API_TOKEN_FIELDS,
         ctx: { dialect, now: clock.now() },
@@ -167,7 +176,7 @@ export function createApiTokenService(deps: {
 
     async get(input: { actor: Actor; id: string; rawQuery: string }) {
       const token = await getToken(db, input.actor, input.id)
-      return projectForQuery(input.rawQuery, SPEC, presentApiToken(token))
+      return projectWithReferences(input.rawQuery, SPEC, presentApiToken(token), references.expand)
     },
 
     async assertExists(input: { actor: Actor; id: string }) {

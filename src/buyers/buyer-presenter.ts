@@ -30,6 +30,7 @@ export function presentBuyer(
           },
         }
       : {}),
+    user: buyer.contactUser,
   }
   return {
     id: buyer.id,

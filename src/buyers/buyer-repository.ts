@@ -6,7 +6,8 @@ import { findSellersOfBuyers } from '../erp-links/erp-link-repository.js'
 import { parseJson, toDate } from '../db/rows.js'
 import type { BuyerTable, Database } from '../db/schema.js'
 import { newUniqueId } from '../lib/ids.js'
-import type { Buyer, BuyerStatus } from './buyer.js'
+import { emailKey } from '../users/user-repository.js'
+import type { Buyer, BuyerContact, BuyerStatus } from './buyer.js'
 
 export function buyerBase(db: Kysely<Database>) {
   return db.selectFrom('buyers as b').innerJoin('accounts as a', 'a.id', 'b.account_id')
@@ -38,12 +39,51 @@ type Row = Awaited<
 /** `BuyerAudit` events beside created/updated. */
 const STATUS_EVENTS = ['activated', 'unassigned', 'disabled'] as const
 
-/** Rows to models, with the page's status events and sellers in two more queries. */
+/**
+ * The users behind buyer contacts (`contact.user`, issue #11): a member of the buyer's account
+ * (invited or joined) whose email is the contact's, keyed `account id + email key`.
+ */
+async function findContactUsers(
+  db: Kysely<Database>,
+  contacts: Array<{ accountId: string; email: string }>,
+): Promise<Map<string, { id: string; name: string; icon: string | null }>> {
+  const found = new Map<string, { id: string; name: string; icon: string | null }>()
+  if (contacts.length === 0) return found
+  const rows = await db
+    .selectFrom('account_users as au')
+    .innerJoin('users as u', 'u.id', 'au.user_id')
+    .select(['au.account_id', 'au.user_email_key', 'u.id', 'u.first_name', 'u.last_name', 'u.icon'])
+    .where('au.account_id', 'in', [...new Set(contacts.map((c) => c.accountId))])
+    .where('au.user_email_key', 'in', [...new Set(contacts.map((c) => emailKey(c.email)))])
+    .execute()
+  for (const row of rows) {
+    found.set(`${row.account_id} ${row.user_email_key}`, {
+      id: row.id,
+      name: `${row.first_name} ${row.last_name}`,
+      icon: row.icon,
+    })
+  }
+  return found
+}
+
+/** Rows to models, with the page's status events, sellers and contacts' users in three more queries. */
 export async function hydrateBuyers(db: Kysely<Database>, rows: Row[]): Promise<Buyer[]> {
-  const ids = rows.map((r) => r.id)
-  const [events, sellers] = await Promise.all([
-    findLatestAuditEvents(db, 'buyer', ids, STATUS_EVENTS),
-    findSellersOfBuyers(db, ids),
+  const contacts = rows.flatMap((r) => {
+    const email = parseJson<BuyerContact | null>(r.contact as string | null, null)?.email
+    return email ? [{ accountId: r.account_id as string, email }] : []
+  })
+  const [events, sellers, contactUsers] = await Promise.all([
+    findLatestAuditEvents(
+      db,
+      'buyer',
+      rows.map((r) => r.id),
+      STATUS_EVENTS,
+    ),
+    findSellersOfBuyers(
+      db,
+      rows.map((r) => r.id),
+    ),
+    findContactUsers(db, contacts),
   ])
   return rows.map((r) => {
     const row = r as unknown as Record<string, string | null> & Row
@@ -59,6 +99,10 @@ export async function hydrateBuyers(db: Kysely<Database>, rows: Row[]): Promise<
       taxId: row.tax_id,
       sellers: sellers.get(row.id) ?? [],
       account: toAccountRef(row.account_id as string, row),
+      contactUser: (() => {
+        const email = parseJson<BuyerContact | null>(row.contact, null)?.email
+        return (email && contactUsers.get(`${row.account_id} ${emailKey(email)}`)) || null
+      })(),
       createdAt: toDate(row.created_at as string),
       createdBy: parseJson<ActorRef | null>(row.created_by, null),
       updatedAt: toDate(row.updated_at as string | null),
@@ -66,6 +110,19 @@ export async function hydrateBuyers(db: Kysely<Database>, rows: Row[]): Promise<
       statusEvents: events.get(row.id) ?? {},
     }
   })
+}
+
+/** The buyers behind embedded references, by id (`select=buyers.address`, issue #11). */
+export async function findBuyersByIds(
+  db: Kysely<Database>,
+  ids: readonly string[],
+): Promise<Buyer[]> {
+  if (ids.length === 0) return []
+  const rows = await buyerBase(db)
+    .select(BUYER_COLUMNS)
+    .where('b.id', 'in', [...ids])
+    .execute()
+  return hydrateBuyers(db, rows)
 }
 
 export async function newBuyerId(db: Kysely<Database>): Promise<string> {

@@ -2,12 +2,12 @@ import { Type } from '@sinclair/typebox'
 import { AddressInput, AddressSchema } from '../accounts/account-schemas.js'
 import {
   AccountRefSchema,
+  BuyerContactSchema,
   EventSchema,
   IdRef,
   ListResponse,
   MetaSchema,
   Nullable,
-  PhoneSchema,
   Projected,
 } from '../http/schema-helpers.js'
 import { idPattern } from '../lib/ids.js'
@@ -92,15 +92,7 @@ export const BuyerSchema = Projected({
   icon: Nullable(Type.String()),
   status: Type.String(),
   address: Nullable(AddressSchema),
-  contact: Nullable(
-    Projected({
-      name: Nullable(Type.String()),
-      firstName: Nullable(Type.String()),
-      lastName: Nullable(Type.String()),
-      email: Nullable(Type.String()),
-      phone: PhoneSchema,
-    }),
-  ),
+  contact: BuyerContactSchema,
   externalIds: Nullable(ExternalIdsSchema),
   taxId: Nullable(Type.String()),
   account: AccountRefSchema,

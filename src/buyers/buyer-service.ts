@@ -8,7 +8,8 @@ import type { Database } from '../db/schema.js'
 import { AppError, ruleError } from '../errors.js'
 import { storeIcon } from '../icons/icon-store.js'
 import type { Clock } from '../lib/clock.js'
-import { projectForQuery } from '../rql/rql-select.js'
+import { embeddedReferences } from '../references/embedded-references.js'
+import { projectWithReferences } from '../rql/rql-select.js'
 import type { Buyer } from './buyer.js'
 import { BUYER_FIELDS } from './buyer-fields.js'
 import { buyerView } from './buyer-presenter.js'
@@ -46,6 +47,7 @@ export function createBuyerService(deps: {
   erpSync: ErpSync
 }) {
   const { db, clock, dialect, erpSync } = deps
+  const references = embeddedReferences(db, { account: { kind: 'account' } })
 
   /** A Client sees its own buyers, never deleted ones; Operations sees all (decision 20). */
   function scoped(executor: Kysely<Database>, actor: Actor | undefined) {
@@ -113,7 +115,8 @@ export function createBuyerService(deps: {
       const view = buyerView(input.actor)
       return serveList({
         rawQuery: input.rawQuery,
-        output: view.spec,
+        output: { ...view.spec, expandable: references.expandable },
+        expand: references.expand,
         base: scoped(db, input.actor),
         fields: BUYER_FIELDS,
         ctx: { dialect, now: clock.now() },
@@ -127,7 +130,12 @@ export function createBuyerService(deps: {
     async get(input: { actor: Actor; id: string; rawQuery: string }) {
       const view = buyerView(input.actor)
       const buyer = await getBuyer(db, input.actor, input.id)
-      return projectForQuery(input.rawQuery, view.spec, view.present(buyer))
+      return projectWithReferences(
+        input.rawQuery,
+        { ...view.spec, expandable: references.expandable },
+        view.present(buyer),
+        references.expand,
+      )
     },
 
     async assertExists(input: { actor: Actor; id: string }) {

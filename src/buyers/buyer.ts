@@ -62,6 +62,8 @@ export interface Buyer {
   /** derived from the buyer's ERP links (decision 40) */
   sellers: BuyerSeller[]
   account: AccountRef
+  /** the account's user whose email is the contact's (`contact.user`), if there is one */
+  contactUser: { id: string; name: string; icon: string | null } | null
   createdAt: Date
   createdBy: ActorRef | null
   updatedAt: Date | null

@@ -3,7 +3,12 @@ import { listResponse } from '../lib/list-response.js'
 import { applyFilter, applyOrder } from '../rql/rql-compiler.js'
 import type { CompileContext, FieldMap } from '../rql/rql-fields.js'
 import { parseListQuery, type ListQuery } from '../rql/rql-parser.js'
-import { projectObject, resolveProjection } from '../rql/rql-select.js'
+import {
+  projectObject,
+  resolveProjection,
+  type ProjectionSpec,
+  type ReferenceExpander,
+} from '../rql/rql-select.js'
 
 /**
  * A list's FROM whose joins the count may leave out: `build(joins)` returns the scoped FROM with
@@ -100,7 +105,9 @@ export async function fetchListPage<DB, TB extends keyof DB, Row, Model>(input: 
  */
 export async function serveList<DB, TB extends keyof DB, Row, Model>(input: {
   rawQuery: string
-  output: { fields: readonly string[]; omittedByDefault: readonly string[] }
+  output: ProjectionSpec
+  /** fetches the members of embedded references a nested select asks for */
+  expand?: ReferenceExpander | undefined
   base: ListBase<DB, TB>
   fields: FieldMap
   ctx: CompileContext
@@ -112,10 +119,12 @@ export async function serveList<DB, TB extends keyof DB, Row, Model>(input: {
   const query = parseListQuery(input.rawQuery)
   const projection = resolveProjection(query.select, input.output)
   const { models, total } = await fetchListPage({ ...input, query })
+  const presented = models.map((m) => input.present(m))
+  if (input.expand) await input.expand(presented, projection)
   return listResponse(
     query,
     total,
     projection.omitted,
-    models.map((m) => projectObject(input.present(m), projection)),
+    presented.map((object) => projectObject(object, projection)),
   )
 }

@@ -7,6 +7,8 @@ import * as statusExpiryCovering from './migrations/2026-11-26-1000-account-user
 import * as usersIdEmailKey from './migrations/2026-11-26-1100-users-id-email-key.js'
 import * as accountUsersUserEmailKey from './migrations/2026-11-26-1200-account-users-user-email-key.js'
 import * as invitedHasDeadline from './migrations/2026-11-26-1300-invited-has-deadline.js'
+import * as moduleSettingsObsoleteEligibility from './migrations/2026-12-03-1100-module-settings-obsolete-eligibility.js'
+import * as detachedUsersDisabled from './migrations/2026-12-03-1101-detached-users-disabled.js'
 import * as sellersLicenseesErpLinksCloudTenants from './migrations/2026-12-03-1300-sellers-licensees-erp-links-cloud-tenants.js'
 import * as buyerSellersToErpLinks from './migrations/2026-12-03-1310-buyer-sellers-to-erp-links.js'
 
@@ -20,6 +22,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-26-1100-users-id-email-key': usersIdEmailKey,
   '2026-11-26-1200-account-users-user-email-key': accountUsersUserEmailKey,
   '2026-11-26-1300-invited-has-deadline': invitedHasDeadline,
+  '2026-12-03-1100-module-settings-obsolete-eligibility': moduleSettingsObsoleteEligibility,
+  '2026-12-03-1101-detached-users-disabled': detachedUsersDisabled,
   '2026-12-03-1300-sellers-licensees-erp-links-cloud-tenants': sellersLicenseesErpLinksCloudTenants,
   '2026-12-03-1310-buyer-sellers-to-erp-links': buyerSellersToErpLinks,
 }

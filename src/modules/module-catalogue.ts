@@ -10,7 +10,14 @@ export interface CatalogueModule {
   /** group-level buyer filters: only Marketplace can restrict a group to selected buyers (§7) */
   filters: Record<string, string[]>
   accountTypes: Array<'Client' | 'Vendor' | 'Operations'>
+  /** `settings.obsolete`: the module is being retired (none of the catalogue is) */
+  obsolete: boolean
+  /** `settings.eligibility`: whether the module may be granted in multi- and single-account setups */
+  eligibility: { multi: boolean; single: boolean }
 }
+
+/** What every module of the catalogue has in common. */
+const CURRENT = { obsolete: false, eligibility: { multi: true, single: true } }
 
 const ALL = ['Client', 'Vendor', 'Operations'] as const
 
@@ -25,6 +32,7 @@ export const MODULE_CATALOGUE: CatalogueModule[] = [
     isEnabledByDefault: true,
     filters: { 'group.buyers': ['selected', 'all'] },
     accountTypes: ['Client', 'Operations'],
+    ...CURRENT,
   },
   {
     id: 'MOD-1756',
@@ -36,6 +44,7 @@ export const MODULE_CATALOGUE: CatalogueModule[] = [
     isEnabledByDefault: true,
     filters: { 'group.buyers': ['all'] },
     accountTypes: [...ALL],
+    ...CURRENT,
   },
   {
     id: 'MOD-9042',
@@ -47,6 +56,7 @@ export const MODULE_CATALOGUE: CatalogueModule[] = [
     isEnabledByDefault: true,
     filters: { 'group.buyers': ['all'] },
     accountTypes: [...ALL],
+    ...CURRENT,
   },
   {
     id: 'MOD-1239',
@@ -58,6 +68,7 @@ export const MODULE_CATALOGUE: CatalogueModule[] = [
     isEnabledByDefault: false,
     filters: { 'group.buyers': ['all'] },
     accountTypes: [...ALL],
+    ...CURRENT,
   },
   {
     id: 'MOD-4525',
@@ -69,6 +80,7 @@ export const MODULE_CATALOGUE: CatalogueModule[] = [
     isEnabledByDefault: false,
     filters: { 'group.buyers': ['all'] },
     accountTypes: ['Vendor', 'Operations'],
+    ...CURRENT,
   },
   {
     id: 'MOD-8352',
@@ -80,6 +92,7 @@ export const MODULE_CATALOGUE: CatalogueModule[] = [
     isEnabledByDefault: false,
     filters: { 'group.buyers': ['all'] },
     accountTypes: [...ALL],
+    ...CURRENT,
   },
   {
     id: 'MOD-8743',
@@ -91,5 +104,6 @@ export const MODULE_CATALOGUE: CatalogueModule[] = [
     isEnabledByDefault: false,
     filters: { 'group.buyers': ['all'] },
     accountTypes: ['Client', 'Operations'],
+    ...CURRENT,
   },
 ]

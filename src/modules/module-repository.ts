@@ -37,3 +37,29 @@ export async function chooseOfferedModules(
   }
   return { offered: [...offered], chosen: [...new Set(modules.map((m) => m.id))] }
 }
+
+/**
+ * What a module carries beyond its embedded reference (`select=modules.code`, issue #11), by id.
+ */
+export async function findModuleDetails(
+  db: Kysely<Database>,
+  ids: readonly string[],
+): Promise<Map<string, Record<string, unknown>>> {
+  if (ids.length === 0) return new Map()
+  const rows = await db
+    .selectFrom('modules')
+    .select(['id', 'code', 'is_configurable', 'is_enabled_by_default', 'account_types'])
+    .where('id', 'in', [...ids])
+    .execute()
+  return new Map(
+    rows.map((row) => [
+      row.id,
+      {
+        isConfigurable: Number(row.is_configurable) === 1,
+        isEnabledByDefault: Number(row.is_enabled_by_default) === 1,
+        code: row.code,
+        accountTypes: parseJson<string[]>(row.account_types, []),
+      },
+    ]),
+  )
+}

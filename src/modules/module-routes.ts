@@ -4,28 +4,20 @@ import { rawQuery } from '../http/raw-query.js'
 import {
   ListResponse,
   MetaSchema,
-  ModuleRefSchema,
+  MODULE_DETAIL_FIELDS,
+  MODULE_REF_FIELDS,
   Projected,
   EventSchema,
 } from '../http/schema-helpers.js'
 import { idPattern } from '../lib/ids.js'
 import type { ModuleService } from './module-service.js'
 
-const ModuleSchema = Type.Composite(
-  [
-    ModuleRefSchema,
-    Projected({
-      isConfigurable: Type.Boolean(),
-      isEnabledByDefault: Type.Boolean(),
-      code: Type.String(),
-      accountTypes: Type.Array(Type.String()),
-      audit: Projected({ created: EventSchema, updated: EventSchema }),
-      $meta: MetaSchema,
-    }),
-  ],
-  { additionalProperties: false },
-)
-
+const ModuleSchema = Projected({
+  ...MODULE_REF_FIELDS,
+  ...MODULE_DETAIL_FIELDS,
+  audit: Projected({ created: EventSchema, updated: EventSchema }),
+  $meta: MetaSchema,
+})
 export async function moduleRoutes(
   app: FastifyInstance,
   services: { modules: ModuleService },

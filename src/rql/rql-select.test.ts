@@ -120,4 +120,58 @@ describe('select projection', () => {
     expect((error as AppError).code).toBe('RQL_UNKNOWN_FIELD')
     expect((error as AppError).status).toBe(400)
   })
+
+  describe('nested selects of expandable members (issue #11)', () => {
+    const expandable = { ...spec, expandable: { account: ['address'], groups: ['modules'] } }
+    const resolve = (raw: string) => resolveProjection(parseSelectOnly(raw), expandable)
+
+    it('asks for the member without trimming the embedded default', () => {
+      const projection = resolve('select=account.address,groups.modules')
+      expect(projection.expand).toEqual(
+        new Map([
+          ['account', new Set(['address'])],
+          ['groups', new Set(['modules'])],
+        ]),
+      )
+      expect(projection.nested).toEqual(new Map())
+      expect(projection.omitted).toEqual(['audit'])
+      const expanded = {
+        ...accountUser,
+        account: { ...accountUser.account, address: { city: 'Utopia' } },
+      }
+      expect(projectObject(expanded, projection).account).toEqual({
+        id: 'ACC-1',
+        name: 'Star Command',
+        type: 'Client',
+        address: { city: 'Utopia' },
+      })
+    })
+
+    it('keeps an expanded member beside the default members a select trims to', () => {
+      const projection = resolve('select=account.name,+account.address')
+      const expanded = {
+        ...accountUser,
+        account: { ...accountUser.account, address: { city: 'Utopia' } },
+      }
+      expect(projectObject(expanded, projection).account).toEqual({
+        id: 'ACC-1',
+        name: 'Star Command',
+        address: { city: 'Utopia' },
+      })
+    })
+
+    it('drops the ask when the member or the key is removed afterwards, and keeps $meta.omitted exact', () => {
+      expect(resolve('select=account.address,-account.address').expand).toEqual(new Map())
+      const removed = resolve('select=account.address,-account')
+      expect(removed.expand).toEqual(new Map())
+      expect(removed.omitted).toEqual(['account', 'audit'])
+      expect(resolve('select=audit,groups.modules').omitted).toEqual([])
+    })
+
+    it('treats members that are not expandable as before (trimming)', () => {
+      const projection = resolve('select=account.type')
+      expect(projection.expand).toEqual(new Map())
+      expect(projection.nested).toEqual(new Map([['account', new Set(['type'])]]))
+    })
+  })
 })

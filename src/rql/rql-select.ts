@@ -7,6 +7,12 @@ export interface ProjectionSpec {
   fields: readonly string[]
   /** keys left out unless selected, reported in `$meta.omitted` (e.g. `['audit']`) */
   omittedByDefault: readonly string[]
+  /**
+   * top-level key → the members its embedded object(s) carry only when a nested select names
+   * them (`select=account.address`): such a member is added to the embedded object's default
+   * members instead of trimming them (issue #11)
+   */
+  expandable?: Readonly<Record<string, readonly string[]>>
 }
 
 export interface Projection {
@@ -17,14 +23,28 @@ export interface Projection {
   removed: Map<string, Set<string>>
   /** top-level keys left out of this response: default omissions and removals, in field order */
   omitted: string[]
+  /** top-level key → the expandable members a nested select asked for (fetched, then kept) */
+  expand: Map<string, Set<string>>
 }
+
+/**
+ * Completes freshly presented objects, in place, with what only a select asks for: the members
+ * of embedded references a nested select names (`projection.expand`), or a top-level key that is
+ * loaded only when included.
+ */
+export type ReferenceExpander = (
+  objects: Array<Record<string, unknown>>,
+  projection: Projection,
+) => Promise<void>
 
 /**
  * Applies `select` to the default projection (decision 14): `+f` and bare `f` add (fetching a
  * default-omitted key too), `-f` removes, `-*` clears the defaults before the other items, which
  * then apply in order. A nested add (`user.email`, `+groups.id`) trims that key to the listed
- * sub-paths plus `id`; adding the whole key (`+groups`) returns it in full. Unknown keys in `-f`
- * are ignored (official clients send `select=-name` freely); unknown keys in `+f` are refused.
+ * sub-paths plus `id`; adding the whole key (`+groups`) returns it in full. A nested add of an
+ * expandable member (`account.address`, `groups.modules`) keeps the embedded object's default
+ * members and adds that one. Unknown keys in `-f` are ignored (official clients send
+ * `select=-name` freely); unknown keys in `+f` are refused.
  */
 export function resolveProjection(select: SelectItem[], spec: ProjectionSpec): Projection {
   const known = new Set(spec.fields)
@@ -33,6 +53,7 @@ export function resolveProjection(select: SelectItem[], spec: ProjectionSpec): P
   const include = new Set(clearsDefaults ? [] : defaults)
   const nested = new Map<string, Set<string>>()
   const removed = new Map<string, Set<string>>()
+  const expand = new Map<string, Set<string>>()
   const whole = new Set<string>()
   for (const item of select) {
     if (item.path === '*') continue
@@ -42,25 +63,31 @@ export function resolveProjection(select: SelectItem[], spec: ProjectionSpec): P
       if (!known.has(top)) throw unknownField(item.path)
       include.add(top)
       removed.get(top)?.delete(subpath)
-      if (subpath === '') {
+      if (rest[0] !== undefined && spec.expandable?.[top]?.includes(rest[0])) {
+        addTo(expand, top, rest[0])
+      } else if (subpath === '') {
         whole.add(top)
         nested.delete(top)
       } else if (!whole.has(top)) {
         addTo(nested, top, subpath)
       }
     } else if (known.has(top)) {
-      if (subpath !== '') addTo(removed, top, subpath)
-      else {
+      if (subpath !== '') {
+        addTo(removed, top, subpath)
+        expand.get(top)?.delete(subpath)
+      } else {
         include.delete(top)
         nested.delete(top)
         whole.delete(top)
+        expand.delete(top)
       }
     }
   }
   // Everything left out is reported, the default omissions and the ones the select removed, so
   // a client can tell "absent because omitted" from "absent because empty" (§3.1).
   const omitted = spec.fields.filter((key) => !include.has(key))
-  return { include, nested, removed, omitted }
+  for (const [key, members] of expand) if (members.size === 0) expand.delete(key)
+  return { include, nested, removed, omitted, expand }
 }
 
 /**
@@ -75,7 +102,8 @@ export function projectObject(obj: object, projection: Projection): Record<strin
     if (!projection.include.has(key)) continue
     const keep = projection.nested.get(key)
     const drop = projection.removed.get(key)
-    let projected: unknown = keep ? keepPaths(value, [...keep, 'id']) : value
+    const expanded = projection.expand.get(key) ?? []
+    let projected: unknown = keep ? keepPaths(value, [...keep, 'id', ...expanded]) : value
     if (drop && drop.size > 0) projected = dropPaths(projected, [...drop])
     result[key] = projected
   }
@@ -136,4 +164,19 @@ export function projectForQuery(
   obj: object,
 ): Record<string, unknown> {
   return projectObject(obj, resolveProjection(parseSelectOnly(rawQuery), spec))
+}
+
+/**
+ * {@link projectForQuery} for a resource with embedded references: the members a nested select
+ * asks for (`select=account.address`) are fetched by `expand` before the object is trimmed.
+ */
+export async function projectWithReferences(
+  rawQuery: string,
+  spec: ProjectionSpec,
+  obj: Record<string, unknown>,
+  expand: ReferenceExpander,
+): Promise<Record<string, unknown>> {
+  const projection = resolveProjection(parseSelectOnly(rawQuery), spec)
+  await expand([obj], projection)
+  return projectObject(obj, projection)
 }

@@ -30,6 +30,14 @@ export const USER_GROUP_FIELDS: FieldMap = {
         .whereRef('gb_f.user_group_id', '=', 'g.id'),
     fields: { id: text('b_f.id'), name: text('b_f.name') },
   },
+  users: {
+    collection: (eb: ExpressionBuilder<any, any>) =>
+      eb
+        .selectFrom('account_user_groups as aug_f')
+        .innerJoin('account_users as au_f', 'au_f.id', 'aug_f.account_user_id')
+        .whereRef('aug_f.user_group_id', '=', 'g.id'),
+    fields: { id: text('au_f.user_id'), email: text('au_f.user_email_key') },
+  },
 }
 
 export const USER_GROUP_OUTPUT = [
@@ -41,5 +49,9 @@ export const USER_GROUP_OUTPUT = [
   'account',
   'modules',
   'buyers',
+  'users',
   'audit',
 ]
+
+/** The group's users are a list without bound: read only when selected (`select=users`). */
+export const USER_GROUP_OMITTED = ['users', 'audit']

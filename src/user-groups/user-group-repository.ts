@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely'
 import type { ActorRef } from '../access/actor.js'
 import { parseJson, toDate } from '../db/rows.js'
 import type { Database } from '../db/schema.js'
-import { MODULE_REF_COLUMNS, toModuleRef } from '../modules/module-ref.js'
+import { MODULE_REF_COLUMNS, toModuleRef, type ModuleRef } from '../modules/module-ref.js'
+import type { BuyerRef } from '../account-users/account-user.js'
 import type { UserGroup } from './user-group.js'
 
 /** The groups among `ids` that belong to `accountId`, as embedded references plus `all_buyers`. */
@@ -121,6 +122,88 @@ export async function hydrateUserGroups(db: Kysely<Database>, rows: Row[]): Prom
       updatedBy: parseJson<ActorRef | null>(row.updated_by as string | null, null),
     }
   })
+}
+
+/**
+ * What groups grant, by group id (`select=groups.modules`, issue #11): their modules, and their
+ * buyers or null for every buyer.
+ */
+export async function findGroupGrantsByGroup(
+  db: Kysely<Database>,
+  ids: readonly string[],
+): Promise<Map<string, { modules: ModuleRef[]; buyers: BuyerRef[] | null }>> {
+  if (ids.length === 0) return new Map()
+  const [groups, modules, buyers] = await Promise.all([
+    db
+      .selectFrom('user_groups')
+      .select(['id', 'all_buyers'])
+      .where('id', 'in', [...ids])
+      .execute(),
+    db
+      .selectFrom('user_group_modules as gm')
+      .innerJoin('modules as m', 'm.id', 'gm.module_id')
+      .select(['gm.user_group_id', ...MODULE_REF_COLUMNS])
+      .where('gm.user_group_id', 'in', [...ids])
+      .orderBy('m.id')
+      .execute(),
+    db
+      .selectFrom('user_group_buyers as gb')
+      .innerJoin('buyers as b', 'b.id', 'gb.buyer_id')
+      .select(['gb.user_group_id', 'b.id', 'b.name', 'b.icon'])
+      .where('gb.user_group_id', 'in', [...ids])
+      .orderBy('b.id')
+      .execute(),
+  ])
+  return new Map(
+    groups.map((group) => [
+      group.id,
+      {
+        modules: modules.filter((m) => m.user_group_id === group.id).map(toModuleRef),
+        buyers:
+          Number(group.all_buyers) === 1
+            ? null
+            : buyers
+                .filter((b) => b.user_group_id === group.id)
+                .map((b) => ({ id: b.id, name: b.name, icon: b.icon })),
+      },
+    ]),
+  )
+}
+
+/**
+ * The account users in each group (`userGroup.users`, issue #11), as users: `{id, name, icon,
+ * email}`, in name order.
+ */
+export async function findGroupMembers(
+  db: Kysely<Database>,
+  ids: readonly string[],
+): Promise<Map<string, Array<{ id: string; name: string; icon: string | null; email: string }>>> {
+  const members = new Map<
+    string,
+    Array<{ id: string; name: string; icon: string | null; email: string }>
+  >()
+  if (ids.length === 0) return members
+  const rows = await db
+    .selectFrom('account_user_groups as aug')
+    .innerJoin('account_users as au', 'au.id', 'aug.account_user_id')
+    .innerJoin('users as u', 'u.id', 'au.user_id')
+    .select(['aug.user_group_id', 'u.id', 'u.first_name', 'u.last_name', 'u.icon', 'u.email'])
+    .where('aug.user_group_id', 'in', [...ids])
+    .orderBy('u.first_name')
+    .orderBy('u.last_name')
+    .orderBy('u.id')
+    .execute()
+  for (const row of rows) {
+    const list = members.get(row.user_group_id) ?? []
+    list.push({
+      id: row.id,
+      name: `${row.first_name} ${row.last_name}`,
+      icon: row.icon,
+      email: row.email,
+    })
+    members.set(row.user_group_id, list)
+  }
+  return members
 }
 
 export async function setUserGroupModules(

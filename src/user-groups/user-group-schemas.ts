@@ -9,6 +9,7 @@ import {
   ModuleRefSchema,
   Nullable,
   Projected,
+  UserRefSchema,
 } from '../http/schema-helpers.js'
 import { idPattern } from '../lib/ids.js'
 
@@ -48,6 +49,7 @@ export const UserGroupSchema = Projected({
   account: AccountRefSchema,
   modules: Type.Array(ModuleRefSchema),
   buyers: Nullable(Type.Array(BuyerRefSchema)),
+  users: Type.Array(UserRefSchema),
   audit: Projected({ created: EventSchema, updated: EventSchema }),
   $meta: MetaSchema,
 })

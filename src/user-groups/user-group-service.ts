@@ -10,22 +10,22 @@ import type { Database } from '../db/schema.js'
 import { AppError, ruleError, validationError } from '../errors.js'
 import type { Clock } from '../lib/clock.js'
 import { newUniqueId } from '../lib/ids.js'
-import { projectForQuery } from '../rql/rql-select.js'
+import { embeddedReferences } from '../references/embedded-references.js'
+import { projectWithReferences, type ReferenceExpander } from '../rql/rql-select.js'
 import { MARKETPLACE_MODULE_ID, type UserGroup } from './user-group.js'
-import { USER_GROUP_FIELDS, USER_GROUP_OUTPUT } from './user-group-fields.js'
+import { USER_GROUP_FIELDS, USER_GROUP_OMITTED, USER_GROUP_OUTPUT } from './user-group-fields.js'
 import { presentUserGroup } from './user-group-presenter.js'
 import {
   USER_GROUP_COLUMNS,
   clearDefaultGroup,
   countGroupMembers,
   findBuyerIdsOfAccount,
+  findGroupMembers,
   hydrateUserGroups,
   setUserGroupBuyers,
   setUserGroupModules,
   userGroupBase,
 } from './user-group-repository.js'
-
-const SPEC = { fields: USER_GROUP_OUTPUT, omittedByDefault: ['audit'] }
 
 export interface UserGroupInput {
   name?: string | undefined
@@ -42,6 +42,28 @@ export function createUserGroupService(deps: {
   dialect: Dialect
 }) {
   const { db, clock, dialect } = deps
+  const references = embeddedReferences(db, {
+    account: { kind: 'account' },
+    modules: { kind: 'module' },
+    buyers: { kind: 'buyer' },
+    users: { kind: 'user', embeds: ['email'] },
+  })
+  const SPEC = {
+    fields: USER_GROUP_OUTPUT,
+    omittedByDefault: USER_GROUP_OMITTED,
+    expandable: references.expandable,
+  }
+  /** `users` when selected, then the members nested selects ask for. */
+  const expand: ReferenceExpander = async (objects, projection) => {
+    if (projection.include.has('users')) {
+      const members = await findGroupMembers(
+        db,
+        objects.map((o) => o.id as string),
+      )
+      for (const object of objects) object.users = members.get(object.id as string) ?? []
+    }
+    await references.expand(objects, projection)
+  }
 
   async function getGroup(
     executor: Kysely<Database>,
@@ -102,6 +124,7 @@ export function createUserGroupService(deps: {
       return serveList({
         rawQuery: input.rawQuery,
         output: SPEC,
+        expand,
         base: userGroupBase(db, visibleAccountId(input.actor)),
         fields: USER_GROUP_FIELDS,
         ctx: { dialect, now: clock.now() },
@@ -114,7 +137,7 @@ export function createUserGroupService(deps: {
 
     async get(input: { actor: Actor; id: string; rawQuery: string }) {
       const group = await getGroup(db, input.actor, input.id)
-      return projectForQuery(input.rawQuery, SPEC, presentUserGroup(group))
+      return projectWithReferences(input.rawQuery, SPEC, presentUserGroup(group), expand)
     },
 
     async assertExists(input: { actor: Actor; id: string }) {

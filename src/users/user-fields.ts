@@ -20,12 +20,22 @@ const STATUSES = [
 ] as const
 
 /**
- * `status` as the caller reads it (§5.3): Operations see the user's own status; an account sees
- * Blocked or Deleted as such, and otherwise the user's invitation status in that account.
+ * `status` as the caller reads it (§5.3): Operations see the user's own status (an invited user
+ * whose every invitation has expired as InvitationExpired); an account sees Blocked or Deleted as
+ * such, and otherwise the user's invitation status in that account.
  */
 function statusField(accountId: string | undefined): ScalarField {
   if (accountId === undefined)
-    return { type: 'string', sql: () => sql.ref('u.status'), values: STATUSES }
+    return {
+      type: 'string',
+      values: STATUSES,
+      sql: (ctx: CompileContext) => sql<string>`(CASE WHEN u.status = 'Invited'
+        AND EXISTS (SELECT 1 FROM account_users m_s WHERE m_s.user_id = u.id)
+        AND NOT EXISTS (SELECT 1 FROM account_users m_s WHERE m_s.user_id = u.id
+          AND NOT (m_s.status = 'InvitationExpired' OR (m_s.status = 'Invited'
+            AND m_s.invitation_expires_at <= ${ctx.now.toISOString()})))
+        THEN 'InvitationExpired' ELSE u.status END)`,
+    }
   return {
     type: 'string',
     values: STATUSES,
@@ -80,6 +90,7 @@ const OUTPUT = [
   'status',
   'lastLoginAt',
   'settings',
+  'currentAccount',
 ]
 
 /** The output keys, in order; `accounts` only for Operations. */

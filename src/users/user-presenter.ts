@@ -1,11 +1,37 @@
 import { auditEvent, type StoredActor } from '../lib/audit-event.js'
 import type { User } from './user.js'
 
-/** The status a caller reads (§5.3); mirrors `status` in user-fields.ts. */
+/**
+ * The status a caller reads (§5.3); mirrors `status` in user-fields.ts. An account reads the
+ * invitation status of its membership; Operations read the user's own, where an invited user
+ * whose every invitation has expired is `InvitationExpired` too (§6.2 #2, issue #11).
+ */
 export function statusSeenBy(user: User, accountId: string | undefined): string {
-  if (accountId === undefined || user.status === 'Blocked' || user.status === 'Deleted')
-    return user.status
-  return user.memberships.find((m) => m.account.id === accountId)?.status ?? user.status
+  if (user.status === 'Blocked' || user.status === 'Deleted') return user.status
+  if (accountId !== undefined)
+    return user.memberships.find((m) => m.account.id === accountId)?.status ?? user.status
+  const expired =
+    user.memberships.length > 0 && user.memberships.every((m) => m.status === 'InvitationExpired')
+  return user.status === 'Invited' && expired ? 'InvitationExpired' : user.status
+}
+
+/**
+ * `currentAccount` (§5.3, §7): the account the user is working in, i.e. the joined account they
+ * used last (`audit.access`), else the one they joined first; null before they join any. An
+ * account's caller sees it only when it is their own account: where else the person works is
+ * not another tenant's business.
+ */
+export function currentAccountOf(user: User, accountId: string | undefined) {
+  const time = (date: Date | null) => date?.getTime() ?? Number.NEGATIVE_INFINITY
+  const joined = user.memberships.filter((m) => m.status === 'Active')
+  const current = joined.reduce<(typeof joined)[number] | undefined>((best, m) => {
+    if (!best) return m
+    if (time(m.accessAt) !== time(best.accessAt))
+      return time(m.accessAt) > time(best.accessAt) ? m : best
+    return time(m.joinedAt) < time(best.joinedAt) ? m : best
+  }, undefined)
+  if (!current || (accountId !== undefined && current.account.id !== accountId)) return null
+  return current.account
 }
 
 /** `User` (§5.3). `accountId`: the caller's account, or undefined for Operations, who alone see `accounts`. */
@@ -24,6 +50,7 @@ export function presentUser(user: User, accountId: string | undefined): Record<s
       cultureCode: user.settings?.cultureCode ?? null,
       languageCode: user.settings?.languageCode ?? null,
     },
+    currentAccount: currentAccountOf(user, accountId),
     ...(accountId === undefined ? { accounts: user.memberships.map((m) => m.account) } : {}),
     audit: {
       created: auditEvent(user.createdAt, actorSeenBy(user.createdBy, accountId)),

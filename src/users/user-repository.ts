@@ -1,5 +1,5 @@
 import { ACCOUNT_REF_COLUMNS, toAccountRef } from '../accounts/account-repository.js'
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { ActorRef } from '../access/actor.js'
 import { effectiveInvitationStatus, type InvitationStatus } from '../account-users/account-user.js'
 import { parseJson, toDate } from '../db/rows.js'
@@ -63,6 +63,53 @@ export function userBase(db: Kysely<Database>, accountId: string | undefined) {
   )
 }
 
+/**
+ * The person's own fields behind embedded user references (`select=user.phone`, issue #11), by
+ * id; the status is left out: embedded users read the one of their context.
+ */
+export async function findUserProfiles(
+  db: Kysely<Database>,
+  ids: readonly string[],
+): Promise<Map<string, Record<string, unknown>>> {
+  if (ids.length === 0) return new Map()
+  const rows = await db
+    .selectFrom('users')
+    .select([
+      'id',
+      'email',
+      'first_name',
+      'last_name',
+      'phone_prefix',
+      'phone_number',
+      'last_login_at',
+      'settings',
+    ])
+    .where('id', 'in', [...ids])
+    .execute()
+  return new Map(
+    rows.map((row) => {
+      const settings = parseJson<{ cultureCode?: string | null; languageCode?: string | null }>(
+        row.settings,
+        {},
+      )
+      return [
+        row.id,
+        {
+          email: row.email,
+          firstName: row.first_name,
+          lastName: row.last_name,
+          phone: { prefix: row.phone_prefix, number: row.phone_number },
+          lastLoginAt: toDate(row.last_login_at)?.toISOString() ?? null,
+          settings: {
+            cultureCode: settings.cultureCode ?? null,
+            languageCode: settings.languageCode ?? null,
+          },
+        },
+      ]
+    }),
+  )
+}
+
 export const USER_COLUMNS = [
   'u.id',
   'u.email',
@@ -101,6 +148,8 @@ export async function hydrateUsers(db: Kysely<Database>, rows: Row[], now: Date)
             'au.user_id',
             'au.status',
             'au.invitation_expires_at',
+            'au.access_at',
+            'au.joined_at',
             'a.id as a_id',
             ...ACCOUNT_REF_COLUMNS,
           ])
@@ -135,6 +184,8 @@ export async function hydrateUsers(db: Kysely<Database>, rows: Row[], now: Date)
             toDate(m.invitation_expires_at),
             now,
           ),
+          accessAt: toDate(m.access_at),
+          joinedAt: toDate(m.joined_at),
         })),
     }
   })
@@ -157,4 +208,43 @@ export async function updateUserGuarded(
     .where('status', '=', expectedStatus)
     .executeTakeFirst()
   return Number(result.numUpdatedRows) === 1
+}
+
+/**
+ * §6.2 #5: a user removed from their last account is Disabled; a blocked one returns to Disabled
+ * when unblocked (#8). Call it in the transaction that removed a membership. The no-op update
+ * first takes the user's row lock: a concurrent removal of the person's other last membership
+ * waits for this one and then sees both gone (without it, each would see the other's membership
+ * and neither would disable). Returns whether the user had no membership left.
+ */
+export async function disableIfDetached(
+  db: Kysely<Database>,
+  userId: string,
+  changes: { updated_at: string; updated_by: string | null },
+): Promise<boolean> {
+  await db
+    .updateTable('users')
+    .set({ status: sql`status` })
+    .where('id', '=', userId)
+    .execute()
+  const remaining = await db
+    .selectFrom('account_users')
+    .select('id')
+    .where('user_id', '=', userId)
+    .limit(1)
+    .executeTakeFirst()
+  if (remaining) return false
+  await db
+    .updateTable('users')
+    .set({ status: 'Disabled', ...changes })
+    .where('id', '=', userId)
+    .where('status', 'in', ['Active', 'Invited'])
+    .execute()
+  await db
+    .updateTable('users')
+    .set({ status_before_block: 'Disabled', ...changes })
+    .where('id', '=', userId)
+    .where('status', '=', 'Blocked')
+    .execute()
+  return true
 }

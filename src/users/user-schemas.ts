@@ -63,6 +63,7 @@ export const USER_PROFILE_FIELDS = {
 
 export const UserSchema = Projected({
   ...USER_PROFILE_FIELDS,
+  currentAccount: Nullable(AccountRefSchema),
   accounts: Type.Array(AccountRefSchema),
   audit: Projected({
     created: EventSchema,

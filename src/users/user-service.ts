@@ -11,7 +11,8 @@ import type { Upload } from '../http/multipart.js'
 import { storeIcon } from '../icons/icon-store.js'
 import type { Clock } from '../lib/clock.js'
 import { hashPassword } from '../lib/secrets.js'
-import { projectForQuery } from '../rql/rql-select.js'
+import { embeddedReferences } from '../references/embedded-references.js'
+import { projectWithReferences } from '../rql/rql-select.js'
 import { USER_ACTIONS, type User, type UserAction, type UserStatus } from './user.js'
 import { userFields, userOutput } from './user-fields.js'
 import { presentUser } from './user-presenter.js'
@@ -49,9 +50,14 @@ export function createUserService(deps: {
   ssoDomains?: readonly string[]
 }) {
   const { db, clock, dialect } = deps
+  const references = embeddedReferences(db, {
+    currentAccount: { kind: 'account' },
+    accounts: { kind: 'account' },
+  })
   const spec = (scope: string | undefined) => ({
     fields: userOutput(scope),
     omittedByDefault: ['audit'],
+    expandable: references.expandable,
   })
 
   async function getUser(executor: Kysely<Database>, actor: Actor, id: string): Promise<User> {
@@ -178,6 +184,7 @@ export function createUserService(deps: {
       return serveList({
         rawQuery: input.rawQuery,
         output: spec(scope),
+        expand: references.expand,
         base: userBase(db, scope),
         fields: userFields(scope),
         ctx: { dialect, now },
@@ -191,7 +198,12 @@ export function createUserService(deps: {
     async get(input: { actor: Actor; id: string; rawQuery: string }) {
       const scope = visibleAccountId(input.actor)
       const user = await getUser(db, input.actor, input.id)
-      return projectForQuery(input.rawQuery, spec(scope), presentUser(user, scope))
+      return projectWithReferences(
+        input.rawQuery,
+        spec(scope),
+        presentUser(user, scope),
+        references.expand,
+      )
     },
 
     async assertExists(input: { actor: Actor; id: string }) {

@@ -29,6 +29,9 @@ export interface UserMembership {
   account: AccountRef
   /** effective at the time it was read */
   status: InvitationStatus
+  /** the member's last use of the account (`audit.access`), and when they joined it */
+  accessAt: Date | null
+  joinedAt: Date | null
 }
 
 export interface User {

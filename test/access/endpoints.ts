@@ -132,6 +132,14 @@ function accountUserEndpoints(family: 'sdk' | 'v4' | 'legacy'): Endpoint[] {
       }),
     },
     {
+      method: 'GET',
+      path: `${item}/groups/{groupId}`,
+      operation: 'accountUsers.get',
+      success: 200,
+      targetsObject: true,
+      call: (ctx) => ({ params: { ...key(own(ctx).invited), groupId: own(ctx).groupId } }),
+    },
+    {
       method: 'DELETE',
       path: `${item}/groups/{groupId}`,
       operation: 'accountUsers.groups',

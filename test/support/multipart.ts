@@ -1,3 +1,5 @@
+import { BOUNDARIES, wireMultipart, type WirePart } from './wire-multipart.js'
+
 /** A 1×1 transparent PNG: the smallest real image the icon store accepts. */
 export const TINY_PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
@@ -12,9 +14,10 @@ export interface MultipartFile {
 }
 
 /**
- * A real multipart/form-data body, built by the platform's FormData as the official clients'
- * HTTP libraries would send it: `jsonPart` carries the object as JSON (a plain field, or a file
- * part of type application/json with `jsonAsFile`), plus an optional file part.
+ * A multipart/form-data body as the official SDK puts it on the wire (httpx): the file part first,
+ * then `jsonPart` as a field with its own `Content-Type: application/json` (issue #11: the shape an
+ * earlier FormData-based helper never built). `jsonAsFile` sends the JSON as a file part with a
+ * filename instead. Every other client shape: `wire-multipart.ts`.
  */
 export async function multipartBody(
   jsonPart: string,
@@ -22,21 +25,22 @@ export async function multipartBody(
   file?: MultipartFile,
   options: { jsonAsFile?: boolean; rawJson?: string } = {},
 ): Promise<{ headers: Record<string, string>; payload: Buffer }> {
-  const form = new FormData()
-  const json = options.rawJson ?? JSON.stringify(value)
-  if (options.jsonAsFile)
-    form.append(jsonPart, new Blob([json], { type: 'application/json' }), `${jsonPart}.json`)
-  else form.append(jsonPart, json)
-  if (file) {
-    form.append(
-      file.part,
-      new Blob([file.data], { type: file.type ?? 'image/png' }),
-      file.filename ?? 'logo.png',
-    )
+  const json: WirePart = {
+    name: jsonPart,
+    type: 'application/json',
+    body: options.rawJson ?? JSON.stringify(value),
+    ...(options.jsonAsFile ? { filename: `${jsonPart}.json` } : {}),
   }
-  const request = new Request('http://x', { method: 'POST', body: form })
-  return {
-    headers: { 'content-type': request.headers.get('content-type')! },
-    payload: Buffer.from(await request.arrayBuffer()),
-  }
+  const parts: WirePart[] = file
+    ? [
+        {
+          name: file.part,
+          filename: file.filename ?? 'logo.png',
+          type: file.type ?? 'image/png',
+          body: file.data,
+        },
+        json,
+      ]
+    : [json]
+  return Promise.resolve(wireMultipart(parts, BOUNDARIES.httpx))
 }
