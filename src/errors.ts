@@ -18,7 +18,10 @@ export const ERROR_CATALOGUE = {
     detail: 'limit and offset must be non-negative integers.',
   },
   AUTHENTICATION_REQUIRED: { status: 401, detail: 'A valid bearer token is required.' },
-  ACCESS_DENIED: { status: 403, detail: 'Your account type may not use this operation.' },
+  ACCESS_DENIED: {
+    status: 403,
+    detail: 'Your account type, or the modules you hold, do not allow this operation.',
+  },
   ROUTE_NOT_FOUND: { status: 404, detail: 'No such endpoint.' },
   ACCOUNT_NOT_FOUND: { status: 404, detail: 'Account not found.' },
   ACCOUNT_USER_NOT_FOUND: { status: 404, detail: 'Account user not found.' },
@@ -61,6 +64,10 @@ export const ERROR_CATALOGUE = {
     detail: 'The API token status does not allow this action.',
   },
   MODULE_NOT_AVAILABLE: { status: 400, detail: 'The module is not available to this account.' },
+  MODULE_NOT_HELD: {
+    status: 400,
+    detail: 'A module can only be granted by a caller that holds it.',
+  },
   USER_STATUS_INVALID: { status: 400, detail: 'The user status does not allow this action.' },
   USER_GROUP_HAS_MEMBERS: { status: 400, detail: 'The user group still has members.' },
   USER_GROUP_DEFAULT_PROTECTED: {

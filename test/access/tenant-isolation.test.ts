@@ -10,7 +10,7 @@ import {
 } from '../support/factories.js'
 import { testDialect } from '../support/database.js'
 import { buildTestApp, type TestApp } from '../support/test-app.js'
-import { API } from './access-fixture.js'
+import { API, offeredModules } from './access-fixture.js'
 import { changedRows, idOwners, rowsOwnedBy, takeSnapshot } from './ownership.js'
 import { randomRequest, seededRandom, type RandomRequest, type Scene } from './random-requests.js'
 
@@ -107,7 +107,9 @@ describe(`tenant isolation under random requests (${testDialect}, seed ${SEED})`
   function checkStatus(caller: Tenant, request: RandomRequest, status: number, where: string) {
     statusCounts.total += 1
     if (status >= 500) violations.push(`5xx: ${where}`)
-    else if (!can(caller.type, request.operation)) {
+    else if (
+      !can({ accountType: caller.type, modules: offeredModules(caller.type) }, request.operation)
+    ) {
       if (status !== 403) violations.push(`expected 403: ${where}`)
     } else if (request.foreign) {
       statusCounts.foreign += 1
