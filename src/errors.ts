@@ -53,6 +53,15 @@ export const ERROR_CATALOGUE = {
     detail: 'The invitation has expired; ask for a new invitation.',
   },
   INVITATION_ALREADY_ACCEPTED: { status: 400, detail: 'The invitation was already accepted.' },
+  INVITATION_CONFIRMATION_REQUIRED: {
+    status: 400,
+    detail:
+      'Confirm that you are the invitee: open the emailed link, or send the mailed one-time code.',
+  },
+  INVITATION_CONFIRMATION_INVALID: {
+    status: 400,
+    detail: 'The one-time code or the password is wrong, used or expired.',
+  },
   USER_BLOCKED: { status: 400, detail: 'The user is blocked.' },
   PASSWORD_POLICY: { status: 400, detail: 'The password does not meet the policy.' },
   PASSWORD_REQUIRED: {
@@ -87,11 +96,16 @@ export const ERROR_CATALOGUE = {
   ACCOUNT_DISABLE_SELF: { status: 400, detail: 'You cannot disable your own account.' },
   BUYER_STATUS_INVALID: { status: 400, detail: 'The buyer status does not allow this action.' },
   BUYER_ACCOUNT_INVALID: { status: 400, detail: 'A buyer must belong to a Client account.' },
+  USER_PASSWORD_SELF_ONLY: {
+    status: 403,
+    detail: 'Only the user may set their own password.',
+  },
   USER_MANAGED_ELSEWHERE: {
     status: 403,
     detail: 'The user also belongs to another account; only Operations may change them.',
   },
   CONCURRENT_UPDATE: { status: 409, detail: 'The object was changed by another request; retry.' },
+  RATE_LIMITED: { status: 429, detail: 'Too many requests; retry later.' },
   INTERNAL_ERROR: { status: 500, detail: 'An unexpected error occurred.' },
 } as const satisfies Record<string, { status: number; detail: string }>
 

@@ -26,6 +26,9 @@ import {
 } from './account-user-schemas.js'
 import type { InvitationService } from './invitation-service.js'
 
+/** An accept body is a code, two names, a phone and a password: a few hundred bytes. */
+export const ACCEPT_BODY_LIMIT = 4 * 1024
+
 interface Family {
   family: AccountUserFamily
   base: string
@@ -284,21 +287,20 @@ export async function accountUserRoutes(
         ),
     )
 
+    // The invitee's own call: public, and a bearer token sent along is not even read, so no
+    // token (an administrator's, Operations') accepts for someone or chooses their password.
     typed.post(
       `${f.item}/accept-invite`,
       {
         schema: { params: f.params, body: AcceptInviteBody, response: ok },
-        config: { ...config('accountUsers.invitation'), auth: 'optional' },
+        config: { notFound: 'ACCOUNT_USER_NOT_FOUND', auth: 'public' },
+        bodyLimit: ACCEPT_BODY_LIMIT,
         preValidation: exists,
       },
       async (request) =>
         present(
           request,
-          await invitations.acceptInvite({
-            ...request.body,
-            actor: request.actor,
-            key: keyOf(request.params),
-          }),
+          await invitations.acceptInvite({ ...request.body, key: keyOf(request.params) }),
         ),
     )
   }

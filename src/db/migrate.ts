@@ -7,6 +7,7 @@ import * as statusExpiryCovering from './migrations/2026-11-26-1000-account-user
 import * as usersIdEmailKey from './migrations/2026-11-26-1100-users-id-email-key.js'
 import * as accountUsersUserEmailKey from './migrations/2026-11-26-1200-account-users-user-email-key.js'
 import * as invitedHasDeadline from './migrations/2026-11-26-1300-invited-has-deadline.js'
+import * as invitationProof from './migrations/2026-12-03-1200-invitation-proof.js'
 
 /** Listed statically so the built service and tsx resolve the same files. Append only. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-26-1100-users-id-email-key': usersIdEmailKey,
   '2026-11-26-1200-account-users-user-email-key': accountUsersUserEmailKey,
   '2026-11-26-1300-invited-has-deadline': invitedHasDeadline,
+  '2026-12-03-1200-invitation-proof': invitationProof,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

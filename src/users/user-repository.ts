@@ -39,6 +39,19 @@ export async function findUserByEmail(db: Kysely<Database>, email: string) {
     .executeTakeFirst()
 }
 
+/** The stored password hash of a user (null: none set); never leaves the service layer. */
+export async function findPasswordHash(
+  db: Kysely<Database>,
+  userId: string,
+): Promise<string | null> {
+  const row = await db
+    .selectFrom('users')
+    .select('password_hash')
+    .where('id', '=', userId)
+    .executeTakeFirst()
+  return row?.password_hash ?? null
+}
+
 export async function userIdExists(db: Kysely<Database>, id: string): Promise<boolean> {
   return (
     (await db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst()) !==
@@ -76,6 +89,7 @@ export const USER_COLUMNS = [
   'u.settings',
   'u.last_login_at',
   'u.invitation_accepted_at',
+  'u.password_hash',
   'u.created_at',
   'u.created_by',
   'u.updated_at',
@@ -101,6 +115,10 @@ export async function hydrateUsers(db: Kysely<Database>, rows: Row[], now: Date)
             'au.user_id',
             'au.status',
             'au.invitation_expires_at',
+            'au.invitee_first_name',
+            'au.invitee_last_name',
+            'au.invitee_phone_prefix',
+            'au.invitee_phone_number',
             'a.id as a_id',
             ...ACCOUNT_REF_COLUMNS,
           ])
@@ -122,6 +140,7 @@ export async function hydrateUsers(db: Kysely<Database>, rows: Row[], now: Date)
       settings: parseJson(row.settings, null),
       lastLoginAt: toDate(row.last_login_at as string | null),
       invitationAcceptedAt: toDate(row.invitation_accepted_at as string | null),
+      hasPassword: row.password_hash !== null,
       createdAt: toDate(row.created_at as string),
       createdBy: parseJson<ActorRef | null>(row.created_by, null),
       updatedAt: toDate(row.updated_at as string | null),
@@ -135,6 +154,14 @@ export async function hydrateUsers(db: Kysely<Database>, rows: Row[], now: Date)
             toDate(m.invitation_expires_at),
             now,
           ),
+          invitee:
+            m.invitee_first_name === null
+              ? null
+              : {
+                  firstName: m.invitee_first_name,
+                  lastName: m.invitee_last_name ?? (row.last_name as string),
+                  phone: { prefix: m.invitee_phone_prefix, number: m.invitee_phone_number },
+                },
         })),
     }
   })

@@ -29,6 +29,8 @@ export interface UserMembership {
   account: AccountRef
   /** effective at the time it was read */
   status: InvitationStatus
+  /** the names and phone this account typed when it invited the person (null before issue #12) */
+  invitee: { firstName: string; lastName: string; phone: PhoneNumber } | null
 }
 
 export interface User {
@@ -43,6 +45,8 @@ export interface User {
   settings: UserSettings | null
   lastLoginAt: Date | null
   invitationAcceptedAt: Date | null
+  /** registered: the person set a password; until then each account sees what it typed */
+  hasPassword: boolean
   createdAt: Date
   createdBy: ActorRef | null
   updatedAt: Date | null

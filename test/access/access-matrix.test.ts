@@ -68,6 +68,7 @@ function expectedStatus(endpoint: Endpoint, column: Column): number {
   const modules = new Set(column.modules ?? offeredModules(caller))
   if (endpoint.operation && !can({ accountType: caller, modules }, endpoint.operation)) return 403
   if (foreign && endpoint.auth !== 'public') return endpoint.foreignStatus ?? 404
+  if (endpoint.selfOnly) return 403
   return endpoint.success
 }
 

@@ -24,8 +24,10 @@ export interface Endpoint {
   prefix?: string
   /** undefined only for routes without an operation (public pages, icons, health) */
   operation?: Operation
-  /** `public`: no token needed; `optional`: no token needed when the invitation code is sent */
-  auth?: 'public' | 'optional'
+  /** `public`: no token needed, and one sent is not read */
+  auth?: 'public'
+  /** only the user themself may do it (issue #12): every API token is refused with 403 */
+  selfOnly?: boolean
   success: number
   /** names an object of one account (in the path or the body), so another account's can be tried */
   targetsObject: boolean
@@ -154,11 +156,12 @@ function accountUserEndpoints(family: 'sdk' | 'v4' | 'legacy'): Endpoint[] {
         return { params: key(invited), payload: {} }
       },
     },
+    // The invitee's own call: public, a token sent along is ignored (issue #12), so every caller
+    // holding the emailed link succeeds, whatever its account.
     {
       method: 'POST',
       path: `${item}/accept-invite`,
-      operation: 'accountUsers.invitation',
-      auth: 'optional',
+      auth: 'public',
       success: 200,
       targetsObject: true,
       call: async (ctx) => {
@@ -508,6 +511,7 @@ export const ENDPOINTS: Endpoint[] = [
     method: 'POST',
     path: '/users/{id}/set-password',
     operation: 'users.setPassword',
+    selfOnly: true,
     success: 200,
     targetsObject: true,
     call: (ctx) => ({
