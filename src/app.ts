@@ -12,13 +12,14 @@ import { registerAuthorization } from './http/authorize.js'
 import { apiTokenRoutes } from './api-tokens/api-token-routes.js'
 import { registerBodyParsers, registerEmptyBodyDefault } from './http/body-parsers.js'
 import { registerProblemHandlers } from './http/problem.js'
+import { registerRateLimits } from './http/rate-limit.js'
 import { traceIdFor } from './http/trace-id.js'
 import { moduleRoutes } from './modules/module-routes.js'
 import type { Services } from './services.js'
 import { userGroupRoutes } from './user-groups/user-group-routes.js'
 
 export interface AppDeps {
-  config: Pick<Config, 'logLevel'>
+  config: Pick<Config, 'logLevel' | 'rateLimit' | 'trustProxy'>
   services: Services
   /** false: no logs (most tests); a stream: where the JSON log lines go (default stdout) */
   logger?: false | { stream: NodeJS.WritableStream }
@@ -42,6 +43,10 @@ export async function buildApp({ config, services, logger }: AppDeps): Promise<F
           },
     genReqId: (req) => traceIdFor(req.headers.traceparent),
     requestIdHeader: false,
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? (_address: string, hop: number) => hop < (config.trustProxy as number)
+        : config.trustProxy,
     bodyLimit: 12 * 1024 * 1024,
     ajv: { customOptions: { coerceTypes: false, allErrors: true, removeAdditional: true } },
     routerOptions: { ignoreTrailingSlash: true },
@@ -55,7 +60,12 @@ export async function buildApp({ config, services, logger }: AppDeps): Promise<F
   app.decorateRequest('upload', undefined)
   registerBodyParsers(app)
   registerEmptyBodyDefault(app)
-  registerAuthentication(app, services.authenticator)
+  const limits = await registerRateLimits(app, {
+    counters: services.counters,
+    now: () => services.clock.now().getTime(),
+    enabled: config.rateLimit,
+  })
+  registerAuthentication(app, services.authenticator, limits)
   registerAuthorization(app)
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-trace-id', request.id)
@@ -63,12 +73,12 @@ export async function buildApp({ config, services, logger }: AppDeps): Promise<F
   })
 
   app.get('/healthz', { config: { auth: 'public' } }, async () => ({ status: 'ok' }))
-  await accountUserRoutes(app, services)
+  await accountUserRoutes(app, services, limits)
   await userGroupRoutes(app, services)
   await moduleRoutes(app, services)
   await apiTokenRoutes(app, services)
   await iconRoutes(app, { db: services.db })
-  await acceptInvitePage(app, services)
+  await acceptInvitePage(app, services, limits)
   await accountRoutes(app, services)
   await buyerRoutes(app, services)
   await userRoutes(app, services)

@@ -21,6 +21,14 @@ export interface Config {
   logLevel: string
   /** Serve repeated account-user lists from memory while the data is unchanged (LIST_CACHE). */
   listCache: boolean
+  /** Rate limits on the public routes and failed authentication (RATE_LIMIT, default on). */
+  rateLimit: boolean
+  /**
+   * Whom to believe about the client address (TRUST_PROXY): false (default) uses the socket's
+   * peer; true, a hop count or a list of proxy addresses reads X-Forwarded-For, as Fastify's
+   * `trustProxy` does. The rate limits key on that address.
+   */
+  trustProxy: boolean | number | string
   sweepIntervalMs: number
   mailPollIntervalMs: number
   mailMaxAttempts: number
@@ -81,6 +89,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 
   const listCache = env.LIST_CACHE ?? 'on'
   if (!['on', 'off'].includes(listCache)) problems.push('LIST_CACHE must be on or off')
+  const rateLimit = env.RATE_LIMIT ?? 'on'
+  if (!['on', 'off'].includes(rateLimit)) problems.push('RATE_LIMIT must be on or off')
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY)
 
   const sweepIntervalMs = positiveInt(env.SWEEP_INTERVAL_MS, 1000, 'SWEEP_INTERVAL_MS', problems)
   const mailPollIntervalMs = positiveInt(
@@ -107,10 +118,18 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     secretKey,
     logLevel,
     listCache: listCache === 'on',
+    rateLimit: rateLimit === 'on',
+    trustProxy,
     sweepIntervalMs,
     mailPollIntervalMs,
     mailMaxAttempts,
   })
+}
+
+function parseTrustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === '' || value === 'false') return false
+  if (value === 'true') return true
+  return /^\d+$/.test(value) ? Number(value) : value
 }
 
 export function parseDatabaseUrl(url: string): DatabaseTarget | undefined {

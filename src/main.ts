@@ -9,6 +9,7 @@ import { createEmailDispatcher, type EmailDispatcher } from './email/email-dispa
 import { createDevMailbox, createSmtpMailer } from './email/mailer.js'
 import { ensureFirstStart } from './first-start.js'
 import { expireInvitations } from './jobs/expire-invitations.js'
+import { pruneRateLimits } from './db/rate-limit-counters.js'
 import { startScheduler } from './jobs/scheduler.js'
 import { systemClock } from './lib/clock.js'
 import { createServices } from './services.js'
@@ -82,6 +83,15 @@ async function main(): Promise<void> {
         intervalMs: 60 * 60_000,
         run: async () => (await database.optimize(), 0),
       },
+      ...(database.dialect === 'postgres'
+        ? [
+            {
+              name: 'prune-rate-limits',
+              intervalMs: 60_000,
+              run: () => pruneRateLimits({ db: database.db, clock }),
+            },
+          ]
+        : []),
       {
         name: 'dispatch-email',
         intervalMs: config.mailPollIntervalMs,

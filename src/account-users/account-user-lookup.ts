@@ -8,6 +8,7 @@ import type { Clock } from '../lib/clock.js'
 import type { SecretBox } from '../lib/secrets.js'
 import type { AccountUser, AccountUserView } from './account-user.js'
 import { findAccountUserRows, hydrateAccountUsers } from './account-user-repository.js'
+import type { ConfirmationLimit } from './confirmation-limit.js'
 import { invitationUrl } from './invitation-link.js'
 
 export interface AccountUserDeps {
@@ -15,6 +16,8 @@ export interface AccountUserDeps {
   clock: Clock
   box: SecretBox
   config: Pick<Config, 'invitationTtlMs' | 'publicUrl'>
+  /** wrong one-time codes and passwords per account user (accept); none when absent */
+  confirmationLimit?: ConfirmationLimit | undefined
 }
 
 /**

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Operation } from '../access/permissions.js'
 import { requireActor } from '../http/authenticate.js'
+import type { PublicRouteLimits } from '../http/rate-limit.js'
 import { rawQuery } from '../http/raw-query.js'
 import { validationError } from '../errors.js'
 import type { AccountUserKey } from './account-user-lookup.js'
@@ -71,6 +72,7 @@ function keyOf(params: unknown): AccountUserKey {
 export async function accountUserRoutes(
   app: FastifyInstance,
   services: { accountUsers: AccountUserService; invitations: InvitationService },
+  limits: Pick<PublicRouteLimits, 'acceptByAddress'>,
 ): Promise<void> {
   const { accountUsers, invitations } = services
   const typed = app.withTypeProvider<TypeBoxTypeProvider>()
@@ -295,6 +297,8 @@ export async function accountUserRoutes(
         schema: { params: f.params, body: AcceptInviteBody, response: ok },
         config: { notFound: 'ACCOUNT_USER_NOT_FOUND', auth: 'public' },
         bodyLimit: ACCEPT_BODY_LIMIT,
+        // Counted before the body is read: a flood is refused without parsing anything.
+        onRequest: limits.acceptByAddress,
         preValidation: exists,
       },
       async (request) =>

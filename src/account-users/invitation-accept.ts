@@ -12,6 +12,7 @@ import {
   type AccountUserDeps,
   type AccountUserKey,
 } from './account-user-lookup.js'
+import { NO_CONFIRMATION_LIMIT } from './confirmation-limit.js'
 import { openInvitation } from './invitation-code.js'
 import {
   checkConfirmationCode,
@@ -101,7 +102,15 @@ export function createAccept(deps: AccountUserDeps) {
       )
     }
     assertAcceptable(current)
-    const confirmation = await confirmInvitee(current, mailboxProven, input)
+    const limit = deps.confirmationLimit ?? NO_CONFIRMATION_LIMIT
+    if (!mailboxProven) await limit.assertOpen(current.id)
+    const confirmation = await confirmInvitee(current, mailboxProven, input).catch(
+      async (error: unknown) => {
+        if (error instanceof AppError && error.code === 'INVITATION_CONFIRMATION_INVALID')
+          await limit.countFailure(current.id)
+        throw error
+      },
+    )
     const isNewUser = !current.user.hasPassword
     let passwordHash: string | undefined
     if (isNewUser) {

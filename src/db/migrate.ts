@@ -8,6 +8,7 @@ import * as usersIdEmailKey from './migrations/2026-11-26-1100-users-id-email-ke
 import * as accountUsersUserEmailKey from './migrations/2026-11-26-1200-account-users-user-email-key.js'
 import * as invitedHasDeadline from './migrations/2026-11-26-1300-invited-has-deadline.js'
 import * as invitationProof from './migrations/2026-12-03-1200-invitation-proof.js'
+import * as rateLimits from './migrations/2026-12-03-1210-rate-limits.js'
 
 /** Listed statically so the built service and tsx resolve the same files. Append only. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-26-1200-account-users-user-email-key': accountUsersUserEmailKey,
   '2026-11-26-1300-invited-has-deadline': invitedHasDeadline,
   '2026-12-03-1200-invitation-proof': invitationProof,
+  '2026-12-03-1210-rate-limits': rateLimits,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

@@ -223,6 +223,14 @@ export interface InvitationConfirmationTable {
   sends_since: Timestamp
 }
 
+/** A fixed-window rate-limit counter (PostgreSQL; SQLite counts in memory). */
+export interface RateLimitTable {
+  key: string
+  hits: number
+  /** epoch milliseconds; bigint on PostgreSQL, read back as a string there */
+  reset_at: ColumnType<number | string, number, number>
+}
+
 export interface IconTable {
   id: string
   content_type: string
@@ -246,6 +254,7 @@ export interface Database {
   audit_events: AuditEventTable
   email_outbox: EmailOutboxTable
   invitation_confirmations: InvitationConfirmationTable
+  rate_limits: RateLimitTable
 }
 
 /**

@@ -11,6 +11,7 @@ const TYPE_BY_STATUS: Record<number, string> = {
   409: `${RFC9110}15.5.10`,
   413: `${RFC9110}15.5.14`,
   415: `${RFC9110}15.5.16`,
+  429: 'https://tools.ietf.org/html/rfc6585#section-4',
   500: `${RFC9110}15.6.1`,
 }
 
@@ -124,6 +125,8 @@ export function registerProblemHandlers(app: FastifyInstance): void {
 }
 
 export function sendProblem(reply: FastifyReply, error: AppError, traceId: string): FastifyReply {
+  const retryAfter = error.options.params?.retryAfterSeconds
+  if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter))
   return reply
     .code(error.status)
     .type('application/problem+json; charset=utf-8')

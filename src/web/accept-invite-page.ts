@@ -6,6 +6,7 @@ import type { ConfirmationRequest } from '../account-users/invitation-confirmati
 import { previewInvitation, type InvitationPreview } from '../account-users/invitation-preview.js'
 import type { InvitationService } from '../account-users/invitation-service.js'
 import { AppError } from '../errors.js'
+import type { PublicRouteLimits } from '../http/rate-limit.js'
 import {
   acceptInviteDone,
   acceptInviteForm,
@@ -29,6 +30,7 @@ const SENT: Record<ConfirmationRequest, string> = {
 export async function acceptInvitePage(
   app: FastifyInstance,
   deps: { invitations: InvitationService; accountUserDeps: AccountUserDeps },
+  limits: Pick<PublicRouteLimits, 'acceptByAddress' | 'pageByAddress'>,
 ): Promise<void> {
   await app.register(async (web) => {
     await web.register(helmet, {
@@ -61,22 +63,30 @@ export async function acceptInvitePage(
         .header('cache-control', 'no-store')
         .send(body)
 
-    web.get('/accept-invite', { config: { auth: 'public' } }, async (request, reply) => {
-      const code = String((request.query as { code?: unknown }).code ?? '')
-      let preview: InvitationPreview
-      try {
-        preview = await previewInvitation(deps.accountUserDeps, code)
-      } catch (error) {
-        return html(reply, 400, acceptInviteProblem(messageOf(error)))
-      }
-      const unusable = unusableBecause(preview)
-      if (unusable) return html(reply, 400, acceptInviteProblem(unusable))
-      return html(reply, 200, acceptInviteForm(preview, code))
-    })
+    web.get(
+      '/accept-invite',
+      { config: { auth: 'public' }, onRequest: limits.pageByAddress },
+      async (request, reply) => {
+        const code = String((request.query as { code?: unknown }).code ?? '')
+        let preview: InvitationPreview
+        try {
+          preview = await previewInvitation(deps.accountUserDeps, code)
+        } catch (error) {
+          return html(reply, 400, acceptInviteProblem(messageOf(error)))
+        }
+        const unusable = unusableBecause(preview)
+        if (unusable) return html(reply, 400, acceptInviteProblem(unusable))
+        return html(reply, 200, acceptInviteForm(preview, code))
+      },
+    )
 
     web.post(
       '/accept-invite',
-      { config: { auth: 'public' }, bodyLimit: ACCEPT_BODY_LIMIT },
+      {
+        config: { auth: 'public' },
+        bodyLimit: ACCEPT_BODY_LIMIT,
+        onRequest: [limits.pageByAddress, limits.acceptByAddress],
+      },
       async (request, reply) => {
         const form = (request.body ?? {}) as Record<string, string | undefined>
         const code = form.code ?? ''

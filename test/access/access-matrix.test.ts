@@ -131,6 +131,7 @@ describe(`access matrix (${testDialect})`, () => {
       token,
       ...(call.payload !== undefined ? { payload: call.payload as string | object } : {}),
       ...(call.headers ? { headers: call.headers } : {}),
+      ...(call.remoteAddress ? { remoteAddress: call.remoteAddress } : {}),
     })
     expect(res.statusCode, res.body).toBe(expected)
     if (expected >= 400) expect(res.json()).toMatchObject({ status: expected })

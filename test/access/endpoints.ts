@@ -1,5 +1,5 @@
 import type { Operation } from '../../src/access/permissions.js'
-import { STRONG_PASSWORD } from '../support/account-users.js'
+import { nextClientAddress, STRONG_PASSWORD } from '../support/account-users.js'
 import { ADDRESS, type Fixture, type FixtureAccount, type freshObjects } from './access-fixture.js'
 
 export interface RowContext {
@@ -15,6 +15,8 @@ export interface Call {
   params?: Record<string, string>
   payload?: unknown
   headers?: Record<string, string>
+  /** the client address (each invitee accepts from their own device; the default is 127.0.0.1) */
+  remoteAddress?: string
 }
 
 export interface Endpoint {
@@ -166,7 +168,11 @@ function accountUserEndpoints(family: 'sdk' | 'v4' | 'legacy'): Endpoint[] {
       targetsObject: true,
       call: async (ctx) => {
         const invited = await fresh(ctx)
-        return { params: key(invited), payload: { code: invited.code, password: STRONG_PASSWORD } }
+        return {
+          params: key(invited),
+          payload: { code: invited.code, password: STRONG_PASSWORD },
+          remoteAddress: nextClientAddress(),
+        }
       },
     },
   ]
@@ -279,6 +285,7 @@ export const ENDPOINTS: Endpoint[] = [
     call: async (ctx) => ({
       payload: acceptForm((await ctx.fresh.invitation(own(ctx).id)).code),
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      remoteAddress: nextClientAddress(),
     }),
   },
   {

@@ -117,18 +117,30 @@ export async function inviteUser(
   }
 }
 
+let clients = 0
+
+/**
+ * A client address of its own (10.200.x.y): each invitee accepts from their own device, so tests
+ * that accept many invitations do not add up against the per-address rate limit (issue #12).
+ */
+export function nextClientAddress(): string {
+  clients += 1
+  return `10.200.${Math.floor(clients / 250) % 250}.${(clients % 250) + 1}`
+}
+
 /** The invitee accepts: no token unless one is given; `query` is appended as is (`?select=audit`). */
 export function acceptInvite(
   t: TestApp,
   path: string,
   payload: Record<string, unknown>,
-  options: { token?: string | null; query?: string } = {},
+  options: { token?: string | null; query?: string; remoteAddress?: string } = {},
 ) {
   return t.request({
     method: 'POST',
     url: `${path}/accept-invite${options.query ?? ''}`,
     payload,
     token: options.token ?? null,
+    remoteAddress: options.remoteAddress ?? nextClientAddress(),
   })
 }
 
