@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError, ERROR_CATALOGUE, type ErrorCode, type ProblemErrors } from '../errors.js'
+import { isClientAbort } from './request-log.js'
 
 const RFC9110 = 'https://tools.ietf.org/html/rfc9110#section-'
 const TYPE_BY_STATUS: Record<number, string> = {
@@ -110,7 +111,12 @@ export function toAppError(error: FastifyError, request: FastifyRequest): AppErr
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const appError = toAppError(error, request)
-    if (appError.status >= 500) request.log.error({ err: error }, 'unexpected error')
+    if (appError.status >= 500) {
+      // A client that hung up mid-body is not a server error: a debug line, no stack.
+      if (isClientAbort(request, error))
+        request.log.debug({ code: error.code ?? null }, 'request aborted by the client')
+      else request.log.error({ err: error }, 'unexpected error')
+    }
     return sendProblem(reply, appError, request.id)
   })
   app.setNotFoundHandler((request, reply) =>

@@ -99,6 +99,8 @@ describe('secrets in logs', () => {
     ]) {
       expect(logs).not.toContain(secret)
     }
-    expect(logs).toContain('/accept-invite?code=[redacted]')
+    // Request lines carry the route pattern, never the URL (issue #12).
+    expect(logs).toContain('"route":"/accept-invite"')
+    expect(logs).not.toContain('?code=')
   })
 })
