@@ -117,7 +117,7 @@ export function createAccountService(deps: {
         const at = clock.now()
         const now = at.toISOString()
         const by = actorRef(input.actor)
-        const icon = input.upload ? await storeIcon(trx, { clock }, input.upload, 'logo') : null
+        const icon = input.upload ? await storeIcon(trx, { clock }, input.upload, 'logo', id) : null
         const externalId = input.externalId?.trim() || null
         await trx
           .insertInto('accounts')
@@ -185,7 +185,7 @@ export function createAccountService(deps: {
         const now = clock.now()
         const by = actorRef(input.actor)
         const icon = input.upload
-          ? await storeIcon(trx, { clock }, input.upload, 'logo')
+          ? await storeIcon(trx, { clock }, input.upload, 'logo', input.id)
           : undefined
         await updateAccountColumns(trx, input.id, {
           ...columns,

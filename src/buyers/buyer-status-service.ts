@@ -3,6 +3,7 @@ import type { Kysely, Updateable } from 'kysely'
 import { actorRef, type Actor } from '../access/actor.js'
 import { recordAuditEvents } from '../db/audit.js'
 import type { BuyerTable, Database } from '../db/schema.js'
+import { removeIcon } from '../icons/icon-store.js'
 import { AppError, ruleError } from '../errors.js'
 import type { Clock } from '../lib/clock.js'
 import { BUYER_ACTIONS, type BuyerAction } from './buyer.js'
@@ -52,6 +53,8 @@ export function createBuyerStatusUseCases(deps: {
         id,
         {
           ...extra,
+          // A deleted buyer's logo is removed with it (issue #12).
+          ...(rule.to === 'Deleted' ? { icon: null } : {}),
           status: rule.to,
           updated_at: now.toISOString(),
           updated_by: JSON.stringify(by),
@@ -59,7 +62,10 @@ export function createBuyerStatusUseCases(deps: {
         current.status,
       )
       if (!changed) throw new AppError('CONCURRENT_UPDATE')
-      if (rule.to === 'Deleted') await removeBuyerFromUserGroups(trx, id)
+      if (rule.to === 'Deleted') {
+        await removeBuyerFromUserGroups(trx, id)
+        await removeIcon(trx, id)
+      }
       await recordAuditEvents(trx, [
         {
           objectType: 'buyer',

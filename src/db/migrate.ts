@@ -9,6 +9,7 @@ import * as accountUsersUserEmailKey from './migrations/2026-11-26-1200-account-
 import * as invitedHasDeadline from './migrations/2026-11-26-1300-invited-has-deadline.js'
 import * as invitationProof from './migrations/2026-12-03-1200-invitation-proof.js'
 import * as rateLimits from './migrations/2026-12-03-1210-rate-limits.js'
+import * as iconOwners from './migrations/2026-12-03-1220-icon-owners.js'
 
 /** Listed statically so the built service and tsx resolve the same files. Append only. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-26-1300-invited-has-deadline': invitedHasDeadline,
   '2026-12-03-1200-invitation-proof': invitationProof,
   '2026-12-03-1210-rate-limits': rateLimits,
+  '2026-12-03-1220-icon-owners': iconOwners,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

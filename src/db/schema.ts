@@ -233,6 +233,8 @@ export interface RateLimitTable {
 
 export interface IconTable {
   id: string
+  /** the user, account or buyer whose icon this is: one per owner (unique), deleted with it */
+  owner: string | null
   content_type: string
   data: Buffer
   created_at: Timestamp

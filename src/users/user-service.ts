@@ -10,7 +10,7 @@ import { AppError, ruleError, validationError } from '../errors.js'
 import { setInviteeProfile } from '../account-users/account-user-repository.js'
 import { checkPersonInput } from './person-input.js'
 import type { Upload } from '../http/multipart.js'
-import { storeIcon } from '../icons/icon-store.js'
+import { removeIcon, storeIcon } from '../icons/icon-store.js'
 import type { Clock } from '../lib/clock.js'
 import { hashPassword } from '../lib/secrets.js'
 import { projectForQuery } from '../rql/rql-select.js'
@@ -138,6 +138,7 @@ export function createUserService(deps: { db: Kysely<Database>; clock: Clock; di
           .where('user_id', '=', id)
           .execute()
         await trx.deleteFrom('account_users').where('user_id', '=', id).execute()
+        await removeIcon(trx, id)
         const at = clock.now()
         for (const m of memberships) {
           removed.push({
@@ -157,7 +158,9 @@ export function createUserService(deps: { db: Kysely<Database>; clock: Clock; di
         {
           status: next,
           status_before_block: action === 'block' ? current.status : null,
-          ...(action === 'delete' ? { email_key: `deleted:${id}`, password_hash: null } : {}),
+          ...(action === 'delete'
+            ? { email_key: `deleted:${id}`, password_hash: null, icon: null }
+            : {}),
         },
         EVENTS[action],
         removed,
@@ -215,7 +218,7 @@ export function createUserService(deps: { db: Kysely<Database>; clock: Clock; di
           })
         }
         const icon = input.upload
-          ? await storeIcon(trx, { clock }, input.upload, 'icon')
+          ? await storeIcon(trx, { clock }, input.upload, 'icon', current.id)
           : undefined
         const phone =
           input.phone === undefined
