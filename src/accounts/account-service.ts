@@ -7,6 +7,7 @@ import { serveList } from '../db/list-page.js'
 import type { AccountTable, Database } from '../db/schema.js'
 import { AppError, validationError } from '../errors.js'
 import { storeIcon } from '../icons/icon-store.js'
+import { checkPersonInput } from '../users/person-input.js'
 import type { Clock } from '../lib/clock.js'
 import { projectForQuery } from '../rql/rql-select.js'
 import { enabledStatusOf } from './account.js'
@@ -76,11 +77,15 @@ export function createAccountService(deps: {
     canManage: boolean,
   ): Updateable<AccountTable> {
     const json = (value: unknown) => (value === null ? null : JSON.stringify(value))
+    // The one email rule of every endpoint (issue #12): a single bare address, normalised.
+    const check = checkPersonInput()
+    const supportEmail = check.email('technicalSupportEmail', input.technicalSupportEmail)
+    check.assertValid()
     return {
       ...(input.name !== undefined ? { name: trimmedName(input.name) } : {}),
       ...(input.address !== undefined ? { address: json(input.address) } : {}),
       ...(input.technicalSupportEmail !== undefined
-        ? { technical_support_email: input.technicalSupportEmail }
+        ? { technical_support_email: supportEmail ?? null }
         : {}),
       ...(input.website !== undefined ? { website: input.website } : {}),
       ...(input.description !== undefined ? { description: input.description } : {}),
@@ -210,6 +215,9 @@ export function createAccountService(deps: {
     /** Checks a would-be account body (the schema already did) against the account; changes nothing. */
     async validate(input: Static<typeof ValidateAccountBody> & { actor: Actor; id: string }) {
       if (input.name !== undefined) trimmedName(input.name)
+      const check = checkPersonInput()
+      check.email('technicalSupportEmail', input.technicalSupportEmail)
+      check.assertValid()
       return presentAccount(await getAccount(db, input.actor, input.id))
     },
 

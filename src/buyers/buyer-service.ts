@@ -8,6 +8,7 @@ import { serveList } from '../db/list-page.js'
 import type { BuyerTable, Database } from '../db/schema.js'
 import { AppError, ruleError, validationError } from '../errors.js'
 import { storeIcon } from '../icons/icon-store.js'
+import { checkPersonInput } from '../users/person-input.js'
 import type { Clock } from '../lib/clock.js'
 import { projectForQuery } from '../rql/rql-select.js'
 import type { Buyer } from './buyer.js'
@@ -61,10 +62,16 @@ export function createBuyerService(deps: { db: Kysely<Database>; clock: Clock; d
     if (!name) throw validationError({ name: ['Must not be empty.'] })
     const json = (value: unknown) =>
       value === null || value === undefined ? null : JSON.stringify(value)
+    // The one email rule of every endpoint (issue #12): a single bare address, normalised.
+    const check = checkPersonInput()
+    const contactEmail = check.email('contact.email', input.contact?.email)
+    check.assertValid()
+    const contact =
+      input.contact && contactEmail ? { ...input.contact, email: contactEmail } : input.contact
     return {
       name,
       address: json(input.address),
-      ...(input.contact !== undefined ? { contact: json(input.contact) } : {}),
+      ...(contact !== undefined ? { contact: json(contact) } : {}),
       ...(input.taxId !== undefined ? { tax_id: input.taxId } : {}),
       ...(input.sellers !== undefined ? { sellers: json(input.sellers) } : {}),
       ...(input.externalIds !== undefined && isOperations(actor)

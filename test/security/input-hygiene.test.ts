@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LEGACY_PATH, scopedUsersPath } from '../support/account-users.js'
 import { testDialect } from '../support/database.js'
-import { inviteBody } from '../support/factories.js'
+import { ADDRESS } from '../access/access-fixture.js'
+import { createBuyer, inviteBody } from '../support/factories.js'
 import { buildTestApp, type TestApp } from '../support/test-app.js'
 import {
   API,
@@ -86,6 +87,33 @@ describe(`issue #12: input hygiene (${testDialect})`, () => {
     })
     expect(res.statusCode).toBe(400)
     expect(Object.keys(res.json().errors)).toContain('email')
+  })
+
+  it('applies the same rule to the account support email and the buyer contact email', async () => {
+    const buyerId = await createBuyer(t.db.db, a.id)
+    for (const email of ['v@a.com,evil.org', 'Name <v@a.com>']) {
+      const account = await t.request({
+        method: 'PUT',
+        url: `${API}/accounts/${a.id}`,
+        payload: { name: 'Client A', technicalSupportEmail: email },
+      })
+      expect(account.statusCode, email).toBe(400)
+      expect(Object.keys(account.json().errors)).toEqual(['technicalSupportEmail'])
+      const buyer = await t.request({
+        method: 'PUT',
+        url: `${API}/buyers/${buyerId}`,
+        payload: { name: 'Buyer', address: ADDRESS, contact: { email } },
+      })
+      expect(buyer.statusCode, email).toBe(400)
+      expect(Object.keys(buyer.json().errors)).toEqual(['contact.email'])
+    }
+    const idn = await t.request({
+      method: 'PUT',
+      url: `${API}/accounts/${a.id}`,
+      payload: { name: 'Client A', technicalSupportEmail: 'help@BÜCHER.example' },
+    })
+    expect(idn.statusCode).toBe(200)
+    expect(idn.json().technicalSupportEmail).toBe('help@bücher.example')
   })
 
   it('refuses control characters in a password (they are not "special characters")', async () => {
