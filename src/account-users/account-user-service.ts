@@ -15,6 +15,7 @@ import { ACCOUNT_CONTEXT_USER_FIELDS, LEGACY_ACCOUNT_USER_FIELDS } from './accou
 import {
   assertAccountVisible,
   assertNotForeignAccount,
+  findAccountUserRow,
   getAccountUser,
   toView,
   type AccountUserDeps,
@@ -179,9 +180,9 @@ export function createAccountUserService(
       return toView(deps, await getAccountUser(deps, db, input.key, input.actor))
     },
 
-    /** 404 before anything else is looked at (body validation included). */
+    /** 404 before anything else is looked at (body validation included); one row, no hydration. */
     async assertExists(input: { actor: Actor | undefined; key: AccountUserKey }) {
-      await getAccountUser(deps, db, input.key, input.actor)
+      await findAccountUserRow(db, input.key, input.actor)
     },
 
     async assertAccountExists(input: { actor: Actor; accountId: string }) {

@@ -4,7 +4,13 @@ import { AppError, ruleError, validationError } from '../errors.js'
 import { idPattern } from '../lib/ids.js'
 import { secretsEqual } from '../lib/secrets.js'
 import type { AccountUser } from './account-user.js'
-import { getAccountUser, type AccountUserDeps, type AccountUserKey } from './account-user-lookup.js'
+import {
+  findAccountUserRow,
+  hydrate,
+  type AccountUserDeps,
+  type AccountUserKey,
+} from './account-user-lookup.js'
+import type { AccountUserRow } from './account-user-repository.js'
 import { decodeInvitationCode } from './invitation-link.js'
 
 export interface OpenedInvitation {
@@ -32,34 +38,33 @@ export async function openInvitation(
     throw validationError({ code: ['The invitation code is required.'] })
   const decoded = decodeInvitationCode(code)
   const invalid = (detail: string) => ruleError('INVITATION_CODE_INVALID', detail, ['code'])
-  let accountUser: AccountUser
+  // One row, no groups or modules yet: a wrong code costs a lookup and a decryption, no more.
+  let row: AccountUserRow
   if (key) {
-    accountUser = await getAccountUser(deps, db, key, undefined)
+    row = await findAccountUserRow(db, key, undefined)
   } else {
     const id = decoded.accountUserId
     if (!id || !ACCOUNT_USER_ID.test(id)) throw invalid('This invitation link is not valid.')
     try {
-      accountUser = await getAccountUser(deps, db, { id }, undefined)
+      row = await findAccountUserRow(db, { id }, undefined)
     } catch (error) {
       if (error instanceof AppError && error.code === 'ACCOUNT_USER_NOT_FOUND')
         throw invalid('This invitation link is not valid.')
       throw error
     }
   }
-  if (decoded.accountUserId && decoded.accountUserId !== accountUser.id)
+  if (decoded.accountUserId && decoded.accountUserId !== row.id)
     throw invalid('The invitation code belongs to another account user.')
-  if (
-    !accountUser.sealedSecret ||
-    !secretsEqual(deps.box.open(accountUser.sealedSecret), decoded.secret)
-  ) {
+  if (!row.invitation_secret || !secretsEqual(deps.box.open(row.invitation_secret), decoded.secret))
     throw invalid('The invitation code is wrong or has been replaced by a newer invitation.')
-  }
-  if (decoded.proof === undefined) return { accountUser, mailboxProven: false }
   if (
-    !accountUser.sealedProof ||
-    !secretsEqual(deps.box.open(accountUser.sealedProof), decoded.proof)
+    decoded.proof !== undefined &&
+    (!row.invitation_proof || !secretsEqual(deps.box.open(row.invitation_proof), decoded.proof))
   ) {
     throw invalid('The invitation link is damaged or has been replaced by a newer invitation.')
   }
-  return { accountUser, mailboxProven: true }
+  return {
+    accountUser: await hydrate(deps, db, row),
+    mailboxProven: decoded.proof !== undefined,
+  }
 }
