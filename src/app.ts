@@ -1,5 +1,5 @@
 import multipart from '@fastify/multipart'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import { iconRoutes } from './icons/icon-routes.js'
 import { acceptInvitePage } from './web/accept-invite-page.js'
 import { accountRoutes } from './accounts/account-routes.js'
@@ -11,6 +11,7 @@ import { registerAuthentication } from './http/authenticate.js'
 import { registerAuthorization } from './http/authorize.js'
 import { apiTokenRoutes } from './api-tokens/api-token-routes.js'
 import { registerBodyParsers, registerEmptyBodyDefault } from './http/body-parsers.js'
+import { registerFailureDelay } from './http/failure-delay.js'
 import { registerProblemHandlers } from './http/problem.js'
 import { handleClientError, registerRequestLog } from './http/request-log.js'
 import { registerRateLimits } from './http/rate-limit.js'
@@ -20,14 +21,21 @@ import type { Services } from './services.js'
 import { userGroupRoutes } from './user-groups/user-group-routes.js'
 
 export interface AppDeps {
-  config: Pick<Config, 'logLevel' | 'rateLimit' | 'trustProxy'>
+  config: Pick<Config, 'logLevel' | 'rateLimit' | 'trustProxy' | 'failureDelayMs'>
   services: Services
   /** false: no logs (most tests); a stream: where the JSON log lines go (default stdout) */
   logger?: false | { stream: NodeJS.WritableStream }
+  /** how failures wait (FAILURE_DELAY_MS); tests pass one that records instead of waiting */
+  sleep?: (ms: number) => Promise<void>
 }
 
 /** Builds the HTTP application; never listens (main.ts does, tests use inject). */
-export async function buildApp({ config, services, logger }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({
+  config,
+  services,
+  logger,
+  sleep,
+}: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger:
       logger === false
@@ -43,8 +51,7 @@ export async function buildApp({ config, services, logger }: AppDeps): Promise<F
             ...(logger ? { stream: logger.stream } : {}),
           },
     // One line per request, written by request-log.ts: no URL, no query string, ever.
-    disableRequestLogging: true,
-    requestIdLogLabel: 'traceId',
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'traceId' }),
     clientErrorHandler: handleClientError,
     genReqId: (req) => traceIdFor(req.headers.traceparent),
     requestIdHeader: false,
@@ -58,6 +65,7 @@ export async function buildApp({ config, services, logger }: AppDeps): Promise<F
   })
   registerProblemHandlers(app)
   registerRequestLog(app)
+  registerFailureDelay(app, { delayMs: config.failureDelayMs, ...(sleep ? { sleep } : {}) })
   // Multipart creates/updates carry a JSON part and an image of up to 10 MB (§9.3).
   await app.register(multipart, {
     attachFieldsToBody: true,

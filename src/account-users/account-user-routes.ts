@@ -295,7 +295,7 @@ export async function accountUserRoutes(
       `${f.item}/accept-invite`,
       {
         schema: { params: f.params, body: AcceptInviteBody, response: ok },
-        config: { notFound: 'ACCOUNT_USER_NOT_FOUND', auth: 'public' },
+        config: { notFound: 'ACCOUNT_USER_NOT_FOUND', auth: 'public', slowFailures: true },
         bodyLimit: ACCEPT_BODY_LIMIT,
         // Counted before the body is read: a flood is refused without parsing anything.
         onRequest: limits.acceptByAddress,

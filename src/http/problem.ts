@@ -117,6 +117,8 @@ export function registerProblemHandlers(app: FastifyInstance): void {
         request.log.debug({ code: error.code ?? null }, 'request aborted by the client')
       else request.log.error({ err: error }, 'unexpected error')
     }
+    // A body refused for its size is not read to its end: the connection closes after the answer.
+    if (appError.code === 'BODY_TOO_LARGE') reply.header('connection', 'close')
     return sendProblem(reply, appError, request.id)
   })
   app.setNotFoundHandler((request, reply) =>

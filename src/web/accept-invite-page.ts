@@ -65,7 +65,7 @@ export async function acceptInvitePage(
 
     web.get(
       '/accept-invite',
-      { config: { auth: 'public' }, onRequest: limits.pageByAddress },
+      { config: { auth: 'public', slowFailures: true }, onRequest: limits.pageByAddress },
       async (request, reply) => {
         const code = String((request.query as { code?: unknown }).code ?? '')
         let preview: InvitationPreview
@@ -83,7 +83,7 @@ export async function acceptInvitePage(
     web.post(
       '/accept-invite',
       {
-        config: { auth: 'public' },
+        config: { auth: 'public', slowFailures: true },
         bodyLimit: ACCEPT_BODY_LIMIT,
         onRequest: [limits.pageByAddress, limits.acceptByAddress],
       },

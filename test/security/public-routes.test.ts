@@ -142,6 +142,69 @@ describe(`issue #12: public routes are cheap to refuse (${testDialect})`, () => 
     expect(owner.statusCode).toBe(200)
   })
 
+  it('answers the failures an attacker produces late (FAILURE_DELAY_MS), and nothing else', async () => {
+    // FAILURE_DELAY_MS 1000, jittered to 500–1500 ms; the recorder stands in for the wait.
+    const waits: Array<string | number> = []
+    const slow = await buildTestApp(
+      { failureDelayMs: 1000 },
+      { sleep: async (ms) => void waits.push(ms >= 500 && ms <= 1500 ? 'about 1 s' : ms) },
+    )
+    try {
+      const tenant = await createTenant(slow, 'Slowed')
+      const invited = await adminInvites(slow, tenant, 'slowed@example.com')
+      const answered = async (response: Promise<{ statusCode: number }>) => {
+        const before = waits.length
+        const res = await response
+        return { status: res.statusCode, waited: waits.slice(before) }
+      }
+      expect(
+        await answered(
+          postAccept(slow, invited.path, { code: bogusCode(invited.body.accountUserId, 1) }),
+        ),
+      ).toEqual({ status: 400, waited: ['about 1 s'] })
+      expect(
+        await answered(
+          slow.app.inject({
+            method: 'GET',
+            url: `${API}/accounts`,
+            headers: { authorization: 'Bearer idt:TKN-0000-0009:wrong-secret' },
+          }),
+        ),
+      ).toEqual({ status: 401, waited: ['about 1 s'] })
+      expect(
+        await answered(slow.app.inject({ method: 'GET', url: '/accept-invite?code=nonsense' })),
+      ).toEqual({ status: 400, waited: ['about 1 s'] })
+      // A request without a credential, a success, and an ordinary 4xx of the API are not slowed.
+      expect(await answered(slow.app.inject({ method: 'GET', url: `${API}/accounts` }))).toEqual({
+        status: 401,
+        waited: [],
+      })
+      expect(await answered(slow.app.inject({ method: 'GET', url: '/healthz' }))).toEqual({
+        status: 200,
+        waited: [],
+      })
+      expect(
+        await answered(
+          slow.request({
+            method: 'GET',
+            url: `${API}/accounts/ACC-0000-0000`,
+            token: tenant.token,
+          }),
+        ),
+      ).toEqual({ status: 404, waited: [] })
+      expect(
+        await answered(
+          postAccept(slow, invited.path, {
+            code: await emailedCode(slow, 'slowed@example.com'),
+            password: OWN_PASSWORD,
+          }),
+        ),
+      ).toEqual({ status: 200, waited: [] })
+    } finally {
+      await slow.close()
+    }
+  })
+
   it('limits the accept page per client address', async () => {
     let last
     for (let i = 0; i < 300; i++) {
