@@ -9,8 +9,8 @@ declare module 'fastify' {
     actor: Actor | undefined
   }
   interface FastifyContextConfig {
-    /** `public`: no token needed, and one sent is not read; `optional`: a token is read when sent */
-    auth?: 'required' | 'optional' | 'public'
+    /** `public`: no token needed, and one sent is not read */
+    auth?: 'required' | 'public'
   }
 }
 
@@ -30,7 +30,6 @@ export function registerAuthentication(
     if (mode === 'public') return
     const header = request.headers.authorization
     if (!header) {
-      if (mode === 'optional') return
       throw new AppError('AUTHENTICATION_REQUIRED', {
         detail: 'The Authorization header is missing.',
       })

@@ -127,6 +127,25 @@ describe(`issue #12: one tenant never touches another's people (${testDialect})`
     expect([inB.body.firstName, inB.body.lastName]).toEqual(['Own', 'Name'])
   })
 
+  it('lets an actor that manages every account of the person rename them everywhere', async () => {
+    const email = 'renamed-by-ops@example.com'
+    const inA = await adminInvites(t, a, email, { firstName: 'Typed', lastName: 'ByA' })
+    const inB = await adminInvites(t, b, email, { firstName: 'Typed', lastName: 'ByB' })
+    const res = await t.request({
+      method: 'PUT',
+      url: `${API}/users/${inA.userId}`,
+      payload: { firstName: 'Official', lastName: 'Name' },
+    })
+    expect(res.statusCode, res.body).toBe(200)
+    for (const [path, token] of [
+      [inA.path, a.token],
+      [inB.path, b.token],
+    ] as const) {
+      const seen = (await t.request({ method: 'GET', url: path, token })).json()
+      expect([seen.firstName, seen.lastName]).toEqual(['Official', 'Name'])
+    }
+  })
+
   it("refuses PUT /users/{id} and an icon upload by A for B's member", async () => {
     const email = 'icon-target@example.com'
     const inB = await adminInvites(t, b, email)
