@@ -47,6 +47,7 @@ const config = Object.freeze({
     INVITATION_TTL: process.env.BENCH_INVITATION_TTL ?? '1h',
     BOOTSTRAP_TOKEN: BENCH_TOKEN,
     LIST_CACHE: process.env.BENCH_LIST_CACHE ?? 'on',
+    RATE_LIMIT: process.env.BENCH_RATE_LIMIT ?? 'on',
   }),
   secretKey: 'bench-secret-key-bench-secret-key-0123456789',
 })
@@ -123,6 +124,72 @@ async function listSql(path: string) {
   return queries
 }
 
+/** The code of the newest invitation email queued for `to` (the emailed link: with the mailbox proof). */
+async function emailedCode(to: string): Promise<string> {
+  const rows = await database.db
+    .selectFrom('email_outbox')
+    .select('payload')
+    .where('kind', '=', 'invitation')
+    .orderBy('id', 'desc')
+    .limit(50)
+    .execute()
+  for (const row of rows) {
+    const email = JSON.parse(services.box.open(row.payload)) as { to: string; text: string }
+    const match = /accept-invite\?code=([A-Za-z0-9_%=-]+)/.exec(email.text)
+    if (email.to === to && match) return decodeURIComponent(match[1]!)
+  }
+  throw new Error(`no invitation email for ${to}`)
+}
+
+let accountsSeeded = 0
+/** A Client account with a group, created directly in the database. */
+async function seedAccount(): Promise<{ accountId: string; groupId: string }> {
+  accountsSeeded += 1
+  const at = new Date().toISOString()
+  const accountId = `ACC-8${String(accountsSeeded).padStart(3, '0')}-0001`
+  const groupId = `UGR-8${String(accountsSeeded).padStart(3, '0')}-0001`
+  await database.db
+    .insertInto('accounts')
+    .values({
+      id: accountId,
+      name: `Bench ${accountsSeeded}`,
+      type: 'Client',
+      status: 'Active',
+      icon: null,
+      external_id: null,
+      external_name: null,
+      external_ids: null,
+      service_level: 'Express',
+      address: null,
+      technical_support_email: null,
+      website: null,
+      description: null,
+      eligibility: null,
+      created_at: at,
+      created_by: null,
+      updated_at: null,
+      updated_by: null,
+    })
+    .execute()
+  await database.db
+    .insertInto('user_groups')
+    .values({
+      id: groupId,
+      account_id: accountId,
+      name: 'Members',
+      description: null,
+      logo: null,
+      is_default: 1,
+      all_buyers: 1,
+      created_at: at,
+      created_by: null,
+      updated_at: null,
+      updated_by: null,
+    })
+    .execute()
+  return { accountId, groupId }
+}
+
 serveCalls({
   /** The SQL the service issues for a list request (count, page, the rest), captured from its own code path. */
   listSql,
@@ -193,6 +260,99 @@ serveCalls({
       })
     }
     return seeded
+  },
+  /**
+   * Invites `count` new people into the Operations account through the service and returns what
+   * their invitee would hold: the account-user path and the code of the emailed link (read from
+   * the outbox, which no dispatcher drains here), plus the copied link's code.
+   */
+  async inviteForAccept(count: number, prefix: string) {
+    const out: Array<{
+      path: string
+      code: string
+      copiedCode: string
+      userId: string
+      accountUserId: string
+    }> = []
+    for (let i = 0; i < count; i++) {
+      seeded += 1
+      const email = `${prefix}-${seeded}@example.com`
+      const view = await services.invitations.invite({
+        actor,
+        accountId: first.operationsAccountId,
+        user: { email, firstName: 'Ada', lastName: 'Lovelace' },
+        groups: [{ id: first.defaultGroupId }],
+        invitation: { status: 'Invited' },
+      })
+      out.push({
+        path: `/public/v1/accounts/accounts/${first.operationsAccountId}/users/${view.user.id}`,
+        code: await emailedCode(email),
+        copiedCode: new URL(view.invitationUrl!).searchParams.get('code')!,
+        userId: view.user.id,
+        accountUserId: view.id,
+      })
+    }
+    return out
+  },
+  /**
+   * People who registered elsewhere (a password of their own), invited into the Operations account:
+   * their accept through a copied link checks that password (scrypt, like set-password).
+   */
+  async registeredForConfirm(count: number, prefix: string, password: string) {
+    const out: Array<{ path: string; copiedCode: string; userId: string }> = []
+    const elsewhere = await seedAccount()
+    for (let i = 0; i < count; i++) {
+      seeded += 1
+      const email = `${prefix}-${seeded}@example.com`
+      const there = await services.invitations.invite({
+        actor,
+        accountId: elsewhere.accountId,
+        user: { email, firstName: 'Grace', lastName: 'Hopper' },
+        groups: [{ id: elsewhere.groupId }],
+        invitation: { status: 'Invited' },
+      })
+      await services.invitations.acceptInvite({
+        key: { id: there.id },
+        code: await emailedCode(email),
+        password,
+      })
+      const here = await services.invitations.invite({
+        actor,
+        accountId: first.operationsAccountId,
+        user: { email, firstName: 'Grace', lastName: 'Hopper' },
+        groups: [{ id: first.defaultGroupId }],
+        invitation: { status: 'Invited' },
+      })
+      out.push({
+        path: `/public/v1/accounts/accounts/${first.operationsAccountId}/users/${here.user.id}`,
+        copiedCode: new URL(here.invitationUrl!).searchParams.get('code')!,
+        userId: here.user.id,
+      })
+    }
+    return out
+  },
+  /**
+   * A user setting their own password, through the service as a signed-in user would (no route
+   * authenticates users yet; every API token is refused): the time of the call in ms.
+   */
+  async setOwnPassword(userId: string, password: string) {
+    const self = {
+      kind: 'User' as const,
+      id: userId,
+      name: 'Grace Hopper',
+      icon: null,
+      accountId: first.operationsAccountId,
+      accountName: 'Operations',
+      accountType: 'Operations' as const,
+      modules: new Set<string>(),
+    }
+    const t0 = performance.now()
+    await services.users.setPassword({ actor: self, id: userId, password })
+    return performance.now() - t0
+  },
+  /** Resident set size of this process, in bytes. */
+  rss() {
+    return process.memoryUsage().rss
   },
   /** USR ids of the Operations account's members not yet Active (after a clock jump: all expired). */
   async pendingUserIds() {

@@ -228,7 +228,7 @@ async function measurePaired(
   rawMs: number[]
   serverMs: number[]
 }> {
-  const plan = await scenario.prepare(ctx, { durationSec, warmup: false })
+  const plan = await scenario.prepare!(ctx, { durationSec, warmup: false })
   await plan.server.call('idle')
   const request = plan.requests[0]!
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
@@ -288,7 +288,7 @@ async function measure(
   warmup: boolean,
   round: number,
 ): Promise<RunResult> {
-  const plan = await scenario.prepare(ctx, { durationSec, warmup })
+  const plan = await scenario.prepare!(ctx, { durationSec, warmup })
   // Requests of the previous run still being answered would queue ahead of this run's first ones.
   if (plan.server.name !== 'bare') await plan.server.call('idle')
   const unexpected = sampler(plan.expectStatus)
@@ -347,7 +347,12 @@ async function main(): Promise<void> {
         `unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`,
       )
   }
-  const selected = SCENARIOS.filter((s) => s.baseline || !only || only.includes(s.name))
+  const chosen = SCENARIOS.filter((s) => s.baseline || !only || only.includes(s.name))
+  // Custom scenarios (their own servers and load) run once, after the autocannon ones; the bare
+  // baseline runs only when some autocannon scenario is measured against it.
+  const customs = chosen.filter((s) => s.custom)
+  const selected = chosen.filter((s) => !s.custom)
+  if (!selected.some((s) => !s.baseline) && customs.length > 0) selected.length = 0
   const baseline = selected.find((s) => s.baseline)
   const log = (message: string) => process.stdout.write(`  · ${message}\n`)
   const startedAt = new Date()
@@ -415,8 +420,29 @@ async function main(): Promise<void> {
   process.stdout.write(
     `accounts-service bench — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, commit ${commit}, load ${loadavg()[0]!.toFixed(2)}\n` +
       `autocannon: ${options.connections} connections, pipelining ${options.pipelining}, ${options.runs} run(s) × ${options.durationSec} s per scenario ` +
-      `(+${options.warmupSec} s warm-up), servers each in their own child process; scenarios: ${selected.map((s) => s.name).join(', ')}\n`,
+      `(+${options.warmupSec} s warm-up), servers each in their own child process; scenarios: ${[...selected, ...customs].map((s) => s.name).join(', ')}\n`,
   )
+
+  const runCustoms = async (): Promise<string[]> => {
+    const lines: string[] = []
+    for (const s of customs) {
+      log(`${s.name}: ${s.title}`)
+      lines.push(...(await s.custom!(ctx)))
+    }
+    return lines
+  }
+  if (selected.length === 0) {
+    const lines = await runCustoms()
+    process.stdout.write(`${lines.join('\n')}\n`)
+    mkdirSync(`${ROOT}.bench`, { recursive: true })
+    const file = `${ROOT}.bench/results-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`
+    writeFileSync(
+      file,
+      `${JSON.stringify({ startedAt, finishedAt: new Date(), commit, node: process.version, cpus: cpus().length, loadavg: loadavg(), custom: lines }, null, 2)}\n`,
+    )
+    process.stdout.write(`\nResults written to ${file.slice(ROOT.length)}\n`)
+    return
+  }
 
   const runs = new Map<string, RunResult[]>()
   const latencyRuns = new Map<string, RunResult[]>()
@@ -631,6 +657,7 @@ async function main(): Promise<void> {
     out.push(
       "Both servers and autocannon share this machine's cores: the figures compare, they are not capacity numbers.",
     )
+    out.push(...(await runCustoms()))
     process.stdout.write(`${out.join('\n')}\n`)
 
     const failed = summaries.filter((s) => s.errorRate > 0.01)

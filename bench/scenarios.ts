@@ -5,6 +5,7 @@
  * `setup` (once) or `prepare` (before every run), and append it to SCENARIOS.
  */
 import type autocannon from 'autocannon'
+import { runAbuse } from './abuse.js'
 import type { ServerChild } from './child.js'
 import {
   ensurePostgresListDatabase,
@@ -55,8 +56,13 @@ export interface Scenario {
   target?: { minRatio: number }
   /** once, before the first run of this scenario */
   setup?(ctx: BenchContext): Promise<void>
-  /** before every run (warm-up included); returns what to send */
-  prepare(ctx: BenchContext, run: { durationSec: number; warmup: boolean }): Promise<RunPlan>
+  /** before every run (warm-up included); returns what to send (not for a `custom` scenario) */
+  prepare?(ctx: BenchContext, run: { durationSec: number; warmup: boolean }): Promise<RunPlan>
+  /**
+   * A scenario that is not an autocannon run (its own servers and load): runs once, after the
+   * others, and returns the lines of its report.
+   */
+  custom?(ctx: BenchContext): Promise<string[]>
   /** lines printed under the table */
   notes?: string[]
   /**
@@ -362,4 +368,11 @@ LIST_SCENARIOS[0]!.notes = [
   '  connections). Same number of samples each, for twice the run duration. Δp99 = p99@1 − raw p99.',
 ]
 
-export const SCENARIOS: Scenario[] = [bare, invite, sendNewInvite, ...LIST_SCENARIOS]
+const abuse: Scenario = {
+  name: 'abuse',
+  title:
+    'issue #12: 60 × 11 MB bodies + 200 bogus accepts; /healthz, accept and set-password quiet vs attacked',
+  custom: (ctx) => runAbuse(ctx.log),
+}
+
+export const SCENARIOS: Scenario[] = [bare, invite, sendNewInvite, ...LIST_SCENARIOS, abuse]

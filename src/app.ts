@@ -1,5 +1,5 @@
 import multipart from '@fastify/multipart'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import { iconRoutes } from './icons/icon-routes.js'
 import { acceptInvitePage } from './web/accept-invite-page.js'
 import { accountRoutes } from './accounts/account-routes.js'
@@ -22,27 +22,37 @@ import {
   frameworkErrorHandler,
   registerProblemHandlers,
 } from './http/problem.js'
+import { registerFailureDelay } from './http/failure-delay.js'
+import { registerRequestLog } from './http/request-log.js'
+import { registerRateLimits } from './http/rate-limit.js'
 import { traceIdFor } from './http/trace-id.js'
 import { moduleRoutes } from './modules/module-routes.js'
 import type { Services } from './services.js'
 import { userGroupRoutes } from './user-groups/user-group-routes.js'
 
 export interface AppDeps {
-  config: Pick<Config, 'logLevel'>
+  config: Pick<Config, 'logLevel' | 'rateLimit' | 'trustProxy' | 'failureDelayMs'>
   services: Services
   /** false: no logs (most tests); a stream: where the JSON log lines go (default stdout) */
   logger?: false | { stream: NodeJS.WritableStream }
+  /** how failures wait (FAILURE_DELAY_MS); tests pass one that records instead of waiting */
+  sleep?: (ms: number) => Promise<void>
 }
 
 /** Builds the HTTP application; never listens (main.ts does, tests use inject). */
-export async function buildApp({ config, services, logger }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({
+  config,
+  services,
+  logger,
+  sleep,
+}: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger:
       logger === false
         ? false
         : {
             level: config.logLevel,
-            // Bearer tokens never reach the logs; request bodies are never logged at all.
+            // Bearer tokens never reach the logs; request bodies and URLs are never logged at all.
             redact: {
               paths: ['req.headers.authorization', 'req.headers.cookie'],
               censor: '[redacted]',
@@ -50,8 +60,14 @@ export async function buildApp({ config, services, logger }: AppDeps): Promise<F
             serializers: { req: serializeRequest },
             ...(logger ? { stream: logger.stream } : {}),
           },
+    // One line per request, written by request-log.ts: no URL, no query string, ever.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'traceId' }),
     genReqId: (req) => traceIdFor(req.headers.traceparent),
     requestIdHeader: false,
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? (_address: string, hop: number) => hop < (config.trustProxy as number)
+        : config.trustProxy,
     bodyLimit: 12 * 1024 * 1024,
     ajv: { customOptions: { coerceTypes: false, allErrors: true, removeAdditional: true } },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
@@ -60,6 +76,8 @@ export async function buildApp({ config, services, logger }: AppDeps): Promise<F
     clientErrorHandler,
   })
   registerProblemHandlers(app)
+  registerRequestLog(app)
+  registerFailureDelay(app, { delayMs: config.failureDelayMs, ...(sleep ? { sleep } : {}) })
   // Multipart creates/updates carry a JSON part and an image of up to 10 MB (§9.3).
   // Parts are read by the routes that take them (http/multipart.ts), not into every body.
   await app.register(multipart, {
@@ -68,21 +86,30 @@ export async function buildApp({ config, services, logger }: AppDeps): Promise<F
   app.decorateRequest('upload', undefined)
   registerBodyParsers(app)
   registerEmptyBodyDefault(app)
-  registerAuthentication(app, services.authenticator)
+  const limits = await registerRateLimits(app, {
+    counters: services.counters,
+    now: () => services.clock.now().getTime(),
+    enabled: config.rateLimit,
+  })
+  registerAuthentication(app, services.authenticator, limits)
   registerAuthorization(app)
   registerAcceptCheck(app)
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-trace-id', request.id)
+    // Responses carry token secrets, invitation links and people's data: no cache keeps them,
+    // unless a route says otherwise (the immutable icons). No browser guesses their type.
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store')
+    reply.header('x-content-type-options', 'nosniff')
     return payload
   })
 
   app.get('/healthz', { config: { auth: 'public' } }, async () => ({ status: 'ok' }))
-  await accountUserRoutes(app, services)
+  await accountUserRoutes(app, services, limits)
   await userGroupRoutes(app, services)
   await moduleRoutes(app, services)
   await apiTokenRoutes(app, services)
   await iconRoutes(app, { db: services.db })
-  await acceptInvitePage(app, services)
+  await acceptInvitePage(app, services, limits)
   await accountRoutes(app, services)
   await buyerRoutes(app, services)
   await sellerRoutes(app, services)
@@ -93,12 +120,10 @@ export async function buildApp({ config, services, logger }: AppDeps): Promise<F
   return app
 }
 
-/** Request log lines without invitation codes: the accept page carries one in its query string. */
-function serializeRequest(request: { method: string; url: string; id: string; ip?: string }) {
-  return {
-    method: request.method,
-    url: request.url.replace(/([?&]code=)[^&]*/g, '$1[redacted]'),
-    traceId: request.id,
-    remoteAddress: request.ip,
-  }
+/**
+ * Should anything log a request object: its method and trace id, never its URL (the accept page's
+ * query string carries an invitation code, and no pattern catches every way to encode one).
+ */
+function serializeRequest(request: { method: string; id: string }) {
+  return { method: request.method, traceId: request.id }
 }

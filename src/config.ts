@@ -21,6 +21,16 @@ export interface Config {
   logLevel: string
   /** Serve repeated account-user lists from memory while the data is unchanged (LIST_CACHE). */
   listCache: boolean
+  /** Rate limits on the public routes and failed authentication (RATE_LIMIT, default on). */
+  rateLimit: boolean
+  /** How long failures an attacker produces wait before they are answered (FAILURE_DELAY_MS). */
+  failureDelayMs: number
+  /**
+   * Whom to believe about the client address (TRUST_PROXY): false (default) uses the socket's
+   * peer; true, a hop count or a list of proxy addresses reads X-Forwarded-For, as Fastify's
+   * `trustProxy` does. The rate limits key on that address.
+   */
+  trustProxy: boolean | number | string
   sweepIntervalMs: number
   mailPollIntervalMs: number
   mailMaxAttempts: number
@@ -83,6 +93,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 
   const listCache = env.LIST_CACHE ?? 'on'
   if (!['on', 'off'].includes(listCache)) problems.push('LIST_CACHE must be on or off')
+  const rateLimit = env.RATE_LIMIT ?? 'on'
+  if (!['on', 'off'].includes(rateLimit)) problems.push('RATE_LIMIT must be on or off')
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY)
+  const failureDelayMs = Number(env.FAILURE_DELAY_MS ?? 1000)
+  if (!Number.isInteger(failureDelayMs) || failureDelayMs < 0 || failureDelayMs > 10_000)
+    problems.push(`FAILURE_DELAY_MS must be 0-10000, got "${env.FAILURE_DELAY_MS}"`)
 
   const sweepIntervalMs = positiveInt(env.SWEEP_INTERVAL_MS, 1000, 'SWEEP_INTERVAL_MS', problems)
   const mailPollIntervalMs = positiveInt(
@@ -118,11 +134,20 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     secretKey,
     logLevel,
     listCache: listCache === 'on',
+    rateLimit: rateLimit === 'on',
+    failureDelayMs,
+    trustProxy,
     sweepIntervalMs,
     mailPollIntervalMs,
     mailMaxAttempts,
     ssoDomains: Object.freeze(ssoDomains),
   })
+}
+
+function parseTrustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === '' || value === 'false') return false
+  if (value === 'true') return true
+  return /^\d+$/.test(value) ? Number(value) : value
 }
 
 export function parseDatabaseUrl(url: string): DatabaseTarget | undefined {
@@ -145,13 +170,14 @@ function positiveInt(
   return n
 }
 
-/** Settings for tests: in-memory SQLite, fixed key, quiet logs. */
+/** Settings for tests: in-memory SQLite, fixed key, quiet logs, failures answered at once. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return Object.freeze({
     ...loadConfig({
       DATABASE_URL: ':memory:',
       LOG_LEVEL: 'silent',
       PUBLIC_URL: 'http://portal.test',
+      FAILURE_DELAY_MS: '0',
     }),
     secretKey: 'test-secret-key-test-secret-key-0123456789',
     ...overrides,

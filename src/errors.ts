@@ -33,7 +33,10 @@ export const ERROR_CATALOGUE = {
     detail: 'limit and offset must be non-negative integers.',
   },
   AUTHENTICATION_REQUIRED: { status: 401, detail: 'A valid bearer token is required.' },
-  ACCESS_DENIED: { status: 403, detail: 'Your account type may not use this operation.' },
+  ACCESS_DENIED: {
+    status: 403,
+    detail: 'Your account type, or the modules you hold, do not allow this operation.',
+  },
   ROUTE_NOT_FOUND: { status: 404, detail: 'No such endpoint.' },
   ACCOUNT_NOT_FOUND: { status: 404, detail: 'Account not found.' },
   ACCOUNT_USER_NOT_FOUND: { status: 404, detail: 'Account user not found.' },
@@ -69,6 +72,15 @@ export const ERROR_CATALOGUE = {
     detail: 'The invitation has expired; ask for a new invitation.',
   },
   INVITATION_ALREADY_ACCEPTED: { status: 400, detail: 'The invitation was already accepted.' },
+  INVITATION_CONFIRMATION_REQUIRED: {
+    status: 400,
+    detail:
+      'Confirm that you are the invitee: open the emailed link, or send the mailed one-time code.',
+  },
+  INVITATION_CONFIRMATION_INVALID: {
+    status: 400,
+    detail: 'The one-time code or the password is wrong, used or expired.',
+  },
   USER_BLOCKED: { status: 400, detail: 'The user is blocked.' },
   PASSWORD_POLICY: { status: 400, detail: 'The password does not meet the policy.' },
   PASSWORD_REQUIRED: {
@@ -80,6 +92,10 @@ export const ERROR_CATALOGUE = {
     detail: 'The API token status does not allow this action.',
   },
   MODULE_NOT_AVAILABLE: { status: 400, detail: 'The module is not available to this account.' },
+  MODULE_NOT_HELD: {
+    status: 400,
+    detail: 'A module can only be granted by a caller that holds it.',
+  },
   USER_STATUS_INVALID: { status: 400, detail: 'The user status does not allow this action.' },
   USER_GROUP_HAS_MEMBERS: { status: 400, detail: 'The user group still has members.' },
   USER_GROUP_DEFAULT_PROTECTED: {
@@ -169,11 +185,16 @@ export const ERROR_CATALOGUE = {
     status: 400,
     detail: "No identity provider serves this user's email domain.",
   },
+  USER_PASSWORD_SELF_ONLY: {
+    status: 403,
+    detail: 'Only the user may set their own password.',
+  },
   USER_MANAGED_ELSEWHERE: {
     status: 403,
     detail: 'The user also belongs to another account; only Operations may change them.',
   },
   CONCURRENT_UPDATE: { status: 409, detail: 'The object was changed by another request; retry.' },
+  RATE_LIMITED: { status: 429, detail: 'Too many requests; retry later.' },
   INTERNAL_ERROR: { status: 500, detail: 'An unexpected error occurred.' },
 } as const satisfies Record<string, { status: number; detail: string }>
 

@@ -1,31 +1,16 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { randomBytes } from 'node:crypto'
-import { dirname } from 'node:path'
 import { buildApp } from './app.js'
-import { ConfigError, loadConfig, type Config } from './config.js'
+import { ConfigError, loadConfig } from './config.js'
+import { resolveSecretKey } from './secret-key-file.js'
 import { connectDatabase } from './db/connect.js'
 import { migrateToLatest } from './db/migrate.js'
 import { createEmailDispatcher, type EmailDispatcher } from './email/email-dispatcher.js'
 import { createDevMailbox, createSmtpMailer } from './email/mailer.js'
 import { ensureFirstStart } from './first-start.js'
 import { expireInvitations } from './jobs/expire-invitations.js'
+import { pruneRateLimits } from './db/rate-limit-counters.js'
 import { startScheduler } from './jobs/scheduler.js'
 import { systemClock } from './lib/clock.js'
 import { createServices } from './services.js'
-
-/** The embedded default: a key generated once into the data folder, readable by its owner only. */
-function resolveSecretKey(config: Config): string {
-  if (config.secretKey) return config.secretKey
-  const file = `${config.dataDir}/secret.key`
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim()
-  if (config.database.dialect === 'postgres') {
-    throw new ConfigError(['SECRET_KEY is required with PostgreSQL: every API node must share it'])
-  }
-  mkdirSync(dirname(file), { recursive: true })
-  const key = randomBytes(32).toString('base64url')
-  writeFileSync(file, `${key}\n`, { mode: 0o600 })
-  return key
-}
 
 /**
  * One scheduler tick keeps claiming batches while they come back full, so a burst of invitations
@@ -82,6 +67,15 @@ async function main(): Promise<void> {
         intervalMs: 60 * 60_000,
         run: async () => (await database.optimize(), 0),
       },
+      ...(database.dialect === 'postgres'
+        ? [
+            {
+              name: 'prune-rate-limits',
+              intervalMs: 60_000,
+              run: () => pruneRateLimits({ db: database.db, clock }),
+            },
+          ]
+        : []),
       {
         name: 'dispatch-email',
         intervalMs: config.mailPollIntervalMs,

@@ -6,6 +6,9 @@ import type { Config } from './config.js'
 import type { Db } from './db/connect.js'
 import type { Clock } from './lib/clock.js'
 import { createListCache } from './db/list-cache.js'
+import { createTableCounters } from './db/rate-limit-counters.js'
+import { createMemoryCounters } from './lib/window-counters.js'
+import { createConfirmationLimit } from './account-users/confirmation-limit.js'
 import { createSecretBox } from './lib/secrets.js'
 import { createModuleService } from './modules/module-service.js'
 import { createAccountService } from './accounts/account-service.js'
@@ -30,16 +33,22 @@ export function createServices({ database, clock, config }: ServiceDeps) {
     throw new Error('config.secretKey must be resolved before services are built')
   const box = createSecretBox(config.secretKey)
   const { db, dialect } = database
+  // Rate-limit counters: one process counts SQLite's traffic; PostgreSQL's API nodes count together.
+  const counters =
+    dialect === 'postgres' ? createTableCounters(db, clock) : createMemoryCounters(clock)
   const accountUserDeps = {
     db,
     clock,
     box,
     config: { invitationTtlMs: config.invitationTtlMs, publicUrl: config.publicUrl },
+    confirmationLimit: config.rateLimit ? createConfirmationLimit(counters) : undefined,
   }
   const authenticator = createTokenAuthenticator({ db, clock })
   return {
     db,
     box,
+    clock,
+    counters,
     accountUserDeps,
     authenticator,
     accountUsers: createAccountUserService({

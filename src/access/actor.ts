@@ -2,16 +2,36 @@ import type { StoredActor } from '../lib/audit-event.js'
 
 export type AccountType = 'Client' | 'Vendor' | 'Operations'
 
-/** Who is calling: an API token of one account (users sign in through the portal, not here). */
-export interface Actor {
-  kind: 'ApiToken'
+interface ActorBase {
+  /** the token's `TKN-` id, or the user's `USR-` id */
   id: string
   name: string
   icon: string | null
   accountId: string
   accountName: string
   accountType: AccountType
+  /**
+   * The `MOD-` ids the actor may use in its account, which `can()` checks: a token's own
+   * modules; for a signed-in user, the union of their groups' modules in that account.
+   */
+  modules: ReadonlySet<string>
 }
+
+/** An API token of one account: every caller today. */
+export interface ApiTokenActor extends ActorBase {
+  kind: 'ApiToken'
+}
+
+/**
+ * A person signed in to one of their accounts. Nothing authenticates one yet (user sessions come
+ * later); the type exists so that `can()` and the self-only rules (set-password) already take it.
+ */
+export interface UserActor extends ActorBase {
+  kind: 'User'
+}
+
+/** Who is calling. */
+export type Actor = ApiTokenActor | UserActor
 
 /** What audit events record: the token or user that acted (`by`) and its account (`of`). */
 export type ActorRef = StoredActor

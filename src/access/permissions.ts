@@ -1,86 +1,128 @@
-import type { AccountType } from './actor.js'
+import type { AccountType, Actor } from './actor.js'
 
 const C: AccountType = 'Client'
 const V: AccountType = 'Vendor'
 const O: AccountType = 'Operations'
 const ALL = [C, V, O]
 
+/** The modules access is granted through (ids of the catalogue, src/modules/module-catalogue.ts). */
+export const MODULES = {
+  marketplace: { id: 'MOD-0478', name: 'Marketplace' },
+  accessManagement: { id: 'MOD-1756', name: 'Access Management' },
+  accountManagement: { id: 'MOD-9042', name: 'Account Management' },
+} as const
+
+const ACCESS = MODULES.accessManagement
+const ACCOUNT = MODULES.accountManagement
+const MARKETPLACE = MODULES.marketplace
+
+export interface Permission {
+  /** the account types that may ever use the operation (§2.1, decision 19) */
+  accountTypes: readonly AccountType[]
+  /** the actor must hold at least one of these modules; empty: no module is needed */
+  anyModule: ReadonlyArray<{ id: string; name: string }>
+}
+
+const allow = (
+  accountTypes: readonly AccountType[],
+  ...anyModule: Array<{ id: string; name: string }>
+): Permission => ({ accountTypes, anyModule })
+
 /**
- * Which account types may call each operation (§2.1, decision 19; §11.9 for sellers, licensees,
- * cloud tenants, ERP links and the buyer actions of issue #13). The account type decides;
- * the modules on a token do not. Which objects exist for the caller is a separate rule:
- * `visibleAccountId` in actor.ts.
+ * The one place access is decided: for each operation, the account types that may use it and the
+ * modules the actor must hold (a token's modules are its permissions, as the official access
+ * table defines them): Access Management for users, account users and their invitations, user
+ * groups and API tokens; Account Management to create or change accounts, buyers, licensees,
+ * sellers, ERP links and cloud tenants; Account Management or Marketplace to read buyers,
+ * licensees, sellers and ERP links (§11.9 for the account types of those). Reading accounts and the module catalogue needs no
+ * module. Which objects exist for the caller is a separate rule: `visibleAccountId` in actor.ts.
+ * A new operation is added here, with both.
  */
 export const PERMISSIONS = {
-  'accounts.create': [O],
-  'accounts.list': ALL,
-  'accounts.get': ALL,
-  'accounts.update': ALL,
-  'accounts.changeStatus': [O],
-  'accountUsers.list': ALL,
-  'accountUsers.get': ALL,
-  'accountUsers.invite': ALL,
-  'accountUsers.update': ALL,
-  'accountUsers.delete': ALL,
-  'accountUsers.groups': ALL,
-  'accountUsers.invitation': ALL,
-  'apiTokens.create': ALL,
-  'apiTokens.list': ALL,
-  'apiTokens.get': ALL,
-  'apiTokens.update': ALL,
-  'apiTokens.delete': ALL,
-  'apiTokens.changeStatus': ALL,
-  'buyers.create': [O],
-  'buyers.list': [C, O],
-  'buyers.get': [C, O],
-  'buyers.update': [C, O],
-  'buyers.disable': [C, O],
-  'buyers.manage': [O],
-  'buyers.validate': [O],
-  'buyers.transfer': [O],
-  'buyers.transferDetails': [C, O],
-  'buyers.synchronize': [O],
-  'cloudTenants.create': [O],
-  'cloudTenants.list': [O],
-  'cloudTenants.get': [O],
-  'cloudTenants.update': [O],
-  'cloudTenants.delete': [O],
-  'erpLinks.list': [C, O],
-  'erpLinks.get': [C, O],
-  'erpLinks.create': [O],
-  'erpLinks.update': [O],
-  'erpLinks.block': [O],
-  'licensees.create': [C, O],
-  'licensees.list': [C, O],
-  'licensees.get': [C, O],
-  'licensees.update': [C, O],
-  'licensees.changeStatus': [C, O],
-  'licensees.delete': [C, O],
-  'modules.list': [O],
-  'modules.get': [O],
-  'sellers.create': [O],
-  'sellers.list': [C, O],
-  'sellers.get': [C, O],
-  'sellers.update': [O],
-  'sellers.changeStatus': [O],
-  'sellers.delete': [O],
-  'users.list': ALL,
-  'users.get': ALL,
-  'users.update': ALL,
-  'users.setPassword': ALL,
-  'users.ssoCheck': ALL,
-  'users.block': [O],
-  'users.delete': [O],
-  'users.sso': [O],
-  'userGroups.create': ALL,
-  'userGroups.list': ALL,
-  'userGroups.get': ALL,
-  'userGroups.update': ALL,
-  'userGroups.delete': ALL,
-} as const satisfies Record<string, readonly AccountType[]>
+  'accounts.create': allow([O], ACCOUNT),
+  'accounts.list': allow(ALL),
+  'accounts.get': allow(ALL),
+  'accounts.update': allow(ALL, ACCOUNT),
+  'accounts.changeStatus': allow([O], ACCOUNT),
+  'accountUsers.list': allow(ALL, ACCESS),
+  'accountUsers.get': allow(ALL, ACCESS),
+  'accountUsers.invite': allow(ALL, ACCESS),
+  'accountUsers.update': allow(ALL, ACCESS),
+  'accountUsers.delete': allow(ALL, ACCESS),
+  'accountUsers.groups': allow(ALL, ACCESS),
+  'accountUsers.invitation': allow(ALL, ACCESS),
+  'apiTokens.create': allow(ALL, ACCESS),
+  'apiTokens.list': allow(ALL, ACCESS),
+  'apiTokens.get': allow(ALL, ACCESS),
+  'apiTokens.update': allow(ALL, ACCESS),
+  'apiTokens.delete': allow(ALL, ACCESS),
+  'apiTokens.changeStatus': allow(ALL, ACCESS),
+  'buyers.create': allow([O], ACCOUNT),
+  'buyers.list': allow([C, O], ACCOUNT, MARKETPLACE),
+  'buyers.get': allow([C, O], ACCOUNT, MARKETPLACE),
+  'buyers.update': allow([C, O], ACCOUNT),
+  'buyers.disable': allow([C, O], ACCOUNT),
+  'buyers.manage': allow([O], ACCOUNT),
+  'buyers.validate': allow([O], ACCOUNT),
+  'buyers.transfer': allow([O], ACCOUNT),
+  'buyers.transferDetails': allow([C, O], ACCOUNT),
+  'buyers.synchronize': allow([O], ACCOUNT),
+  'cloudTenants.create': allow([O], ACCOUNT),
+  'cloudTenants.list': allow([O], ACCOUNT),
+  'cloudTenants.get': allow([O], ACCOUNT),
+  'cloudTenants.update': allow([O], ACCOUNT),
+  'cloudTenants.delete': allow([O], ACCOUNT),
+  'erpLinks.list': allow([C, O], ACCOUNT, MARKETPLACE),
+  'erpLinks.get': allow([C, O], ACCOUNT, MARKETPLACE),
+  'erpLinks.create': allow([O], ACCOUNT),
+  'erpLinks.update': allow([O], ACCOUNT),
+  'erpLinks.block': allow([O], ACCOUNT),
+  'licensees.create': allow([C, O], ACCOUNT),
+  'licensees.list': allow([C, O], ACCOUNT, MARKETPLACE),
+  'licensees.get': allow([C, O], ACCOUNT, MARKETPLACE),
+  'licensees.update': allow([C, O], ACCOUNT),
+  'licensees.changeStatus': allow([C, O], ACCOUNT),
+  'licensees.delete': allow([C, O], ACCOUNT),
+  'modules.list': allow([O]),
+  'modules.get': allow([O]),
+  'sellers.create': allow([O], ACCOUNT),
+  'sellers.list': allow([C, O], ACCOUNT, MARKETPLACE),
+  'sellers.get': allow([C, O], ACCOUNT, MARKETPLACE),
+  'sellers.update': allow([O], ACCOUNT),
+  'sellers.changeStatus': allow([O], ACCOUNT),
+  'sellers.delete': allow([O], ACCOUNT),
+  'users.list': allow(ALL, ACCESS),
+  'users.get': allow(ALL, ACCESS),
+  'users.update': allow(ALL, ACCESS),
+  // Only the user themself may set their password (user-service.ts): no module grants it for others.
+  'users.setPassword': allow(ALL),
+  'users.ssoCheck': allow(ALL),
+  'users.block': allow([O], ACCESS),
+  'users.delete': allow([O], ACCESS),
+  'users.sso': allow([O], ACCESS),
+  'userGroups.create': allow(ALL, ACCESS),
+  'userGroups.list': allow(ALL, ACCESS),
+  'userGroups.get': allow(ALL, ACCESS),
+  'userGroups.update': allow(ALL, ACCESS),
+  'userGroups.delete': allow(ALL, ACCESS),
+} as const satisfies Record<string, Permission>
 
 export type Operation = keyof typeof PERMISSIONS
 
-export function can(accountType: AccountType, operation: Operation): boolean {
-  return (PERMISSIONS[operation] as readonly AccountType[]).includes(accountType)
+/** What `can` looks at: an API token and a signed-in user alike. */
+export type Permitted = Pick<Actor, 'accountType' | 'modules'>
+
+/** Why the actor may not perform the operation, or undefined when it may. */
+export function refusalOf(actor: Permitted, operation: Operation): string | undefined {
+  const permission: Permission = PERMISSIONS[operation]
+  if (!permission.accountTypes.includes(actor.accountType))
+    return `${actor.accountType} accounts may not use ${operation}.`
+  const needed = permission.anyModule
+  if (needed.length > 0 && !needed.some((m) => actor.modules.has(m.id)))
+    return `${operation} needs the ${needed.map((m) => `${m.name} (${m.id})`).join(' or ')} module.`
+  return undefined
+}
+
+export function can(actor: Permitted, operation: Operation): boolean {
+  return refusalOf(actor, operation) === undefined
 }

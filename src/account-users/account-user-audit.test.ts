@@ -63,11 +63,7 @@ describe('account-user audit and module settings, as the API reference shows the
   })
 
   it('carries obsolete and eligibility in every module shape: the catalogue, groups, tokens, account users', async () => {
-    const token = await createApiToken(t.db.db, t.operations.accountId)
-    await t.db.db
-      .insertInto('api_token_modules')
-      .values({ api_token_id: token.id, module_id: 'MOD-1756' })
-      .execute()
+    const token = await createApiToken(t.db.db, t.operations.accountId, { modules: ['MOD-1756'] })
     const group = await createUserGroup(t.db.db, t.operations.accountId, { modules: ['MOD-0478'] })
     const invited = await inviteUser(t, { groupIds: [group] })
     const shapes = [

@@ -68,9 +68,24 @@ const invitationStatus: ScalarField = {
   },
 }
 
+/**
+ * A name or phone column as this account sees it (issue #12): the membership's own copy of what
+ * the account typed until the person registers (has a password), then the person's own. Mirrors
+ * `seenInThisAccount` in account-user-repository.ts.
+ */
+const seenSql = (member: string, own: string) =>
+  sql`(CASE WHEN u.password_hash IS NULL AND au.invitee_first_name IS NOT NULL THEN ${sql.ref(member)} ELSE ${sql.ref(own)} END)`
+const seen = (member: string, own: string): ScalarField => ({
+  type: 'string',
+  sql: () => seenSql(member, own),
+})
+const firstName = seen('au.invitee_first_name', 'u.first_name')
+const lastName = seen('au.invitee_last_name', 'u.last_name')
+
 const fullName = (): ScalarField => ({
   type: 'string',
-  sql: () => sql`(u.first_name || ' ' || u.last_name)`,
+  sql: () =>
+    sql`(${seenSql('au.invitee_first_name', 'u.first_name')} || ' ' || ${seenSql('au.invitee_last_name', 'u.last_name')})`,
 })
 
 const groups: CollectionField = {
@@ -111,8 +126,8 @@ const buyers: CollectionField = {
 const shared: FieldMap = {
   'user.id': text('au.user_id'),
   'user.email': memberEmail,
-  'user.firstName': text('u.first_name'),
-  'user.lastName': text('u.last_name'),
+  'user.firstName': firstName,
+  'user.lastName': lastName,
   'user.name': fullName(),
   'user.status': text('u.status'),
   'account.id': text('au.account_id'),
@@ -143,15 +158,15 @@ export const ACCOUNT_CONTEXT_USER_FIELDS: FieldMap = {
   ...shared,
   name: fullName(),
   email: memberEmail,
-  firstName: text('u.first_name'),
-  lastName: text('u.last_name'),
+  firstName,
+  lastName,
   status: {
     type: 'string',
     sql: (ctx) =>
       sql`(CASE WHEN u.status = 'Blocked' THEN 'Blocked' ELSE ${effectiveInvitationStatusSql(ctx)} END)`,
   },
   lastLoginAt: instant('u.last_login_at'),
-  'phone.prefix': text('u.phone_prefix'),
-  'phone.number': text('u.phone_number'),
+  'phone.prefix': seen('au.invitee_phone_prefix', 'u.phone_prefix'),
+  'phone.number': seen('au.invitee_phone_number', 'u.phone_number'),
   'audit.login.at': instant('u.last_login_at'),
 }

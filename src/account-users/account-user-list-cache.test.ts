@@ -5,7 +5,12 @@ import SqliteDatabase from 'better-sqlite3'
 import { sql } from 'kysely'
 import pg from 'pg'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { inviteUser, LEGACY_PATH, scopedUsersPath } from '../../test/support/account-users.js'
+import {
+  inviteAndAccept,
+  inviteUser,
+  LEGACY_PATH,
+  scopedUsersPath,
+} from '../../test/support/account-users.js'
 import { testDialect } from '../../test/support/database.js'
 import { createAccount, createApiToken } from '../../test/support/factories.js'
 import { buildTestApp, type TestApp } from '../../test/support/test-app.js'
@@ -111,7 +116,8 @@ describe.runIf(testDialect === 'sqlite')('the list cache and other processes (SQ
   })
 
   it('sees a commit by another connection to the same file', async () => {
-    await inviteUser(t, { email: 'ada@example.com' })
+    // A registered user: the list shows their own profile, the users row (issue #12).
+    await inviteAndAccept(t, { email: 'ada@example.com' })
     const path = `${LEGACY_PATH}?order=user.email`
     const before = await t.request({ method: 'GET', url: path })
     expect(before.json().data[0].user.firstName).toBe('Ada')
@@ -131,7 +137,7 @@ describe.runIf(testDialect === 'postgres')('the list cache and other nodes (Post
   afterEach(async () => t.close())
 
   it('sees a commit made through another connection pool, as by another node', async () => {
-    await inviteUser(t, { email: 'ada@example.com' })
+    await inviteAndAccept(t, { email: 'ada@example.com' })
     const path = `${LEGACY_PATH}?order=user.email`
     expect((await t.request({ method: 'GET', url: path })).json().data[0].user.firstName).toBe(
       'Ada',

@@ -7,7 +7,12 @@ import { AppError } from '../errors.js'
 import type { Clock } from '../lib/clock.js'
 import type { SecretBox } from '../lib/secrets.js'
 import type { AccountUser, AccountUserView } from './account-user.js'
-import { findAccountUserRows, hydrateAccountUsers } from './account-user-repository.js'
+import {
+  findAccountUserRows,
+  hydrateAccountUsers,
+  type AccountUserRow,
+} from './account-user-repository.js'
+import type { ConfirmationLimit } from './confirmation-limit.js'
 import { invitationUrl } from './invitation-link.js'
 
 export interface AccountUserDeps {
@@ -15,6 +20,8 @@ export interface AccountUserDeps {
   clock: Clock
   box: SecretBox
   config: Pick<Config, 'invitationTtlMs' | 'publicUrl'>
+  /** wrong one-time codes and passwords per account user (accept); none when absent */
+  confirmationLimit?: ConfirmationLimit | undefined
 }
 
 /**
@@ -42,13 +49,16 @@ export async function assertAccountVisible(
   if (!(await accountIdExists(db, accountId))) throw new AppError('ACCOUNT_NOT_FOUND')
 }
 
-/** The account user a key names, as the actor may see it (`undefined` actor: no restriction). */
-export async function getAccountUser(
-  deps: AccountUserDeps,
+/**
+ * The stored row of the account user a key names, as the actor may see it (`undefined` actor: no
+ * restriction), without its groups, modules and buyers: enough to know it exists, and to check an
+ * invitation code before any more work is done. Throws ACCOUNT_USER_NOT_FOUND.
+ */
+export async function findAccountUserRow(
   db: Kysely<Database>,
   key: AccountUserKey,
   actor: Actor | undefined,
-): Promise<AccountUser> {
+): Promise<AccountUserRow> {
   if (key.accountId) await assertAccountVisible(db, key.accountId, actor)
   const byUser = key.id.startsWith('USR-')
   const rows = await findAccountUserRows(db, {
@@ -59,6 +69,25 @@ export async function getAccountUser(
   const visible = actor ? visibleAccountId(actor) : undefined
   if (!row || (visible !== undefined && row.account_id !== visible))
     throw new AppError('ACCOUNT_USER_NOT_FOUND')
+  return row
+}
+
+/** The account user a key names, as the actor may see it (`undefined` actor: no restriction). */
+export async function getAccountUser(
+  deps: AccountUserDeps,
+  db: Kysely<Database>,
+  key: AccountUserKey,
+  actor: Actor | undefined,
+): Promise<AccountUser> {
+  return hydrate(deps, db, await findAccountUserRow(db, key, actor))
+}
+
+/** A row of findAccountUserRow as the full model (its groups, modules and buyers: one query). */
+export async function hydrate(
+  deps: Pick<AccountUserDeps, 'clock'>,
+  db: Kysely<Database>,
+  row: AccountUserRow,
+): Promise<AccountUser> {
   const [accountUser] = await hydrateAccountUsers(db, [row], deps.clock.now())
   return accountUser!
 }

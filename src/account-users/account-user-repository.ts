@@ -7,6 +7,7 @@ import { MODULE_REF_COLUMNS, toModuleRef, type ModuleRef } from '../modules/modu
 import {
   effectiveInvitationStatus,
   type AccountUser,
+  type AccountUserPerson,
   type BuyerRef,
   type InvitationStatus,
   type UserGroupRef,
@@ -47,6 +48,11 @@ const COLUMNS = [
   'au.user_id',
   'au.status',
   'au.invitation_secret',
+  'au.invitation_proof',
+  'au.invitee_first_name',
+  'au.invitee_last_name',
+  'au.invitee_phone_prefix',
+  'au.invitee_phone_number',
   'au.invitation_sent_at',
   'au.invitation_expires_at',
   'au.invitation_accepted_at',
@@ -246,6 +252,25 @@ function push<T>(map: Map<string, T[]>, key: string, item: T): void {
   else map.set(key, [item])
 }
 
+/**
+ * The names and phone this account sees: until the person registers (sets a password) the ones
+ * this account typed when it invited them (another account's are never shown, issue #12), then
+ * the person's own. account-user-fields.ts compiles the same rule for RQL.
+ */
+function seenInThisAccount(row: Row): Pick<AccountUserPerson, 'firstName' | 'lastName' | 'phone'> {
+  if (row.u_password_hash !== null || row.invitee_first_name === null)
+    return {
+      firstName: row.u_first_name,
+      lastName: row.u_last_name,
+      phone: { prefix: row.u_phone_prefix, number: row.u_phone_number },
+    }
+  return {
+    firstName: row.invitee_first_name,
+    lastName: row.invitee_last_name ?? row.u_last_name,
+    phone: { prefix: row.invitee_phone_prefix, number: row.invitee_phone_number },
+  }
+}
+
 function toAccountUser(
   row: Row,
   extra: { now: Date; groups: UserGroupRef[]; modules: ModuleRef[]; buyers: BuyerRef[] | null },
@@ -259,6 +284,7 @@ function toAccountUser(
     storedStatus,
     status: effectiveInvitationStatus(storedStatus, expiresAt, extra.now),
     sealedSecret: row.invitation_secret,
+    sealedProof: row.invitation_proof,
     invitationSentAt: toDate(row.invitation_sent_at),
     invitationExpiresAt: expiresAt,
     invitationAcceptedAt: toDate(row.invitation_accepted_at),
@@ -273,9 +299,7 @@ function toAccountUser(
     user: {
       id: row.user_id,
       email: row.u_email,
-      firstName: row.u_first_name,
-      lastName: row.u_last_name,
-      phone: { prefix: row.u_phone_prefix, number: row.u_phone_number },
+      ...seenInThisAccount(row),
       icon: row.u_icon,
       status: row.u_status,
       settings: parseJson(row.u_settings, null),
@@ -398,4 +422,35 @@ export async function recordAccountAccess(
     .where((eb) => eb.or([eb('access_at', 'is', null), eb('access_at', '<', iso)]))
     .executeTakeFirst()
   return Number(result.numUpdatedRows) === 1
+}
+
+/**
+ * Writes the names and phone an account typed for a person who has not registered, on the
+ * memberships of `userId` (of `accountId` only, when given): what those accounts see of them.
+ */
+export async function setInviteeProfile(
+  db: Kysely<Database>,
+  userId: string,
+  profile: {
+    firstName?: string | undefined
+    lastName?: string | undefined
+    phone?: { prefix: string | null; number: string | null } | undefined
+  },
+  accountId?: string,
+): Promise<void> {
+  let update = db
+    .updateTable('account_users')
+    .set({
+      ...(profile.firstName !== undefined ? { invitee_first_name: profile.firstName } : {}),
+      ...(profile.lastName !== undefined ? { invitee_last_name: profile.lastName } : {}),
+      ...(profile.phone !== undefined
+        ? {
+            invitee_phone_prefix: profile.phone.prefix,
+            invitee_phone_number: profile.phone.number,
+          }
+        : {}),
+    })
+    .where('user_id', '=', userId)
+  if (accountId !== undefined) update = update.where('account_id', '=', accountId)
+  await update.execute()
 }

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Operation } from '../access/permissions.js'
 import { requireActor } from '../http/authenticate.js'
+import type { PublicRouteLimits } from '../http/rate-limit.js'
 import { rawQuery } from '../http/raw-query.js'
 import { UserGroupRefSchema } from '../http/schema-helpers.js'
 import { validationError } from '../errors.js'
@@ -26,6 +27,9 @@ import {
   UpdateAccountUserBody,
 } from './account-user-schemas.js'
 import type { InvitationService } from './invitation-service.js'
+
+/** An accept body is a code, two names, a phone and a password: a few hundred bytes. */
+export const ACCEPT_BODY_LIMIT = 4 * 1024
 
 interface Family {
   family: AccountUserFamily
@@ -69,6 +73,7 @@ function keyOf(params: unknown): AccountUserKey {
 export async function accountUserRoutes(
   app: FastifyInstance,
   services: { accountUsers: AccountUserService; invitations: InvitationService },
+  limits: Pick<PublicRouteLimits, 'acceptByAddress'>,
 ): Promise<void> {
   const { accountUsers, invitations } = services
   const typed = app.withTypeProvider<TypeBoxTypeProvider>()
@@ -305,21 +310,22 @@ export async function accountUserRoutes(
         ),
     )
 
+    // The invitee's own call: public, and a bearer token sent along is not even read, so no
+    // token (an administrator's, Operations') accepts for someone or chooses their password.
     typed.post(
       `${f.item}/accept-invite`,
       {
         schema: { params: f.params, body: AcceptInviteBody, response: ok },
-        config: { ...config('accountUsers.invitation'), auth: 'optional' },
+        config: { notFound: 'ACCOUNT_USER_NOT_FOUND', auth: 'public', slowFailures: true },
+        bodyLimit: ACCEPT_BODY_LIMIT,
+        // Counted before the body is read: a flood is refused without parsing anything.
+        onRequest: limits.acceptByAddress,
         preValidation: exists,
       },
       async (request) =>
         present(
           request,
-          await invitations.acceptInvite({
-            ...request.body,
-            actor: request.actor,
-            key: keyOf(request.params),
-          }),
+          await invitations.acceptInvite({ ...request.body, key: keyOf(request.params) }),
         ),
     )
   }

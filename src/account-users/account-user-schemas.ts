@@ -74,8 +74,14 @@ export const GroupRefListBody = Type.Array(IdRef(idPattern('userGroup')), {
   maxItems: 100,
 })
 
+/**
+ * Decision 2, issue #12: `oneTimeCode` is the code mailed to the address when the link was a
+ * copied one; `password` is a new user's new password, or a registered user's own password
+ * confirming a copied link.
+ */
 export const AcceptInviteBody = Type.Object({
   code: Type.Optional(Type.String({ maxLength: 2000 })),
+  oneTimeCode: Type.Optional(Type.String({ maxLength: 20 })),
   firstName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   lastName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   phone: Type.Optional(PhoneInput),

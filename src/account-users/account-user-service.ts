@@ -16,6 +16,7 @@ import { ACCOUNT_CONTEXT_USER_FIELDS, LEGACY_ACCOUNT_USER_FIELDS } from './accou
 import {
   assertAccountVisible,
   assertNotForeignAccount,
+  findAccountUserRow,
   getAccountUser,
   toView,
   type AccountUserDeps,
@@ -35,8 +36,10 @@ import {
   selectAccountUserColumns,
   setAccountUserGroups,
   nextInvitationExpiry,
+  setInviteeProfile,
   updateAccountUserGuarded,
 } from './account-user-repository.js'
+import { checkPersonInput } from '../users/person-input.js'
 import { findGroupIdsOfAccount } from '../user-groups/user-group-repository.js'
 import { disableIfDetached } from '../users/user-repository.js'
 
@@ -203,9 +206,9 @@ export function createAccountUserService(
       return group
     },
 
-    /** 404 before anything else is looked at (body validation included). */
+    /** 404 before anything else is looked at (body validation included); one row, no hydration. */
     async assertExists(input: { actor: Actor | undefined; key: AccountUserKey }) {
-      await getAccountUser(deps, db, input.key, input.actor)
+      await findAccountUserRow(db, input.key, input.actor)
     },
 
     async assertAccountExists(input: { actor: Actor; accountId: string }) {
@@ -243,7 +246,11 @@ export function createAccountUserService(
       return json
     },
 
-    /** The v5 PUT: replaces the groups; names and phone change only while the user is still invited. */
+    /**
+     * The v5 PUT: replaces the groups; names and phone change only while the user is still invited
+     * (decision 12), and only as this account sees them: they are written on this membership,
+     * never on the person's profile, which other accounts share (issue #12).
+     */
     async update(input: {
       actor: Actor
       key: AccountUserKey
@@ -251,28 +258,30 @@ export function createAccountUserService(
         { firstName?: string; lastName?: string; phone?: Partial<PhoneNumber> | null } | undefined
       groups?: Array<{ id: string }> | undefined
     }) {
+      const check = checkPersonInput()
+      const firstName = check.name('user.firstName', input.user?.firstName)
+      const lastName = check.name('user.lastName', input.user?.lastName)
+      check.assertValid()
+      const phone = input.user?.phone
       return changeGroups(
         input,
         (current) => (input.groups ? input.groups.map((g) => g.id) : current),
         groupsField(input.groups ?? []),
         async (trx, current) => {
-          const profile = input.user
-          if (!profile || current.user.hasPassword || current.status === 'Active') return
-          await trx
-            .updateTable('users')
-            .set({
-              ...(profile.firstName ? { first_name: profile.firstName.trim() } : {}),
-              ...(profile.lastName ? { last_name: profile.lastName.trim() } : {}),
-              ...(profile.phone !== undefined
-                ? {
-                    phone_prefix: profile.phone?.prefix ?? null,
-                    phone_number: profile.phone?.number ?? null,
-                  }
-                : {}),
-              updated_at: clock.now().toISOString(),
-            })
-            .where('id', '=', current.user.id)
-            .execute()
+          if (!input.user || current.user.hasPassword || current.status === 'Active') return
+          await setInviteeProfile(
+            trx,
+            current.user.id,
+            {
+              firstName,
+              lastName,
+              phone:
+                phone === undefined
+                  ? undefined
+                  : { prefix: phone?.prefix ?? null, number: phone?.number ?? null },
+            },
+            current.accountId,
+          )
         },
       )
     },

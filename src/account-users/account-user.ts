@@ -34,6 +34,10 @@ export interface UserSettings {
   languageCode?: string | null
 }
 
+/**
+ * The person behind a membership, as this account sees them: `firstName`, `lastName` and `phone`
+ * are the person's own once they registered, and until then what this account typed.
+ */
 export interface AccountUserPerson {
   id: string
   email: string
@@ -79,6 +83,8 @@ export interface AccountUser {
   /** effective at the time it was read */
   status: InvitationStatus
   sealedSecret: string | null
+  /** the sealed mailbox proof only the emailed link carries; null on invitations made before it existed */
+  sealedProof: string | null
   invitationSentAt: Date | null
   invitationExpiresAt: Date | null
   invitationAcceptedAt: Date | null

@@ -5,6 +5,7 @@ import {
   codeFromUrl,
   inviteAndAccept,
   inviteUser,
+  oneTimeCodeFor,
   LEGACY_PATH,
   STRONG_PASSWORD,
 } from '../../test/support/account-users.js'
@@ -162,10 +163,13 @@ describe('POST …/users/{userId}/accept-invite', () => {
     expect(await auditEvents(t, invited.accountUserId, 'invitation-accepted')).toEqual([])
   })
 
-  it('refuses a call with neither a code nor a token with 401', async () => {
+  it('refuses a call without a code with 400 naming code, whatever token comes along', async () => {
     const invited = await inviteUser(t)
-    const res = await acceptInvite(t, invited.path, { password: STRONG_PASSWORD })
-    expect(res.statusCode).toBe(401)
+    for (const token of [null, t.operations.token]) {
+      const res = await acceptInvite(t, invited.path, { password: STRONG_PASSWORD }, { token })
+      expect(res.statusCode).toBe(400)
+      expect(Object.keys(res.json().errors)).toEqual(['code'])
+    }
   })
 
   it('accepts on the legacy path and answers in the legacy shape', async () => {
@@ -193,11 +197,18 @@ describe('POST …/users/{userId}/accept-invite', () => {
     expect(res.json()).toMatchObject({ id: invited.userId, status: 'Active' })
   })
 
-  it('also accepts the secret alone, as the inner code of the link', async () => {
+  it('also takes the secret alone, as the inner code of the link, once the mailbox is proven', async () => {
     const invited = await inviteUser(t)
     const secret = JSON.parse(Buffer.from(invited.code, 'base64url').toString('utf8'))
       .code as string
-    const res = await acceptInvite(t, invited.path, { code: secret, password: STRONG_PASSWORD })
+    const asked = await acceptInvite(t, invited.path, { code: secret, password: STRONG_PASSWORD })
+    expect(asked.statusCode).toBe(400)
+    expect(asked.json().code).toBe('INVITATION_CONFIRMATION_REQUIRED')
+    const res = await acceptInvite(t, invited.path, {
+      code: secret,
+      oneTimeCode: await oneTimeCodeFor(t, invited.email),
+      password: STRONG_PASSWORD,
+    })
     expect(res.statusCode).toBe(200)
     expect(res.json().invitation.status).toBe('Active')
   })

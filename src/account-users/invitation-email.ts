@@ -4,7 +4,7 @@ import { enqueueEmail } from '../email/outbox.js'
 import { renderInvitationEmail } from '../email/templates/invitation.js'
 import type { AccountUser } from './account-user.js'
 import type { AccountUserDeps } from './account-user-lookup.js'
-import { invitationUrl } from './invitation-link.js'
+import { emailedInvitationUrl } from './invitation-link.js'
 
 /** Queues the invitation email in the caller's transaction, so it commits with the state change. */
 export async function queueInvitationEmail(
@@ -12,7 +12,8 @@ export async function queueInvitationEmail(
   deps: Pick<AccountUserDeps, 'box' | 'clock' | 'config'>,
   invitation: {
     accountUser: Pick<AccountUser, 'id' | 'user' | 'account'>
-    secret: string
+    /** the link's secret and the mailbox proof: the emailed link carries both */
+    secrets: { secret: string; proof: string }
     expiresAt: Date
     inviterName: string
     /** a send-new-invite: the email says earlier links no longer work */
@@ -25,7 +26,7 @@ export async function queueInvitationEmail(
     firstName: accountUser.user.firstName,
     accountName: accountUser.account.name,
     inviterName: invitation.inviterName,
-    url: invitationUrl(deps.config.publicUrl, invitation.secret, accountUser.id),
+    url: emailedInvitationUrl(deps.config.publicUrl, invitation.secrets, accountUser.id),
     expiresAt: invitation.expiresAt,
     isNewLink: invitation.isNewLink ?? false,
   })

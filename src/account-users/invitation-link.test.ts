@@ -20,13 +20,31 @@ describe('invite: the invitation link, its secret and its window', () => {
     const invited = await inviteUser(t)
     const url: string = invited.body.invitation.url
     expect(url.startsWith(`${t.config.publicUrl}/accept-invite?code=`)).toBe(true)
-    expect(invited.code).toMatch(/^[A-Za-z0-9_-]+$/)
-    const decoded = decodeInvitationLinkCode(invited.code)
+    expect(invited.copiedCode).toMatch(/^[A-Za-z0-9_-]+$/)
+    const decoded = decodeInvitationLinkCode(invited.copiedCode)
     expect(Object.keys(decoded).sort()).toEqual(['accountUserId', 'code'])
     expect(decoded.accountUserId).toBe(invited.accountUserId)
     expect(decoded.accountUserId).toMatch(/^AUSR-\d{4}-\d{4}-\d{4}$/)
     expect(decoded.code).toMatch(/^[A-Za-z0-9+/]{43}=$/)
     expect(Buffer.from(decoded.code as string, 'base64')).toHaveLength(32)
+  })
+
+  it('adds the mailbox proof to the emailed link only (issue #12)', async () => {
+    const invited = await inviteUser(t)
+    const copied = decodeInvitationLinkCode(invited.copiedCode)
+    const emailed = decodeInvitationLinkCode(invited.code)
+    expect(Object.keys(emailed).sort()).toEqual(['accountUserId', 'code', 'proof'])
+    expect(emailed.code).toBe(copied.code)
+    expect(emailed.accountUserId).toBe(copied.accountUserId)
+    expect(Buffer.from(emailed.proof as string, 'base64')).toHaveLength(32)
+    expect(JSON.stringify(invited.body)).not.toContain(emailed.proof as string)
+    const row = await t.db.db
+      .selectFrom('account_users')
+      .select('invitation_proof')
+      .where('id', '=', invited.accountUserId)
+      .executeTakeFirstOrThrow()
+    expect(row.invitation_proof).toMatch(/^v1\./)
+    expect(row.invitation_proof).not.toContain(emailed.proof as string)
   })
 
   it('gives every invitation a different secret', async () => {
@@ -134,11 +152,12 @@ describe('invite: the invitation link, its secret and its window', () => {
     expect(await t.db.db.selectFrom('email_outbox').selectAll().execute()).toEqual([])
   })
 
-  it('mails the same link the response shows', async () => {
+  it('mails the link of the response plus the mailbox proof', async () => {
     const invited = await inviteUser(t)
     const [mail] = await t.deliverEmails()
     expect(mail!.to).toBe(invited.email)
-    expect(mail!.text).toContain(invited.body.invitation.url)
+    expect(mail!.text).not.toContain(invited.body.invitation.url)
+    expect(mail!.text).toContain(`${t.config.publicUrl}/accept-invite?code=${invited.code}`)
   })
 
   it('refuses groups of another account on create', async () => {

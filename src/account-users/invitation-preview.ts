@@ -1,19 +1,19 @@
-import type { Kysely } from 'kysely'
-import type { Database } from '../db/schema.js'
-import { ruleError } from '../errors.js'
-import { secretsEqual } from '../lib/secrets.js'
-import { getAccountUser, type AccountUserDeps } from './account-user-lookup.js'
-import { decodeInvitationCode } from './invitation-link.js'
+import type { AccountUserDeps } from './account-user-lookup.js'
 import type { InvitationStatus } from './account-user.js'
+import { openInvitation } from './invitation-code.js'
 
 export interface InvitationPreview {
   accountUserId: string
   accountName: string
+  /** `Disabled`: the account cannot be joined now */
+  accountStatus: string
   email: string
   firstName: string
   lastName: string
-  /** a new user registers (sets a password); an existing one only confirms */
+  /** a new user registers (sets a password); an existing one confirms who they are */
   isNewUser: boolean
+  /** the link came from the invitation email: no further proof is asked */
+  mailboxProven: boolean
   status: InvitationStatus
   expiresAt: Date | null
 }
@@ -26,38 +26,16 @@ export async function previewInvitation(
   deps: AccountUserDeps,
   code: string,
 ): Promise<InvitationPreview> {
-  const decoded = decodeInvitationCode(code)
-  const invalid = ruleError('INVITATION_CODE_INVALID', 'This invitation link is not valid.', [
-    'code',
-  ])
-  if (!decoded.accountUserId || !/^AUSR-\d{4}-\d{4}-\d{4}$/.test(decoded.accountUserId))
-    throw invalid
-  const db: Kysely<Database> = deps.db
-  const accountUser = await getAccountUser(
-    deps,
-    db,
-    { id: decoded.accountUserId },
-    undefined,
-  ).catch(() => {
-    throw invalid
-  })
-  if (
-    !accountUser.sealedSecret ||
-    !secretsEqual(deps.box.open(accountUser.sealedSecret), decoded.secret)
-  ) {
-    throw ruleError(
-      'INVITATION_CODE_INVALID',
-      'This invitation link is no longer valid: a newer invitation replaced it.',
-      ['code'],
-    )
-  }
+  const { accountUser, mailboxProven } = await openInvitation(deps, deps.db, undefined, code)
   return {
     accountUserId: accountUser.id,
     accountName: accountUser.account.name,
+    accountStatus: accountUser.account.status,
     email: accountUser.user.email,
     firstName: accountUser.user.firstName,
     lastName: accountUser.user.lastName,
     isNewUser: !accountUser.user.hasPassword,
+    mailboxProven,
     status: accountUser.status,
     expiresAt: accountUser.invitationExpiresAt,
   }

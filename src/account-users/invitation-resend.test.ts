@@ -27,7 +27,8 @@ describe('POST …/users/{userId}/resend-invite', () => {
     const mails = await t.deliverEmails()
     expect(mails).toHaveLength(1)
     expect(mails[0]!.to).toBe(invited.email)
-    expect(mails[0]!.text).toContain(invited.body.invitation.url)
+    // The same emailed link: same secret, same mailbox proof (issue #12).
+    expect(mails[0]!.text).toContain(`/accept-invite?code=${invited.code}`)
     expect(mails[0]!.text).not.toContain('no longer work')
   })
 

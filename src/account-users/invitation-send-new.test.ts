@@ -2,10 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
   acceptInvite,
   codeFromUrl,
+  decodeInvitationLinkCode,
+  emailedCodeFor,
   inviteAndAccept,
   inviteUser,
   STRONG_PASSWORD,
 } from '../../test/support/account-users.js'
+import { invitationCodeFrom } from '../../test/support/factories.js'
 import { buildTestApp, type TestApp } from '../../test/support/test-app.js'
 import { expireInvitations } from '../jobs/expire-invitations.js'
 
@@ -36,7 +39,9 @@ describe('POST …/users/{userId}/send-new-invite', () => {
   it('refuses the old code at once and accepts the new one', async () => {
     const invited = await inviteUser(t)
     t.clock.advance(t.config.invitationTtlMs)
-    const newCode = codeFromUrl((await sendNew(invited.path)).json().invitation.url)
+    expect((await sendNew(invited.path)).statusCode).toBe(200)
+    const newCode = await emailedCodeFor(t, invited.email)
+    expect(newCode).not.toBe(invited.code)
     const old = await acceptInvite(t, invited.path, {
       code: invited.code,
       password: STRONG_PASSWORD,
@@ -52,11 +57,15 @@ describe('POST …/users/{userId}/send-new-invite', () => {
     const invited = await inviteUser(t)
     await t.deliverEmails()
     t.clock.advance(t.config.invitationTtlMs)
-    const url = (await sendNew(invited.path)).json().invitation.url
+    const url: string = (await sendNew(invited.path)).json().invitation.url
     const mails = await t.deliverEmails()
     expect(mails).toHaveLength(1)
     expect(mails[0]!.to).toBe(invited.email)
-    expect(mails[0]!.text).toContain(url)
+    // The new secret, with a new mailbox proof.
+    const secret = decodeInvitationLinkCode(codeFromUrl(url)).code
+    const mailed = decodeInvitationLinkCode(invitationCodeFrom(mails[0]!.text))
+    expect(mailed.code).toBe(secret)
+    expect(mailed.proof).not.toBe(decodeInvitationLinkCode(invited.code).proof)
     expect(mails[0]!.subject).toMatch(/new invitation/)
     expect(mails[0]!.text).toContain('Links from earlier invitation emails no longer work.')
   })

@@ -19,7 +19,7 @@ describe('POST /accounts/{accountId}/users (invite)', () => {
     expect(res.statusCode).toBe(201)
     const body = res.json()
     expect(body.id).toMatch(/^USR-\d{4}-\d{4}$/)
-    expect(body.email).toBe('Ada@Example.com')
+    expect(body.email).toBe('Ada@example.com')
     expect(body.invitation.status).toBe('Invited')
     expect(body.invitation.url).toMatch(
       /^http:\/\/portal\.test\/accept-invite\?code=[A-Za-z0-9_-]+$/,
@@ -28,10 +28,11 @@ describe('POST /accounts/{accountId}/users (invite)', () => {
     expect(body.$meta).toEqual({ omitted: ['audit'] })
     const mails = await t.deliverEmails()
     expect(mails).toHaveLength(1)
-    expect(mails[0]!.to).toBe('Ada@Example.com')
+    expect(mails[0]!.to).toBe('Ada@example.com')
   })
 
   it('reuses an existing user by case-insensitive email and never overwrites their names', async () => {
+    // Until the person registers, each account sees the names it typed (issue #12).
     const { accountId, groupId } = t.operations
     const other = await createAccount(t.db.db)
     const otherGroup = await createUserGroup(t.db.db, other)
@@ -50,7 +51,18 @@ describe('POST /accounts/{accountId}/users (invite)', () => {
     })
     expect(second.statusCode).toBe(201)
     expect(second.json().id).toBe(first.json().id)
-    expect(second.json().firstName).toBe('Ada')
+    expect(second.json().firstName).toBe('Other')
+    const seenByFirst = await t.request({
+      method: 'GET',
+      url: `/public/v1/accounts/${accountId}/users/${first.json().id}`,
+    })
+    expect(seenByFirst.json().firstName).toBe('Ada')
+    const stored = await t.db.db
+      .selectFrom('users')
+      .select(['first_name', 'last_name'])
+      .where('id', '=', first.json().id)
+      .executeTakeFirstOrThrow()
+    expect(stored).toEqual({ first_name: 'Ada', last_name: 'Lovelace' })
   })
 
   it('brings a Disabled user back as Invited when invited again (§6.2 #12)', async () => {

@@ -5,6 +5,7 @@ import { recordAuditEvents, type AuditEventInput } from '../db/audit.js'
 import { isUniqueViolation, parseJson, toDate } from '../db/rows.js'
 import type { Database } from '../db/schema.js'
 import { AppError, ruleError, validationError } from '../errors.js'
+import { checkPersonInput } from '../users/person-input.js'
 import { insertWithUniqueId } from '../lib/ids.js'
 import { randomSecret } from '../lib/secrets.js'
 import { findGroupRefsOfAccount } from '../user-groups/user-group-repository.js'
@@ -35,7 +36,13 @@ export interface InviteInput {
   invitation?: { status?: string | null } | null
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+/** The invite body's person, checked and normalised. */
+interface TypedPerson {
+  email: string
+  firstName: string
+  lastName: string
+  phone: PhoneNumber
+}
 
 /**
  * Invites a person into an account (§6.3): reuses the user behind the email or creates one,
@@ -48,9 +55,10 @@ export function createInvite(deps: AccountUserDeps) {
   async function inviteOnce(
     trx: Kysely<Database>,
     input: InviteInput,
-    email: string,
+    typed: TypedPerson,
     groupIds: string[],
   ) {
+    const { email } = typed
     const visible = visibleAccountId(input.actor)
     const account =
       visible === undefined || visible === input.accountId
@@ -97,12 +105,17 @@ export function createInvite(deps: AccountUserDeps) {
           .where('status', '=', existing.status)
           .execute()
       }
+      // Someone who registered shows their own profile to every account; until then this account
+      // sees what it typed, never what another account typed for the same address (issue #12).
+      const registered = existing.password_hash !== null
       person = {
         id: existing.id,
         email: existing.email,
-        firstName: existing.first_name,
-        lastName: existing.last_name,
-        phone: { prefix: existing.phone_prefix, number: existing.phone_number },
+        firstName: registered ? existing.first_name : typed.firstName,
+        lastName: registered ? existing.last_name : typed.lastName,
+        phone: registered
+          ? { prefix: existing.phone_prefix, number: existing.phone_number }
+          : typed.phone,
         icon: existing.icon,
         status,
         settings: parseJson(existing.settings, null),
@@ -110,14 +123,8 @@ export function createInvite(deps: AccountUserDeps) {
         hasPassword: existing.password_hash !== null,
       }
     } else {
-      const phone = {
-        prefix: input.user.phone?.prefix ?? null,
-        number: input.user.phone?.number ?? null,
-      }
-      const names = {
-        first_name: input.user.firstName.trim(),
-        last_name: input.user.lastName.trim(),
-      }
+      const phone = typed.phone
+      const names = { first_name: typed.firstName, last_name: typed.lastName }
       const userId = await insertWithUniqueId('user', async (id) => {
         const row = await trx
           .insertInto('users')
@@ -167,8 +174,9 @@ export function createInvite(deps: AccountUserDeps) {
       }
     }
 
-    const secret = randomSecret(32)
-    const sealedSecret = box.seal(secret)
+    const secrets = { secret: randomSecret(32), proof: randomSecret(32) }
+    const sealedSecret = box.seal(secrets.secret)
+    const sealedProof = box.seal(secrets.proof)
     const expiresAt = new Date(now.getTime() + config.invitationTtlMs)
     const id = await insertWithUniqueId('accountUser', async (candidate) => {
       const row = await trx
@@ -179,6 +187,11 @@ export function createInvite(deps: AccountUserDeps) {
           user_id: person.id,
           status: 'Invited',
           invitation_secret: sealedSecret,
+          invitation_proof: sealedProof,
+          invitee_first_name: typed.firstName,
+          invitee_last_name: typed.lastName,
+          invitee_phone_prefix: typed.phone.prefix,
+          invitee_phone_number: typed.phone.number,
           invitation_sent_at: at,
           invitation_expires_at: expiresAt.toISOString(),
           invitation_accepted_at: null,
@@ -217,6 +230,7 @@ export function createInvite(deps: AccountUserDeps) {
       storedStatus: 'Invited',
       status: 'Invited',
       sealedSecret,
+      sealedProof,
       invitationSentAt: now,
       invitationExpiresAt: expiresAt,
       invitationAcceptedAt: null,
@@ -242,11 +256,12 @@ export function createInvite(deps: AccountUserDeps) {
     }
     await queueInvitationEmail(trx, deps, {
       accountUser,
-      secret,
+      secrets,
       expiresAt,
       inviterName: input.actor.accountName,
     })
-    return { ...accountUser, invitationUrl: invitationUrl(config.publicUrl, secret, id) }
+    // The administrator's copy of the link: without the mailbox proof.
+    return { ...accountUser, invitationUrl: invitationUrl(config.publicUrl, secrets.secret, id) }
   }
 
   return async function invite(input: InviteInput): Promise<AccountUserView> {
@@ -256,11 +271,19 @@ export function createInvite(deps: AccountUserDeps) {
         'invitation.status': [`Only "Invited" is accepted, got "${status}".`],
       })
     }
-    const email = input.user.email.trim()
-    if (!EMAIL.test(email))
-      throw validationError({ 'user.email': ['Must be a valid email address.'] })
+    const check = checkPersonInput()
+    const email = check.email('user.email', input.user.email)
+    const firstName = check.name('user.firstName', input.user.firstName)
+    const lastName = check.name('user.lastName', input.user.lastName)
+    check.assertValid()
+    const typed: TypedPerson = {
+      email: email!,
+      firstName: firstName!,
+      lastName: lastName!,
+      phone: { prefix: input.user.phone?.prefix ?? null, number: input.user.phone?.number ?? null },
+    }
     const groupIds = [...new Set(input.groups.map((g) => g.id))]
-    const work = (trx: Kysely<Database>) => inviteOnce(trx, input, email, groupIds)
+    const work = (trx: Kysely<Database>) => inviteOnce(trx, input, typed, groupIds)
     try {
       return await db.transaction().execute(work)
     } catch (error) {

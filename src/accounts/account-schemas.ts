@@ -53,7 +53,7 @@ const editable = {
   name: Type.String({ minLength: 1, maxLength: 500 }),
   serviceLevel: literals(SERVICE_LEVELS),
   address: Type.Optional(Nullable(AddressInput)),
-  technicalSupportEmail: Type.Optional(Nullable(Type.String({ maxLength: 320, format: 'email' }))),
+  technicalSupportEmail: Type.Optional(Nullable(Type.String({ maxLength: 320 }))),
   website: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
   description: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
   externalIds: Type.Optional(ExternalIdsInput),

@@ -7,6 +7,7 @@ import { serveList } from '../db/list-page.js'
 import type { AccountTable, Database } from '../db/schema.js'
 import { AppError, validationError } from '../errors.js'
 import { storeIcon } from '../icons/icon-store.js'
+import { checkPersonInput } from '../users/person-input.js'
 import type { Clock } from '../lib/clock.js'
 import { embeddedReferences } from '../references/embedded-references.js'
 import { projectWithReferences } from '../rql/rql-select.js'
@@ -81,11 +82,15 @@ export function createAccountService(deps: {
     canManage: boolean,
   ): Updateable<AccountTable> {
     const json = (value: unknown) => (value === null ? null : JSON.stringify(value))
+    // The one email rule of every endpoint (issue #12): a single bare address, normalised.
+    const check = checkPersonInput()
+    const supportEmail = check.email('technicalSupportEmail', input.technicalSupportEmail)
+    check.assertValid()
     return {
       ...(input.name !== undefined ? { name: trimmedName(input.name) } : {}),
       ...(input.address !== undefined ? { address: json(input.address) } : {}),
       ...(input.technicalSupportEmail !== undefined
-        ? { technical_support_email: input.technicalSupportEmail }
+        ? { technical_support_email: supportEmail ?? null }
         : {}),
       ...(input.website !== undefined ? { website: input.website } : {}),
       ...(input.description !== undefined ? { description: input.description } : {}),
@@ -122,7 +127,7 @@ export function createAccountService(deps: {
         const at = clock.now()
         const now = at.toISOString()
         const by = actorRef(input.actor)
-        const icon = input.upload ? await storeIcon(trx, { clock }, input.upload, 'logo') : null
+        const icon = input.upload ? await storeIcon(trx, { clock }, input.upload, 'logo', id) : null
         const externalId = input.externalId?.trim() || null
         await trx
           .insertInto('accounts')
@@ -191,7 +196,7 @@ export function createAccountService(deps: {
         const now = clock.now()
         const by = actorRef(input.actor)
         const icon = input.upload
-          ? await storeIcon(trx, { clock }, input.upload, 'logo')
+          ? await storeIcon(trx, { clock }, input.upload, 'logo', input.id)
           : undefined
         await updateAccountColumns(trx, input.id, {
           ...columns,
@@ -216,6 +221,9 @@ export function createAccountService(deps: {
     /** Checks a would-be account body (the schema already did) against the account; changes nothing. */
     async validate(input: Static<typeof ValidateAccountBody> & { actor: Actor; id: string }) {
       if (input.name !== undefined) trimmedName(input.name)
+      const check = checkPersonInput()
+      check.email('technicalSupportEmail', input.technicalSupportEmail)
+      check.assertValid()
       return presentAccount(await getAccount(db, input.actor, input.id))
     },
 

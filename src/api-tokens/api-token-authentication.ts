@@ -20,7 +20,7 @@ const VERIFIED_TOKEN_CAPACITY = 10_000
 export interface TokenAuthenticator {
   /** The actor a bearer credential stands for, or undefined when it is malformed, unknown, disabled or deleted. */
   authenticate(credential: string): Promise<Actor | undefined>
-  /** Drops every remembered verification: a token or account changed status. */
+  /** Drops every remembered verification: a token changed status or modules, or an account its status. */
   forgetVerified(): void
 }
 
@@ -72,8 +72,14 @@ export function createTokenAuthenticator(deps: {
           .where('id', '=', row.id)
           .execute()
       }
+      const modules = await db
+        .selectFrom('api_token_modules')
+        .select('module_id')
+        .where('api_token_id', '=', row.id)
+        .execute()
       const actor: Actor = {
         kind: 'ApiToken',
+        modules: new Set(modules.map((m) => m.module_id)),
         id: row.id,
         name: row.name,
         icon: row.icon,

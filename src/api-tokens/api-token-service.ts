@@ -120,6 +120,7 @@ export function createApiTokenService(deps: {
           trx,
           account.type,
           input.modules ?? [],
+          input.actor,
         )
         const id = await newUniqueId(
           'apiToken',
@@ -184,7 +185,7 @@ export function createApiTokenService(deps: {
     },
 
     async update(input: ApiTokenInput & { actor: Actor; id: string }) {
-      return db.transaction().execute(async (trx) => {
+      const token = await db.transaction().execute(async (trx) => {
         const current = await getToken(trx, input.actor, input.id)
         if (current.status === 'Deleted')
           throw ruleError('API_TOKEN_STATUS_INVALID', 'A deleted API token cannot be changed.', [
@@ -206,7 +207,12 @@ export function createApiTokenService(deps: {
           .where('id', '=', input.id)
           .execute()
         if (input.modules) {
-          const { chosen } = await chooseOfferedModules(trx, current.account.type, input.modules)
+          const { chosen } = await chooseOfferedModules(
+            trx,
+            current.account.type,
+            input.modules,
+            input.actor,
+          )
           await setApiTokenModules(trx, input.id, chosen)
         }
         await recordAuditEvents(trx, [
@@ -221,6 +227,9 @@ export function createApiTokenService(deps: {
         ])
         return presentApiToken(await getToken(trx, input.actor, input.id))
       })
+      // Its modules are its permissions: a remembered verification must not keep the old ones.
+      if (input.modules) deps.onStatusChanged?.()
+      return token
     },
 
     enable: async (input: { actor: Actor; id: string }) =>

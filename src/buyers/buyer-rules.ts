@@ -4,6 +4,7 @@ import { isOperations, type Actor } from '../access/actor.js'
 import { findAccountRef } from '../accounts/account-repository.js'
 import type { BuyerTable, Database } from '../db/schema.js'
 import { ruleError, validationError } from '../errors.js'
+import { checkPersonInput } from '../users/person-input.js'
 import type { UpdateBuyerBody } from './buyer-schemas.js'
 
 /** The columns of the editable members; ERP external ids are SoftwareOne's to set. */
@@ -15,10 +16,16 @@ export function editableColumns(
   if (!name) throw validationError({ name: ['Must not be empty.'] })
   const json = (value: unknown) =>
     value === null || value === undefined ? null : JSON.stringify(value)
+  // The one email rule of every endpoint (issue #12): a single bare address, normalised.
+  const check = checkPersonInput()
+  const contactEmail = check.email('contact.email', input.contact?.email)
+  check.assertValid()
+  const contact =
+    input.contact && contactEmail ? { ...input.contact, email: contactEmail } : input.contact
   return {
     name,
     address: json(input.address),
-    ...(input.contact !== undefined ? { contact: json(input.contact) } : {}),
+    ...(contact !== undefined ? { contact: json(contact) } : {}),
     ...(input.taxId !== undefined ? { tax_id: input.taxId } : {}),
     ...(input.externalIds !== undefined && isOperations(actor)
       ? { external_ids: json(input.externalIds) }

@@ -24,7 +24,7 @@ const ContactInput = Nullable(
     {
       firstName: optionalText(100),
       lastName: optionalText(100),
-      email: optionalText(320, { format: 'email' }),
+      email: optionalText(320),
       phone: Type.Optional(
         Nullable(
           Type.Object(

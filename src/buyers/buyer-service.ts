@@ -74,7 +74,7 @@ export function createBuyerService(deps: {
         const id = await newBuyerId(trx)
         const now = clock.now()
         const by = actorRef(input.actor)
-        const icon = input.upload ? await storeIcon(trx, { clock }, input.upload, 'logo') : null
+        const icon = input.upload ? await storeIcon(trx, { clock }, input.upload, 'logo', id) : null
         await trx
           .insertInto('buyers')
           .values({
@@ -159,7 +159,7 @@ export function createBuyerService(deps: {
           const now = clock.now()
           const by = actorRef(input.actor)
           const icon = input.upload
-            ? await storeIcon(trx, { clock }, input.upload, 'logo')
+            ? await storeIcon(trx, { clock }, input.upload, 'logo', input.id)
             : undefined
           await updateBuyerColumns(trx, input.id, {
             ...columns,

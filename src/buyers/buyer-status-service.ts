@@ -3,6 +3,7 @@ import type { Kysely, Updateable } from 'kysely'
 import { actorRef, type Actor } from '../access/actor.js'
 import { recordAuditEvents } from '../db/audit.js'
 import type { BuyerTable, Database } from '../db/schema.js'
+import { removeIcon } from '../icons/icon-store.js'
 import { AppError, ruleError } from '../errors.js'
 import type { Clock } from '../lib/clock.js'
 import { deleteLicenseesOfBuyer, reconnectLicensees } from '../licensees/licensee-cascades.js'
@@ -53,6 +54,8 @@ export function createBuyerStatusUseCases(deps: {
         id,
         {
           ...extra,
+          // A deleted buyer's logo is removed with it (issue #12).
+          ...(rule.to === 'Deleted' ? { icon: null } : {}),
           status: rule.to,
           updated_at: now.toISOString(),
           updated_by: JSON.stringify(by),
@@ -65,6 +68,7 @@ export function createBuyerStatusUseCases(deps: {
       if (rule.to === 'Deleted') {
         await removeBuyerFromUserGroups(trx, id)
         await deleteLicenseesOfBuyer(trx, id, { at: now, by })
+        await removeIcon(trx, id)
       } else {
         await reconnectLicensees(trx, { buyerId: id }, { at: now, by })
       }

@@ -9,6 +9,9 @@ import * as accountUsersUserEmailKey from './migrations/2026-11-26-1200-account-
 import * as invitedHasDeadline from './migrations/2026-11-26-1300-invited-has-deadline.js'
 import * as moduleSettingsObsoleteEligibility from './migrations/2026-12-03-1100-module-settings-obsolete-eligibility.js'
 import * as detachedUsersDisabled from './migrations/2026-12-03-1101-detached-users-disabled.js'
+import * as invitationProof from './migrations/2026-12-03-1200-invitation-proof.js'
+import * as rateLimits from './migrations/2026-12-03-1210-rate-limits.js'
+import * as iconOwners from './migrations/2026-12-03-1220-icon-owners.js'
 import * as sellersLicenseesErpLinksCloudTenants from './migrations/2026-12-03-1300-sellers-licensees-erp-links-cloud-tenants.js'
 import * as buyerSellersToErpLinks from './migrations/2026-12-03-1310-buyer-sellers-to-erp-links.js'
 
@@ -24,6 +27,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-26-1300-invited-has-deadline': invitedHasDeadline,
   '2026-12-03-1100-module-settings-obsolete-eligibility': moduleSettingsObsoleteEligibility,
   '2026-12-03-1101-detached-users-disabled': detachedUsersDisabled,
+  '2026-12-03-1200-invitation-proof': invitationProof,
+  '2026-12-03-1210-rate-limits': rateLimits,
+  '2026-12-03-1220-icon-owners': iconOwners,
   '2026-12-03-1300-sellers-licensees-erp-links-cloud-tenants': sellersLicenseesErpLinksCloudTenants,
   '2026-12-03-1310-buyer-sellers-to-erp-links': buyerSellersToErpLinks,
 }

@@ -66,8 +66,26 @@ export interface AccountUserTable {
   user_email_key: Generated<string | null>
   /** persisted status; `Invited` past `invitation_expires_at` reads as `InvitationExpired` */
   status: 'Invited' | 'InvitationExpired' | 'Active'
-  /** AES-256-GCM sealed invitation secret; kept after acceptance so a retried accept is recognised */
+  /**
+   * AES-256-GCM sealed invitation secret (the `code` of `invitation.url` and of the emailed link);
+   * kept after acceptance so a retried accept is recognised. Listed in SEALED_COLUMNS.
+   */
   invitation_secret: string | null
+  /**
+   * AES-256-GCM sealed mailbox proof: a second secret only the emailed link carries (never
+   * `invitation.url`), so that accepting with it proves control of the mailbox. Random, not
+   * derived from SECRET_KEY, so a key rotation re-encrypts it and emailed links keep working.
+   * Listed in SEALED_COLUMNS.
+   */
+  invitation_proof: string | null
+  /**
+   * The names and phone the inviting account typed for this membership: what this account sees
+   * (and nobody else) while the person has not registered (`users.invitation_accepted_at` NULL).
+   */
+  invitee_first_name: string | null
+  invitee_last_name: string | null
+  invitee_phone_prefix: string | null
+  invitee_phone_number: string | null
   invitation_sent_at: Timestamp | null
   invitation_expires_at: Timestamp | null
   invitation_accepted_at: Timestamp | null
@@ -276,8 +294,33 @@ export interface EmailOutboxTable {
   sent_at: Timestamp | null
 }
 
+/**
+ * The one-time code mailed to an invitee who opened a copied link: proof of the mailbox.
+ * `code_hash` is an HMAC-SHA-256 of the code (SecretBox.digest); single use, `attempts` counted,
+ * `sends` since `sends_since` throttled. Deleted with its account user.
+ */
+export interface InvitationConfirmationTable {
+  account_user_id: string
+  code_hash: string
+  expires_at: Timestamp
+  attempts: number
+  sent_at: Timestamp
+  sends: number
+  sends_since: Timestamp
+}
+
+/** A fixed-window rate-limit counter (PostgreSQL; SQLite counts in memory). */
+export interface RateLimitTable {
+  key: string
+  hits: number
+  /** epoch milliseconds; bigint on PostgreSQL, read back as a string there */
+  reset_at: ColumnType<number | string, number, number>
+}
+
 export interface IconTable {
   id: string
+  /** the user, account or buyer whose icon this is: one per owner (unique), deleted with it */
+  owner: string | null
   content_type: string
   data: Buffer
   created_at: Timestamp
@@ -303,4 +346,18 @@ export interface Database {
   api_token_modules: ApiTokenModuleTable
   audit_events: AuditEventTable
   email_outbox: EmailOutboxTable
+  invitation_confirmations: InvitationConfirmationTable
+  rate_limits: RateLimitTable
 }
+
+/**
+ * Every column holding a value sealed with the SecretBox (AES-256-GCM under SECRET_KEY): what a
+ * key rotation must decrypt with the old key and re-encrypt with the new one. Hashes and HMACs
+ * (token secrets, passwords, one-time codes) are not here: they cannot be re-encrypted, and the
+ * one-time codes simply lapse (15 minutes).
+ */
+export const SEALED_COLUMNS = [
+  { table: 'account_users', column: 'invitation_secret', key: 'id' },
+  { table: 'account_users', column: 'invitation_proof', key: 'id' },
+  { table: 'email_outbox', column: 'payload', key: 'id' },
+] as const

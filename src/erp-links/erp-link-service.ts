@@ -178,7 +178,7 @@ export function createErpLinkService(deps: {
         const now = clock.now()
         const by = actorRef(input.actor)
         const icon = input.upload
-          ? await storeIcon(trx, { clock }, input.upload, 'logo')
+          ? await storeIcon(trx, { clock }, input.upload, 'logo', input.id)
           : undefined
         const json = (value: unknown) => (value ? JSON.stringify(value) : null)
         await updateErpLinkColumns(trx, input.id, {

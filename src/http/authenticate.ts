@@ -2,21 +2,27 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Actor } from '../access/actor.js'
 import type { TokenAuthenticator } from '../api-tokens/api-token-authentication.js'
 import { AppError } from '../errors.js'
+import type { PublicRouteLimits } from './rate-limit.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | undefined
   }
   interface FastifyContextConfig {
-    /** `public`: no token needed; `optional`: a token is read when sent (accept-invite) */
-    auth?: 'required' | 'optional' | 'public'
+    /** `public`: no token needed, and one sent is not read */
+    auth?: 'required' | 'public'
   }
 }
 
-/** Reads `Authorization: Bearer <token>` on every route; routes opt out with `config.auth`. */
+/**
+ * Reads `Authorization: Bearer <token>` on every route; routes opt out with `config.auth`. Failed
+ * credentials are counted per client address and per token id (`limits`): an address past its
+ * failures is refused before any lookup.
+ */
 export function registerAuthentication(
   app: FastifyInstance,
   authenticator: TokenAuthenticator,
+  limits: Pick<PublicRouteLimits, 'beforeAuthentication' | 'authenticationFailed'>,
 ): void {
   app.decorateRequest('actor', undefined)
   app.addHook('onRequest', async (request: FastifyRequest) => {
@@ -24,14 +30,15 @@ export function registerAuthentication(
     if (mode === 'public') return
     const header = request.headers.authorization
     if (!header) {
-      if (mode === 'optional') return
       throw new AppError('AUTHENTICATION_REQUIRED', {
         detail: 'The Authorization header is missing.',
       })
     }
+    await limits.beforeAuthentication(request)
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
     const actor = match ? await authenticator.authenticate(match[1]!) : undefined
     if (!actor) {
+      await limits.authenticationFailed(request)
       throw new AppError('AUTHENTICATION_REQUIRED', {
         detail: 'The bearer token is malformed, unknown, disabled or deleted.',
       })

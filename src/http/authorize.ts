@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { can, type Operation } from '../access/permissions.js'
+import { refusalOf, type Operation } from '../access/permissions.js'
 import { AppError } from '../errors.js'
 
 declare module 'fastify' {
@@ -10,7 +10,7 @@ declare module 'fastify' {
 }
 
 /**
- * The one place operations are allowed or refused by account type (403). Every route must name
+ * The one place operations are allowed or refused (403), by account type and modules. Every route must name
  * its operation: a route without one fails at start-up rather than being open by accident.
  */
 export function registerAuthorization(app: FastifyInstance): void {
@@ -25,10 +25,7 @@ export function registerAuthorization(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
     const operation = request.routeOptions.config.operation
     if (!operation || !request.actor) return
-    if (!can(request.actor.accountType, operation)) {
-      throw new AppError('ACCESS_DENIED', {
-        detail: `${request.actor.accountType} accounts may not use ${operation}.`,
-      })
-    }
+    const refusal = refusalOf(request.actor, operation)
+    if (refusal) throw new AppError('ACCESS_DENIED', { detail: refusal })
   })
 }

@@ -4,6 +4,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import Router from 'find-my-way'
 import { AppError, ERROR_CATALOGUE, type ErrorCode, type ProblemErrors } from '../errors.js'
 import { traceIdFor } from './trace-id.js'
+import { isClientAbort } from './request-log.js'
 
 const RFC9110 = 'https://tools.ietf.org/html/rfc9110#section-'
 const TYPE_BY_STATUS: Record<number, string> = {
@@ -18,6 +19,7 @@ const TYPE_BY_STATUS: Record<number, string> = {
   413: `${RFC9110}15.5.14`,
   415: `${RFC9110}15.5.16`,
   431: 'https://tools.ietf.org/html/rfc6585#section-5',
+  429: 'https://tools.ietf.org/html/rfc6585#section-4',
   500: `${RFC9110}15.6.1`,
 }
 
@@ -181,6 +183,10 @@ const NOT_FOUND_BY_COLLECTION: Record<string, ErrorCode> = {
   modules: 'MODULE_NOT_FOUND',
   buyers: 'BUYER_NOT_FOUND',
   'api-tokens': 'API_TOKEN_NOT_FOUND',
+  sellers: 'SELLER_NOT_FOUND',
+  licensees: 'LICENSEE_NOT_FOUND',
+  'erp-links': 'ERP_LINK_NOT_FOUND',
+  'cloud-tenants': 'CLOUD_TENANT_NOT_FOUND',
 }
 
 function notFoundForPath(url: string, maxParamLength: number): AppError {
@@ -229,7 +235,13 @@ export function frameworkErrorHandler(
  * headers over the limit (431), a request that timed out (408), bytes that are not HTTP (400).
  * There is no request to answer through, so the problem is written to the socket as it is.
  */
-export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
+export function clientErrorHandler(
+  this: FastifyInstance | undefined,
+  error: NodeJS.ErrnoException,
+  socket: Socket,
+): void {
+  // A client that hung up or sent garbage is not a server error: a debug line, no stack.
+  this?.log.debug({ code: error.code ?? null }, 'client connection error')
   if (error.code === 'ECONNRESET' || socket.destroyed) return
   const appError =
     error.code === 'HPE_HEADER_OVERFLOW'
@@ -266,7 +278,14 @@ export function registerProblemHandlers(app: FastifyInstance): void {
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const appError = toAppError(error, request)
-    if (appError.status >= 500) request.log.error({ err: error }, 'unexpected error')
+    if (appError.status >= 500) {
+      // A client that hung up mid-body is not a server error: a debug line, no stack.
+      if (isClientAbort(request, error))
+        request.log.debug({ code: error.code ?? null }, 'request aborted by the client')
+      else request.log.error({ err: error }, 'unexpected error')
+    }
+    // A body refused for its size is not read to its end: the connection closes after the answer.
+    if (appError.code === 'BODY_TOO_LARGE') reply.header('connection', 'close')
     return sendProblem(reply, appError, request.id)
   })
   app.setNotFoundHandler((request, reply) => {
@@ -291,6 +310,8 @@ export function registerProblemHandlers(app: FastifyInstance): void {
 }
 
 export function sendProblem(reply: FastifyReply, error: AppError, traceId: string): FastifyReply {
+  const retryAfter = error.options.params?.retryAfterSeconds
+  if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter))
   return reply
     .code(error.status)
     .header('x-trace-id', traceId)

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { validationError } from '../errors.js'
@@ -25,33 +25,43 @@ const SIGNATURES: Array<{ type: string; matches: (b: Buffer) => boolean }> = [
 ]
 
 /**
- * Stores an uploaded image and returns the relative path the resource's `icon`/`logo` field
- * carries. Content-addressed, so uploading the same image twice stores it once.
- * `field` names the multipart part in the error when the file is not an image.
+ * Stores an uploaded image as the one icon of `owner` (a user, account or buyer id) and returns
+ * the relative path the resource's `icon`/`logo` field carries. The owner's previous icon is
+ * deleted in the same transaction: an object holds one icon, and a replaced one is not served
+ * on forever (issue #12). Each upload gets a new random path, so a path never changes its bytes
+ * (and may be cached as immutable). `field` names the multipart part in the error when the file
+ * is not an image.
  */
 export async function storeIcon(
   db: Kysely<Database>,
   deps: { clock: Clock },
   upload: { data: Buffer },
   field: string,
+  owner: string,
 ): Promise<string> {
   if (upload.data.length === 0) throw validationError({ [field]: ['The file is empty.'] })
   if (upload.data.length > ICON_MAX_BYTES)
     throw validationError({ [field]: ['The file is larger than 10 MB.'] })
   const type = SIGNATURES.find((s) => s.matches(upload.data))?.type
   if (!type) throw validationError({ [field]: ['Must be a PNG, JPEG, GIF or WebP image.'] })
-  const id = createHash('sha256').update(upload.data).digest('hex').slice(0, 32)
+  const id = randomBytes(16).toString('hex')
+  await removeIcon(db, owner)
   await db
     .insertInto('icons')
     .values({
       id,
+      owner,
       content_type: type,
       data: upload.data,
       created_at: deps.clock.now().toISOString(),
     })
-    .onConflict((oc) => oc.column('id').doNothing())
     .execute()
   return `${ICON_ROUTE}/${id}`
+}
+
+/** Deletes the icon of `owner`, if it has one (the object is deleted, or its icon replaced). */
+export async function removeIcon(db: Kysely<Database>, owner: string): Promise<void> {
+  await db.deleteFrom('icons').where('owner', '=', owner).execute()
 }
 
 export async function findIcon(db: Kysely<Database>, id: string) {

@@ -2,11 +2,16 @@ import {
   createCipheriv,
   createDecipheriv,
   createHash,
+  createHmac,
   randomBytes,
+  randomInt,
   scrypt,
   timingSafeEqual,
   type ScryptOptions,
 } from 'node:crypto'
+import { createSemaphore } from './semaphore.js'
+
+export { SemaphoreFullError as PasswordWorkBusyError } from './semaphore.js'
 
 /** A fresh random secret, base64 (standard alphabet) of `bytes` random bytes. */
 export function randomSecret(bytes = 32): string {
@@ -40,10 +45,26 @@ function scryptAsync(password: string, salt: Buffer, keylen: number, options: Sc
   )
 }
 
+/** How many scrypt computations (16 MiB and ~50 ms of CPU each) run at once in this process. */
+export const PASSWORD_WORK_CONCURRENCY = 2
+/**
+ * Password hashing and checking, process-wide, run at most PASSWORD_WORK_CONCURRENCY at a time
+ * (the libuv pool has 4 threads, the machine maybe 2 cores: unbounded, a burst of scrypt calls
+ * queues everything else that needs the pool and every core). At most 64 wait; beyond that
+ * hashPassword and verifyPassword throw PasswordWorkBusyError, which callers answer with 429.
+ * Callers check everything cheap (codes, policies) first, so only real work reaches this.
+ */
+const passwordWork = createSemaphore({ concurrency: PASSWORD_WORK_CONCURRENCY, maxQueued: 64 })
+
+/** Counters of the password work (tests and the bench read them). */
+export function passwordWorkStats() {
+  return passwordWork.stats()
+}
+
 /** Passwords are people's choices, so they get a slow salted KDF: `scrypt$N$r$p$salt$hash`. */
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16)
-  const key = await scryptAsync(password, salt, SCRYPT.keylen, SCRYPT)
+  const key = await passwordWork.run(() => scryptAsync(password, salt, SCRYPT.keylen, SCRYPT))
   return [
     'scrypt',
     SCRYPT.N,
@@ -58,11 +79,13 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [scheme, n, r, p, salt, hash] = stored.split('$')
   if (scheme !== 'scrypt' || !salt || !hash) return false
   const expected = Buffer.from(hash, 'base64')
-  const key = await scryptAsync(password, Buffer.from(salt, 'base64'), expected.length, {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-  })
+  const key = await passwordWork.run(() =>
+    scryptAsync(password, Buffer.from(salt, 'base64'), expected.length, {
+      N: Number(n),
+      r: Number(r),
+      p: Number(p),
+    }),
+  )
   return timingSafeEqual(key, expected)
 }
 
@@ -73,12 +96,27 @@ export async function verifyPassword(password: string, stored: string): Promise<
 export interface SecretBox {
   seal(plain: string): string
   open(sealed: string): string
+  /**
+   * A keyed digest (HMAC-SHA-256 under a key derived from the secret key and `purpose`) of a
+   * short-lived secret that is only ever compared, never shown again (one-time codes): unlike a
+   * plain hash, a copy of the database alone does not let anyone try all the values offline.
+   */
+  digest(purpose: string, value: string): string
+}
+
+/** A one-time code of `digits` decimal digits, uniformly random. */
+export function randomDigits(digits: number): string {
+  return String(randomInt(0, 10 ** digits)).padStart(digits, '0')
 }
 
 export function createSecretBox(secretKey: string): SecretBox {
   // The key may be any string of sufficient entropy; SHA-256 stretches it to 32 bytes.
   const key = createHash('sha256').update(secretKey).digest()
   return {
+    digest(purpose, value) {
+      const purposeKey = createHmac('sha256', key).update(`digest:${purpose}`).digest()
+      return createHmac('sha256', purposeKey).update(value).digest('base64')
+    },
     seal(plain) {
       const nonce = randomBytes(12)
       const cipher = createCipheriv('aes-256-gcm', key, nonce)

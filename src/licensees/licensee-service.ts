@@ -98,15 +98,15 @@ export function createLicenseeService(deps: {
         )
         const now = clock.now()
         const by = actorRef(input.actor)
-        const icon = input.upload ? await storeIcon(trx, { clock }, input.upload, 'logo') : null
+        const status = await connectedStatus(trx, { buyerId: buyer.id, sellerId: seller.id })
         const id = await insertLicensee(trx, {
           account_id: buyer.accountId,
           buyer_id: buyer.id,
           seller_id: seller.id,
           name: name ?? null,
           external_id: input.externalId ?? null,
-          icon,
-          status: await connectedStatus(trx, { buyerId: buyer.id, sellerId: seller.id }),
+          icon: null,
+          status,
           use_buyer_address: input.useBuyerAddress ? 1 : 0,
           address: input.useBuyerAddress ? null : JSON.stringify(input.address),
           description: input.description ?? null,
@@ -117,6 +117,11 @@ export function createLicenseeService(deps: {
           updated_at: null,
           updated_by: null,
         })
+        // The icon is owned by the new licensee, so it is stored once the id exists (issue #12).
+        if (input.upload) {
+          const icon = await storeIcon(trx, { clock }, input.upload, 'logo', id)
+          await updateLicenseeColumns(trx, id, { icon }, status)
+        }
         await recordAuditEvents(trx, [
           {
             objectType: 'licensee',
@@ -201,7 +206,7 @@ export function createLicenseeService(deps: {
         const now = clock.now()
         const by = actorRef(input.actor)
         const icon = input.upload
-          ? await storeIcon(trx, { clock }, input.upload, 'logo')
+          ? await storeIcon(trx, { clock }, input.upload, 'logo', input.id)
           : undefined
         const changed = await updateLicenseeColumns(
           trx,

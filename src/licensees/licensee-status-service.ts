@@ -3,6 +3,7 @@ import { actorRef, type Actor } from '../access/actor.js'
 import { recordAuditEvents } from '../db/audit.js'
 import type { Database } from '../db/schema.js'
 import { AppError, ruleError } from '../errors.js'
+import { removeIcon } from '../icons/icon-store.js'
 import type { Clock } from '../lib/clock.js'
 import { LICENSEE_ACTIONS, type LicenseeAction } from './licensee.js'
 import { connectedStatus } from './licensee-cascades.js'
@@ -45,10 +46,17 @@ export function createLicenseeStatusUseCases(deps: {
       const changed = await updateLicenseeColumns(
         trx,
         id,
-        { status: to, updated_at: now.toISOString(), updated_by: JSON.stringify(by) },
+        {
+          status: to,
+          // A deleted licensee's logo goes with it (issue #12): nothing serves it any more.
+          ...(to === 'Deleted' ? { icon: null } : {}),
+          updated_at: now.toISOString(),
+          updated_by: JSON.stringify(by),
+        },
         current.status,
       )
       if (!changed) throw new AppError('CONCURRENT_UPDATE')
+      if (to === 'Deleted') await removeIcon(trx, id)
       await recordAuditEvents(trx, [
         {
           objectType: 'licensee',

@@ -18,13 +18,16 @@ export async function findModulesForAccountType(
 
 /**
  * The module ids a token or group asks for, each checked against the catalogue modules offered
- * to the account's type; `offered` is the default when none are named. Throws
- * MODULE_NOT_AVAILABLE naming `modules[i].id`.
+ * to the account's type, and held by `grantor`, the actor granting them: modules are
+ * permissions, and nobody hands out one they do not have. `offered` (those the grantor holds) is
+ * the default when none are named. Throws MODULE_NOT_AVAILABLE or MODULE_NOT_HELD naming
+ * `modules[i].id`.
  */
 export async function chooseOfferedModules(
   db: Kysely<Database>,
   accountType: string,
   modules: Array<{ id: string }>,
+  grantor: { modules: ReadonlySet<string> },
 ): Promise<{ offered: string[]; chosen: string[] }> {
   const offered = await findModulesForAccountType(db, accountType)
   const bad = modules.findIndex((m) => !offered.has(m.id))
@@ -35,7 +38,18 @@ export async function chooseOfferedModules(
       [`modules[${bad}].id`],
     )
   }
-  return { offered: [...offered], chosen: [...new Set(modules.map((m) => m.id))] }
+  const notHeld = modules.findIndex((m) => !grantor.modules.has(m.id))
+  if (notHeld !== -1) {
+    throw ruleError(
+      'MODULE_NOT_HELD',
+      `Module ${modules[notHeld]!.id} cannot be granted by a caller that does not hold it.`,
+      [`modules[${notHeld}].id`],
+    )
+  }
+  return {
+    offered: [...offered].filter((id) => grantor.modules.has(id)),
+    chosen: [...new Set(modules.map((m) => m.id))],
+  }
 }
 
 /**

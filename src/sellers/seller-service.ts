@@ -8,7 +8,7 @@ import { isUniqueViolation } from '../db/rows.js'
 import type { Database } from '../db/schema.js'
 import { AppError, ruleError, validationError } from '../errors.js'
 import type { Upload } from '../http/multipart.js'
-import { storeIcon } from '../icons/icon-store.js'
+import { removeIcon, storeIcon } from '../icons/icon-store.js'
 import type { Clock } from '../lib/clock.js'
 import { projectForQuery } from '../rql/rql-select.js'
 import { SELLER_ACTIONS, type Seller, type SellerAction } from './seller.js'
@@ -117,10 +117,17 @@ export function createSellerService(deps: {
       const changed = await updateSellerColumns(
         trx,
         id,
-        { status: rule.to, updated_at: now.toISOString(), updated_by: JSON.stringify(by) },
+        {
+          status: rule.to,
+          // A deleted seller's logo goes with it (issue #12): nothing serves it any more.
+          ...(rule.to === 'Deleted' ? { icon: null } : {}),
+          updated_at: now.toISOString(),
+          updated_by: JSON.stringify(by),
+        },
         current.status,
       )
       if (!changed) throw new AppError('CONCURRENT_UPDATE')
+      if (rule.to === 'Deleted') await removeIcon(trx, id)
       await recordAuditEvents(trx, [
         { objectType: 'seller', objectId: id, accountId: null, event: rule.event, at: now, by },
       ])
@@ -139,16 +146,20 @@ export function createSellerService(deps: {
             throw externalIdTaken()
           const now = clock.now()
           const by = actorRef(input.actor)
-          const icon = input.upload ? await storeIcon(trx, { clock }, input.upload, 'logo') : null
           const id = await insertSeller(trx, {
             ...columns,
-            icon,
+            icon: null,
             status: 'Active',
             created_at: now.toISOString(),
             created_by: JSON.stringify(by),
             updated_at: null,
             updated_by: null,
           })
+          // The icon is owned by the new seller, so it is stored once the id exists (issue #12).
+          if (input.upload) {
+            const icon = await storeIcon(trx, { clock }, input.upload, 'logo', id)
+            await updateSellerColumns(trx, id, { icon }, 'Active')
+          }
           await recordAuditEvents(trx, [
             { objectType: 'seller', objectId: id, accountId: null, event: 'created', at: now, by },
           ])
@@ -194,7 +205,7 @@ export function createSellerService(deps: {
           const now = clock.now()
           const by = actorRef(input.actor)
           const icon = input.upload
-            ? await storeIcon(trx, { clock }, input.upload, 'logo')
+            ? await storeIcon(trx, { clock }, input.upload, 'logo', input.id)
             : undefined
           const changed = await updateSellerColumns(
             trx,

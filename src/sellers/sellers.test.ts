@@ -208,7 +208,10 @@ describe('sellers', () => {
       )),
     })
     expect(updated.statusCode).toBe(200)
-    expect(updated.json().icon).toBe(seller.icon)
+    // Each object owns its icon (issue #12): the same bytes get a path of their own.
+    expect(updated.json().icon).toMatch(/^\/public\/v1\/accounts\/icons\/[0-9a-f]{32}$/)
+    expect(updated.json().icon).not.toBe(seller.icon)
+    expect((await get(`${URL}/${bare.id}/icon`, null)).headers.location).toBe(updated.json().icon)
     expect((await get(`${URL}/SEL-0000-0000/icon`, null)).statusCode).toBe(404)
   })
 

@@ -157,6 +157,7 @@ export function createUserGroupService(deps: {
           trx,
           account.type,
           input.modules ?? [],
+          input.actor,
         )
         const buyerIds = await checkBuyers(trx, accountId, moduleIds, input.buyers ?? null)
         const id = await newUniqueId(
@@ -207,7 +208,8 @@ export function createUserGroupService(deps: {
         const current = await getGroup(trx, input.actor, input.id)
         const currentModules = current.modules.map((m) => m.id)
         const moduleIds = input.modules
-          ? (await chooseOfferedModules(trx, current.account.type, input.modules)).chosen
+          ? (await chooseOfferedModules(trx, current.account.type, input.modules, input.actor))
+              .chosen
           : currentModules
         if (current.isDefault && !sameSet(moduleIds, currentModules)) {
           throw ruleError(

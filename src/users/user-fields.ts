@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder } from 'kysely'
+import { sql, type Expression, type ExpressionBuilder } from 'kysely'
 import {
   type CompileContext,
   type FieldMap,
@@ -48,19 +48,45 @@ function statusField(accountId: string | undefined): ScalarField {
   }
 }
 
+/**
+ * A profile column as the caller sees it (issue #12; mirrors profileSeenBy in user-presenter.ts):
+ * for an account, the value it typed on its own membership while the person has no password.
+ */
+function seenSql(accountId: string | undefined, member: string, own: string) {
+  if (accountId === undefined) return sql.ref(own)
+  return sql`(CASE WHEN u.password_hash IS NULL AND m_p.invitee_first_name IS NOT NULL THEN m_p.${sql.ref(member)} ELSE ${sql.ref(own)} END)`
+}
+
+/** For an account, `expr` evaluated on the caller's own membership of the user (`m_p`). */
+function profileSql(accountId: string | undefined, expr: Expression<unknown>): Expression<unknown> {
+  if (accountId === undefined) return expr
+  return sql`(SELECT ${expr} FROM account_users m_p WHERE m_p.user_id = u.id AND m_p.account_id = ${accountId})`
+}
+
 /** The fields RQL may filter and order users by; `accounts` exists for Operations only (§2). */
 export function userFields(accountId: string | undefined): FieldMap {
+  const seen = (member: string, own: string): ScalarField => ({
+    type: 'string',
+    sql: () => profileSql(accountId, seenSql(accountId, member, own)),
+  })
   return {
     id: text('u.id'),
-    name: { type: 'string', sql: () => sql`(u.first_name || ' ' || u.last_name)` },
+    name: {
+      type: 'string',
+      sql: () =>
+        profileSql(
+          accountId,
+          sql`(${seenSql(accountId, 'invitee_first_name', 'u.first_name')} || ' ' || ${seenSql(accountId, 'invitee_last_name', 'u.last_name')})`,
+        ),
+    },
     email: text('u.email'),
-    firstName: text('u.first_name'),
-    lastName: text('u.last_name'),
+    firstName: seen('invitee_first_name', 'u.first_name'),
+    lastName: seen('invitee_last_name', 'u.last_name'),
     icon: text('u.icon'),
     status: statusField(accountId),
     lastLoginAt: instant('u.last_login_at'),
-    'phone.prefix': text('u.phone_prefix'),
-    'phone.number': text('u.phone_number'),
+    'phone.prefix': seen('invitee_phone_prefix', 'u.phone_prefix'),
+    'phone.number': seen('invitee_phone_number', 'u.phone_number'),
     'audit.created.at': instant('u.created_at'),
     'audit.updated.at': instant('u.updated_at'),
     'audit.invitationAcceptedAt': instant('u.invitation_accepted_at'),

@@ -34,16 +34,30 @@ export function currentAccountOf(user: User, accountId: string | undefined) {
   return current.account
 }
 
+/**
+ * The names and phone the caller sees (issue #12): until the person registers, an account sees
+ * what it typed itself when it invited them, never what another account typed; Operations, and
+ * everyone once the person registered, see the user's own. Mirrors user-fields.ts.
+ */
+export function profileSeenBy(user: User, accountId: string | undefined) {
+  const typed =
+    accountId === undefined || user.hasPassword
+      ? undefined
+      : user.memberships.find((m) => m.account.id === accountId)?.invitee
+  return typed ?? { firstName: user.firstName, lastName: user.lastName, phone: user.phone }
+}
+
 /** `User` (§5.3). `accountId`: the caller's account, or undefined for Operations, who alone see `accounts`. */
 export function presentUser(user: User, accountId: string | undefined): Record<string, unknown> {
+  const profile = profileSeenBy(user, accountId)
   return {
     id: user.id,
-    name: `${user.firstName} ${user.lastName}`,
+    name: `${profile.firstName} ${profile.lastName}`,
     icon: user.icon,
-    phone: user.phone,
+    phone: profile.phone,
     email: user.email,
-    firstName: user.firstName,
-    lastName: user.lastName,
+    firstName: profile.firstName,
+    lastName: profile.lastName,
     status: statusSeenBy(user, accountId),
     lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
     settings: {

@@ -39,6 +39,19 @@ export async function findUserByEmail(db: Kysely<Database>, email: string) {
     .executeTakeFirst()
 }
 
+/** The stored password hash of a user (null: none set); never leaves the service layer. */
+export async function findPasswordHash(
+  db: Kysely<Database>,
+  userId: string,
+): Promise<string | null> {
+  const row = await db
+    .selectFrom('users')
+    .select('password_hash')
+    .where('id', '=', userId)
+    .executeTakeFirst()
+  return row?.password_hash ?? null
+}
+
 export async function userIdExists(db: Kysely<Database>, id: string): Promise<boolean> {
   return (
     (await db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst()) !==
@@ -123,6 +136,7 @@ export const USER_COLUMNS = [
   'u.settings',
   'u.last_login_at',
   'u.invitation_accepted_at',
+  'u.password_hash',
   'u.created_at',
   'u.created_by',
   'u.updated_at',
@@ -150,6 +164,10 @@ export async function hydrateUsers(db: Kysely<Database>, rows: Row[], now: Date)
             'au.invitation_expires_at',
             'au.access_at',
             'au.joined_at',
+            'au.invitee_first_name',
+            'au.invitee_last_name',
+            'au.invitee_phone_prefix',
+            'au.invitee_phone_number',
             'a.id as a_id',
             ...ACCOUNT_REF_COLUMNS,
           ])
@@ -171,6 +189,7 @@ export async function hydrateUsers(db: Kysely<Database>, rows: Row[], now: Date)
       settings: parseJson(row.settings, null),
       lastLoginAt: toDate(row.last_login_at as string | null),
       invitationAcceptedAt: toDate(row.invitation_accepted_at as string | null),
+      hasPassword: row.password_hash !== null,
       createdAt: toDate(row.created_at as string),
       createdBy: parseJson<ActorRef | null>(row.created_by, null),
       updatedAt: toDate(row.updated_at as string | null),
@@ -186,6 +205,14 @@ export async function hydrateUsers(db: Kysely<Database>, rows: Row[], now: Date)
           ),
           accessAt: toDate(m.access_at),
           joinedAt: toDate(m.joined_at),
+          invitee:
+            m.invitee_first_name === null
+              ? null
+              : {
+                  firstName: m.invitee_first_name,
+                  lastName: m.invitee_last_name ?? (row.last_name as string),
+                  phone: { prefix: m.invitee_phone_prefix, number: m.invitee_phone_number },
+                },
         })),
     }
   })

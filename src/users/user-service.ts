@@ -7,8 +7,10 @@ import type { Dialect } from '../db/connect.js'
 import { serveList } from '../db/list-page.js'
 import type { Database } from '../db/schema.js'
 import { AppError, ruleError, validationError } from '../errors.js'
+import { setInviteeProfile } from '../account-users/account-user-repository.js'
+import { checkPersonInput } from './person-input.js'
 import type { Upload } from '../http/multipart.js'
-import { storeIcon } from '../icons/icon-store.js'
+import { removeIcon, storeIcon } from '../icons/icon-store.js'
 import type { Clock } from '../lib/clock.js'
 import { hashPassword } from '../lib/secrets.js'
 import { embeddedReferences } from '../references/embedded-references.js'
@@ -149,6 +151,7 @@ export function createUserService(deps: {
           .where('user_id', '=', id)
           .execute()
         await trx.deleteFrom('account_users').where('user_id', '=', id).execute()
+        await removeIcon(trx, id)
         const at = clock.now()
         for (const m of memberships) {
           removed.push({
@@ -168,7 +171,9 @@ export function createUserService(deps: {
         {
           status: next,
           status_before_block: action === 'block' ? current.status : null,
-          ...(action === 'delete' ? { email_key: `deleted:${id}`, password_hash: null } : {}),
+          ...(action === 'delete'
+            ? { email_key: `deleted:${id}`, password_hash: null, icon: null }
+            : {}),
         },
         EVENTS[action],
         removed,
@@ -210,24 +215,37 @@ export function createUserService(deps: {
       await getUser(db, input.actor, input.id)
     },
 
-    /** Profile fields and the icon; the email is the sign-in identity, so a change to it is refused. */
+    /**
+     * Profile fields and the icon; the email is the sign-in identity, so a change to it is refused.
+     * Only an actor that manages every account of the user (assertSoleAccount) gets here; for a
+     * person who has not registered, the names and phone each account sees live on its membership,
+     * so they change there too.
+     */
     async update(input: UpdateUserInput) {
-      for (const field of ['firstName', 'lastName'] as const) {
-        if (input[field] !== undefined && !input[field].trim())
-          throw validationError({ [field]: ['Must not be empty.'] })
-      }
+      const check = checkPersonInput()
+      const firstName = check.name('firstName', input.firstName)
+      const lastName = check.name('lastName', input.lastName)
+      const email = check.email('email', input.email)
+      check.assertValid()
       return db.transaction().execute(async (trx) => {
         const current = await getUser(trx, input.actor, input.id)
         await assertSoleAccount(trx, input.actor, current.id)
         if (current.status === 'Deleted') throw refuse(current, 'update')
-        if (input.email && emailKey(input.email) !== emailKey(current.email)) {
+        if (email && emailKey(email) !== emailKey(current.email)) {
           throw validationError({
             email: ['The email is the sign-in identity and cannot be changed.'],
           })
         }
         const icon = input.upload
-          ? await storeIcon(trx, { clock }, input.upload, 'icon')
+          ? await storeIcon(trx, { clock }, input.upload, 'icon', current.id)
           : undefined
+        const phone =
+          input.phone === undefined
+            ? undefined
+            : { prefix: input.phone?.prefix ?? null, number: input.phone?.number ?? null }
+        if (!current.hasPassword && (firstName || lastName || phone)) {
+          await setInviteeProfile(trx, current.id, { firstName, lastName, phone })
+        }
         const settings =
           input.settings === null
             ? null
@@ -237,13 +255,10 @@ export function createUserService(deps: {
           input.actor,
           current,
           {
-            ...(input.firstName !== undefined ? { first_name: input.firstName.trim() } : {}),
-            ...(input.lastName !== undefined ? { last_name: input.lastName.trim() } : {}),
-            ...(input.phone !== undefined
-              ? {
-                  phone_prefix: input.phone?.prefix ?? null,
-                  phone_number: input.phone?.number ?? null,
-                }
+            ...(firstName !== undefined ? { first_name: firstName } : {}),
+            ...(lastName !== undefined ? { last_name: lastName } : {}),
+            ...(phone !== undefined
+              ? { phone_prefix: phone.prefix, phone_number: phone.number }
               : {}),
             ...(input.settings !== undefined
               ? { settings: settings ? JSON.stringify(settings) : null }
@@ -256,7 +271,18 @@ export function createUserService(deps: {
       })
     },
 
+    /**
+     * Only the user themself sets their password (issue #12): no administrator, API token or
+     * Operations caller chooses it for someone, whatever accounts they manage. Refused before any
+     * hashing. Today every caller is an API token; a signed-in user (UserActor) may set their own.
+     */
     async setPassword(input: { actor: Actor; id: string; password: string }) {
+      if (input.actor.kind !== 'User' || input.actor.id !== input.id) {
+        throw new AppError('USER_PASSWORD_SELF_ONLY', {
+          detail:
+            'Only the user may set their own password; an invitee sets it when accepting the invitation.',
+        })
+      }
       assertPasswordPolicy(input.password)
       // Hashing is slow on purpose; done before the transaction so it holds no lock meanwhile.
       const hash = await hashPassword(input.password)

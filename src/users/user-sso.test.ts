@@ -57,7 +57,8 @@ describe('users: sso-check and sso (§11.7, decision 54)', () => {
       t.request({ method: 'POST', url: `${USERS}/${id}/sso`, token: as })
     const res = await sso(inContoso.userId)
     expect(res.statusCode).toBe(200)
-    expect(res.json()).toMatchObject({ id: inContoso.userId, email: 'ada@Contoso.com' })
+    // The domain of an address is stored normalised (lowercase, issue #12).
+    expect(res.json()).toMatchObject({ id: inContoso.userId, email: 'ada@contoso.com' })
     const refused = await sso(elsewhere.userId)
     expect(refused.json()).toMatchObject({ status: 400, code: 'SSO_NOT_CONFIGURED' })
     expect((await sso(inContoso.userId, token)).statusCode).toBe(403)

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { UserActor } from '../access/actor.js'
 import {
   auditEvents,
   inviteAndAccept,
@@ -164,15 +165,44 @@ describe('users: update, set-password, sso-check, icon', () => {
     expect(Object.keys(invalid.json().errors)).toEqual(['firstName'])
   })
 
-  it('sets a password that meets the policy, stored as scrypt', async () => {
-    const res = await t.request({
-      method: 'POST',
-      url: `${USERS}/${ada.userId}/set-password`,
-      payload: { password: 'N3w!Password' },
-      token: clientToken,
+  /** Ada herself, signed in to the client account (no route authenticates users yet). */
+  const adaHerself = (): UserActor => ({
+    kind: 'User',
+    id: ada.userId,
+    name: 'Ada Lovelace',
+    icon: null,
+    accountId: client,
+    accountName: 'Client',
+    accountType: 'Client',
+    modules: new Set(),
+  })
+
+  it("refuses set-password to every API token, the only account's and Operations' too (issue #12)", async () => {
+    for (const token of [clientToken, t.operations.token]) {
+      const res = await t.request({
+        method: 'POST',
+        url: `${USERS}/${ada.userId}/set-password`,
+        payload: { password: 'N3w!Password' },
+        token,
+      })
+      expect(res.statusCode).toBe(403)
+      expect(res.json().code).toBe('USER_PASSWORD_SELF_ONLY')
+    }
+    const row = await t.db.db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('id', '=', ada.userId)
+      .executeTakeFirstOrThrow()
+    expect(await verifyPassword(STRONG_PASSWORD, row.password_hash!)).toBe(true)
+    expect(await auditEvents(t, ada.userId, 'password-set')).toHaveLength(0)
+  })
+
+  it('lets the user set their own password that meets the policy, stored as scrypt', async () => {
+    await t.services.users.setPassword({
+      actor: adaHerself(),
+      id: ada.userId,
+      password: 'N3w!Password',
     })
-    expect(res.statusCode).toBe(200)
-    expect(res.json().id).toBe(ada.userId)
     const row = await t.db.db
       .selectFrom('users')
       .select('password_hash')
@@ -181,12 +211,22 @@ describe('users: update, set-password, sso-check, icon', () => {
     expect(row.password_hash).toMatch(/^scrypt\$/)
     expect(await verifyPassword('N3w!Password', row.password_hash!)).toBe(true)
     expect(await auditEvents(t, ada.userId, 'password-set')).toHaveLength(1)
+    await expect(
+      t.services.users.setPassword({ actor: adaHerself(), id: ada.userId, password: 'weak' }),
+    ).rejects.toMatchObject({ code: 'PASSWORD_POLICY' })
+    const other = await inviteAndAccept(t, { accountId: client })
+    await expect(
+      t.services.users.setPassword({
+        actor: adaHerself(),
+        id: other.userId,
+        password: 'N3w!Password',
+      }),
+    ).rejects.toMatchObject({ code: 'USER_PASSWORD_SELF_ONLY' })
   })
 
   it.each([
     [{}, 'password', 'VALIDATION_FAILED'],
     [{ password: '' }, 'password', 'VALIDATION_FAILED'],
-    [{ password: 'weak' }, 'password', 'PASSWORD_POLICY'],
   ])('refuses set-password with %j', async (payload, field, code) => {
     const res = await t.request({
       method: 'POST',
@@ -201,12 +241,13 @@ describe('users: update, set-password, sso-check, icon', () => {
 
   it('refuses set-password for a blocked user and any change to a deleted one', async () => {
     await t.request({ method: 'POST', url: `${USERS}/${ada.userId}/block` })
-    const blocked = await t.request({
-      method: 'POST',
-      url: `${USERS}/${ada.userId}/set-password`,
-      payload: { password: STRONG_PASSWORD },
-    })
-    expect(blocked.json().code).toBe('USER_BLOCKED')
+    await expect(
+      t.services.users.setPassword({
+        actor: adaHerself(),
+        id: ada.userId,
+        password: STRONG_PASSWORD,
+      }),
+    ).rejects.toMatchObject({ code: 'USER_BLOCKED' })
     await t.request({ method: 'DELETE', url: `${USERS}/${ada.userId}` })
     const update = await t.request({
       method: 'PUT',

@@ -32,6 +32,8 @@ export interface UserMembership {
   /** the member's last use of the account (`audit.access`), and when they joined it */
   accessAt: Date | null
   joinedAt: Date | null
+  /** the names and phone this account typed when it invited the person (null before issue #12) */
+  invitee: { firstName: string; lastName: string; phone: PhoneNumber } | null
 }
 
 export interface User {
@@ -46,6 +48,8 @@ export interface User {
   settings: UserSettings | null
   lastLoginAt: Date | null
   invitationAcceptedAt: Date | null
+  /** registered: the person set a password; until then each account sees what it typed */
+  hasPassword: boolean
   createdAt: Date
   createdBy: ActorRef | null
   updatedAt: Date | null

@@ -1,23 +1,53 @@
-import type { FastifyInstance } from 'fastify'
+import helmet from '@fastify/helmet'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { AccountUserDeps } from '../account-users/account-user-lookup.js'
-import { previewInvitation } from '../account-users/invitation-preview.js'
+import { ACCEPT_BODY_LIMIT } from '../account-users/account-user-routes.js'
+import type { ConfirmationRequest } from '../account-users/invitation-confirmation.js'
+import { previewInvitation, type InvitationPreview } from '../account-users/invitation-preview.js'
 import type { InvitationService } from '../account-users/invitation-service.js'
 import { AppError } from '../errors.js'
+import type { PublicRouteLimits } from '../http/rate-limit.js'
 import {
   acceptInviteDone,
   acceptInviteForm,
   acceptInviteProblem,
 } from './views/accept-invite-view.js'
+import { STYLE_HASH } from './views/html.js'
+
+const SENT: Record<ConfirmationRequest, string> = {
+  sent: 'We have emailed you a code. Enter it above.',
+  'sent-recently': 'We emailed you a code a moment ago. Enter it above.',
+  'too-many': 'We have emailed you several codes this hour: use the last one, or try again later.',
+}
 
 /**
  * The page an invitation link opens (`PUBLIC_URL/accept-invite?code=…`): the invitee sees the
- * account, registers if new, and accepts. Server-rendered, no script; the form posts back here.
+ * account, registers if new, and accepts. From a copied link they first prove who they are (a code
+ * emailed to them, or their password). Server-rendered, no script; the forms post back here.
+ * Sent with a strict Content-Security-Policy (no framing, nothing but its own inline style), no
+ * referrer (the URL carries the code) and no caching.
  */
 export async function acceptInvitePage(
   app: FastifyInstance,
   deps: { invitations: InvitationService; accountUserDeps: AccountUserDeps },
+  limits: Pick<PublicRouteLimits, 'acceptByAddress' | 'pageByAddress'>,
 ): Promise<void> {
   await app.register(async (web) => {
+    await web.register(helmet, {
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'none'"],
+          styleSrc: [STYLE_HASH],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'none'"],
+        },
+      },
+      frameguard: { action: 'deny' },
+      referrerPolicy: { policy: 'no-referrer' },
+      strictTransportSecurity: false,
+    })
     // Form posts are read only inside this plugin; the API itself takes JSON.
     web.addContentTypeParser(
       'application/x-www-form-urlencoded',
@@ -26,72 +56,96 @@ export async function acceptInvitePage(
         done(null, Object.fromEntries(new URLSearchParams(String(body))))
       },
     )
-    const html = {
-      'content-type': 'text/html; charset=utf-8',
-      'cache-control': 'no-store',
-      'referrer-policy': 'no-referrer',
-    }
+    const html = (reply: FastifyReply, status: number, body: string) =>
+      reply
+        .code(status)
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(body)
 
-    web.get('/accept-invite', { config: { auth: 'public' } }, async (request, reply) => {
-      const code = String((request.query as { code?: unknown }).code ?? '')
-      try {
-        const preview = await previewInvitation(deps.accountUserDeps, code)
-        if (preview.status !== 'Invited')
-          return reply
-            .code(400)
-            .headers(html)
-            .send(acceptInviteProblem(statusMessage(preview.status)))
-        return reply.headers(html).send(acceptInviteForm(preview, code))
-      } catch (error) {
-        return reply
-          .code(400)
-          .headers(html)
-          .send(acceptInviteProblem(messageOf(error)))
-      }
-    })
+    web.get(
+      '/accept-invite',
+      { config: { auth: 'public', slowFailures: true }, onRequest: limits.pageByAddress },
+      async (request, reply) => {
+        const code = String((request.query as { code?: unknown }).code ?? '')
+        let preview: InvitationPreview
+        try {
+          preview = await previewInvitation(deps.accountUserDeps, code)
+        } catch (error) {
+          return html(reply, 400, acceptInviteProblem(messageOf(error)))
+        }
+        const unusable = unusableBecause(preview)
+        if (unusable) return html(reply, 400, acceptInviteProblem(unusable))
+        return html(reply, 200, acceptInviteForm(preview, code))
+      },
+    )
 
-    web.post('/accept-invite', { config: { auth: 'public' } }, async (request, reply) => {
-      const form = (request.body ?? {}) as Record<string, string | undefined>
-      const code = form.code ?? ''
-      let preview
-      try {
-        preview = await previewInvitation(deps.accountUserDeps, code)
-      } catch (error) {
-        return reply
-          .code(400)
-          .headers(html)
-          .send(acceptInviteProblem(messageOf(error)))
-      }
-      if (preview.isNewUser && form.password !== form.confirm) {
-        return reply
-          .code(400)
-          .headers(html)
-          .send(acceptInviteForm(preview, code, 'The passwords do not match.', form))
-      }
-      try {
-        await deps.invitations.acceptInvite({
-          actor: undefined,
-          key: { id: preview.accountUserId },
-          code,
-          ...(preview.isNewUser
-            ? { firstName: form.firstName, lastName: form.lastName, password: form.password }
-            : {}),
-        })
-        return reply.headers(html).send(acceptInviteDone(preview.accountName))
-      } catch (error) {
-        return reply
-          .code(400)
-          .headers(html)
-          .send(acceptInviteForm(preview, code, messageOf(error), form))
-      }
-    })
+    web.post(
+      '/accept-invite',
+      {
+        config: { auth: 'public', slowFailures: true },
+        bodyLimit: ACCEPT_BODY_LIMIT,
+        onRequest: [limits.pageByAddress, limits.acceptByAddress],
+      },
+      async (request, reply) => {
+        const form = (request.body ?? {}) as Record<string, string | undefined>
+        const code = form.code ?? ''
+        let preview: InvitationPreview
+        try {
+          preview = await previewInvitation(deps.accountUserDeps, code)
+        } catch (error) {
+          return html(reply, 400, acceptInviteProblem(messageOf(error)))
+        }
+        const unusable = unusableBecause(preview)
+        if (unusable) return html(reply, 400, acceptInviteProblem(unusable))
+        const entered = { firstName: form.firstName, lastName: form.lastName }
+        const again = (messages: { error?: string; notice?: string }) =>
+          html(reply, 400, acceptInviteForm(preview, code, messages, entered))
+
+        if (form.action === 'send-code') {
+          try {
+            const sent = await deps.invitations.requestConfirmation({ code })
+            return html(
+              reply,
+              200,
+              acceptInviteForm(preview, code, { notice: SENT[sent] }, entered),
+            )
+          } catch (error) {
+            return again({ error: messageOf(error) })
+          }
+        }
+        if (preview.isNewUser && form.password !== form.confirm)
+          return again({ error: 'The passwords do not match.' })
+        try {
+          await deps.invitations.acceptInvite({
+            key: { id: preview.accountUserId },
+            code,
+            oneTimeCode: form.oneTimeCode || undefined,
+            password: form.password || undefined,
+            ...(preview.isNewUser ? { firstName: form.firstName, lastName: form.lastName } : {}),
+          })
+          return html(reply, 200, acceptInviteDone(preview.accountName))
+        } catch (error) {
+          if (error instanceof AppError && error.code === 'INVITATION_CONFIRMATION_REQUIRED') {
+            const sent = error.options.errors
+            const status = Array.isArray(sent) ? sent[0]?.parameters?.oneTimeCode : undefined
+            return again({
+              notice: SENT[(status as ConfirmationRequest | undefined) ?? 'sent'],
+            })
+          }
+          return again({ error: messageOf(error) })
+        }
+      },
+    )
   })
 }
 
-function statusMessage(status: string): string {
-  return status === 'Active'
-    ? 'This invitation was already accepted.'
-    : 'This invitation has expired.'
+function unusableBecause(preview: InvitationPreview): string | undefined {
+  if (preview.status === 'Active') return 'This invitation was already accepted.'
+  if (preview.status === 'InvitationExpired') return 'This invitation has expired.'
+  if (preview.accountStatus === 'Disabled')
+    return `The account ${preview.accountName} is disabled; its invitations cannot be accepted now.`
+  return undefined
 }
 
 function messageOf(error: unknown): string {

@@ -1,4 +1,5 @@
 import type { AccountType } from '../../src/access/actor.js'
+import { MODULE_CATALOGUE } from '../../src/modules/module-catalogue.js'
 import { inviteAndAccept, inviteUser, uniqueEmail, type Invited } from '../support/account-users.js'
 import { randomUUID } from 'node:crypto'
 import {
@@ -16,6 +17,11 @@ import { multipartBody, TINY_PNG } from '../support/multipart.js'
 import type { TestApp } from '../support/test-app.js'
 
 export const API = '/public/v1/accounts'
+
+/** The catalogue modules offered to an account type: what a fully privileged token of it holds. */
+export function offeredModules(type: AccountType): Set<string> {
+  return new Set(MODULE_CATALOGUE.filter((m) => m.accountTypes.includes(type)).map((m) => m.id))
+}
 export const ADDRESS = {
   addressLine1: '1 Main St',
   postCode: '08001',

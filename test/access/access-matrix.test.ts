@@ -8,43 +8,77 @@ import {
   API,
   buildFixture,
   freshObjects,
+  offeredModules,
   type Fixture,
   type FixtureAccount,
 } from './access-fixture.js'
 import { ENDPOINTS, type Endpoint } from './endpoints.js'
 
 /**
- * Issue #4: every endpoint × every kind of caller → the status §2.1 and decisions 19–20 require.
- * The expected status is derived from the permission table, never written by hand: 401 without
- * a token (public routes aside), 403 for an account type that may never use the operation, 404
- * for another account's object (Operations sees every account), else the success code.
+ * Issues #4 and #12: every endpoint × every kind of caller → the status §2.1, decisions 19–20 and
+ * the modules of the caller's token require. The expected status is derived from the permission
+ * table, never written by hand: 401 without a token (public routes aside), 403 for an account
+ * type that may never use the operation or a token without the module it needs, 404 for another
+ * account's object (Operations sees every account), else the success code.
  */
-type Column = AccountType | 'no token' | 'Client on another account' | 'Vendor on another account'
+const ACCESS_MANAGEMENT = 'MOD-1756'
+const ACCOUNT_MANAGEMENT = 'MOD-9042'
+const withoutModules = (type: AccountType, ...removed: string[]) =>
+  [...offeredModules(type)].filter((id) => !removed.includes(id))
 
-const COLUMNS: Array<{ column: Column; caller: AccountType | null; foreign: boolean }> = [
+interface Column {
+  column: string
+  caller: AccountType | null
+  foreign: boolean
+  /** the modules of the caller's token; every module offered to its account type when absent */
+  modules?: string[]
+}
+
+const COLUMNS: Column[] = [
   { column: 'Client', caller: 'Client', foreign: false },
   { column: 'Vendor', caller: 'Vendor', foreign: false },
   { column: 'Operations', caller: 'Operations', foreign: false },
   { column: 'no token', caller: null, foreign: false },
   { column: 'Client on another account', caller: 'Client', foreign: true },
   { column: 'Vendor on another account', caller: 'Vendor', foreign: true },
+  {
+    column: 'Client token without Access Management',
+    caller: 'Client',
+    foreign: false,
+    modules: withoutModules('Client', ACCESS_MANAGEMENT),
+  },
+  {
+    column: 'Client token without Account Management',
+    caller: 'Client',
+    foreign: false,
+    modules: withoutModules('Client', ACCOUNT_MANAGEMENT),
+  },
+  { column: 'Client token with no module', caller: 'Client', foreign: false, modules: [] },
+  {
+    column: 'Vendor token with Access Management only',
+    caller: 'Vendor',
+    foreign: false,
+    modules: [ACCESS_MANAGEMENT],
+  },
 ]
 
-function expectedStatus(endpoint: Endpoint, caller: AccountType | null, foreign: boolean): number {
+function expectedStatus(endpoint: Endpoint, column: Column): number {
+  const { caller, foreign } = column
   if (caller === null) return endpoint.auth ? endpoint.success : 401
-  if (endpoint.operation && !can(caller, endpoint.operation)) return 403
+  const modules = new Set(column.modules ?? offeredModules(caller))
+  if (endpoint.operation && !can({ accountType: caller, modules }, endpoint.operation)) return 403
   if (foreign && endpoint.auth !== 'public') return endpoint.foreignStatus ?? 404
+  if (endpoint.selfOnly) return 403
   return endpoint.success
 }
 
 const ROWS = ENDPOINTS.flatMap((endpoint) =>
-  COLUMNS.filter((c) => !c.foreign || endpoint.targetsObject).map(({ column, caller, foreign }) => {
-    const expected = expectedStatus(endpoint, caller, foreign)
+  COLUMNS.filter((c) => !c.foreign || endpoint.targetsObject).map((column) => {
+    const expected = expectedStatus(endpoint, column)
     return {
-      name: `${endpoint.method} ${endpoint.path} as ${column} → ${expected}`,
+      name: `${endpoint.method} ${endpoint.path} as ${column.column} → ${expected}`,
       endpoint,
-      caller,
-      foreign,
+      column,
       expected,
     }
   }),
@@ -52,26 +86,35 @@ const ROWS = ENDPOINTS.flatMap((endpoint) =>
 
 describe(`access matrix (${testDialect})`, () => {
   let fx: Fixture
+  /** a token of the caller's own account per restricted column, by column name */
+  const restricted = new Map<string, string>()
 
   beforeAll(async () => {
     // The members' addresses are @example.com: an identity provider serves it, so `sso` can succeed.
     fx = await buildFixture(await buildTestApp({ ssoDomains: ['example.com'] }))
+    for (const column of COLUMNS) {
+      if (!column.modules || column.caller === null) continue
+      const account = column.caller === 'Client' ? fx.clientA : fx.vendor
+      const token = await createApiToken(fx.t.db.db, account.id, { modules: column.modules })
+      restricted.set(column.column, token.credential)
+    }
   })
   afterAll(async () => fx.t.close())
 
   /** Who calls and whose object is targeted: Operations acts on Client B, others on their own or on B. */
-  function partiesOf(
-    caller: AccountType | null,
-    foreign: boolean,
-  ): { token: string | null; owner: FixtureAccount } {
+  function partiesOf(column: Column): { token: string | null; owner: FixtureAccount } {
+    const { caller, foreign } = column
     if (caller === null) return { token: null, owner: fx.clientA }
+    const limited = restricted.get(column.column)
+    if (limited) return { token: limited, owner: caller === 'Client' ? fx.clientA : fx.vendor }
     if (caller === 'Operations') return { token: fx.operations.token, owner: fx.clientB }
     const self = caller === 'Client' ? fx.clientA : fx.vendor
     return { token: self.token, owner: foreign ? fx.clientB : self }
   }
 
-  it.each(ROWS)('$name', async ({ endpoint, caller, foreign, expected }) => {
-    const { token, owner } = partiesOf(caller, foreign)
+  it.each(ROWS)('$name', async ({ endpoint, column, expected }) => {
+    const { caller } = column
+    const { token, owner } = partiesOf(column)
     const call = await endpoint.call({
       fx,
       owner,
@@ -89,6 +132,7 @@ describe(`access matrix (${testDialect})`, () => {
       token,
       ...(call.payload !== undefined ? { payload: call.payload as string | object } : {}),
       ...(call.headers ? { headers: call.headers } : {}),
+      ...(call.remoteAddress ? { remoteAddress: call.remoteAddress } : {}),
     })
     expect(res.statusCode, res.body).toBe(expected)
     if (expected >= 400) expect(res.json()).toMatchObject({ status: expected })

@@ -1,5 +1,5 @@
 import type { Operation } from '../../src/access/permissions.js'
-import { STRONG_PASSWORD } from '../support/account-users.js'
+import { nextClientAddress, STRONG_PASSWORD } from '../support/account-users.js'
 import { ADDRESS, type Fixture, type FixtureAccount, type freshObjects } from './access-fixture.js'
 
 export interface RowContext {
@@ -15,6 +15,8 @@ export interface Call {
   params?: Record<string, string>
   payload?: unknown
   headers?: Record<string, string>
+  /** the client address (each invitee accepts from their own device; the default is 127.0.0.1) */
+  remoteAddress?: string
 }
 
 export interface Endpoint {
@@ -24,8 +26,10 @@ export interface Endpoint {
   prefix?: string
   /** undefined only for routes without an operation (public pages, icons, health) */
   operation?: Operation
-  /** `public`: no token needed; `optional`: no token needed when the invitation code is sent */
-  auth?: 'public' | 'optional'
+  /** `public`: no token needed, and one sent is not read */
+  auth?: 'public'
+  /** only the user themself may do it (issue #12): every API token is refused with 403 */
+  selfOnly?: boolean
   success: number
   /** names an object of one account (in the path or the body), so another account's can be tried */
   targetsObject: boolean
@@ -170,16 +174,21 @@ function accountUserEndpoints(family: 'sdk' | 'v4' | 'legacy'): Endpoint[] {
         return { params: key(invited), payload: {} }
       },
     },
+    // The invitee's own call: public, a token sent along is ignored (issue #12), so every caller
+    // holding the emailed link succeeds, whatever its account.
     {
       method: 'POST',
       path: `${item}/accept-invite`,
-      operation: 'accountUsers.invitation',
-      auth: 'optional',
+      auth: 'public',
       success: 200,
       targetsObject: true,
       call: async (ctx) => {
         const invited = await fresh(ctx)
-        return { params: key(invited), payload: { code: invited.code, password: STRONG_PASSWORD } }
+        return {
+          params: key(invited),
+          payload: { code: invited.code, password: STRONG_PASSWORD },
+          remoteAddress: nextClientAddress(),
+        }
       },
     },
   ]
@@ -576,6 +585,7 @@ export const ENDPOINTS: Endpoint[] = [
     call: async (ctx) => ({
       payload: acceptForm((await ctx.fresh.invitation(own(ctx).id)).code),
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      remoteAddress: nextClientAddress(),
     }),
   },
   {
@@ -808,6 +818,7 @@ export const ENDPOINTS: Endpoint[] = [
     method: 'POST',
     path: '/users/{id}/set-password',
     operation: 'users.setPassword',
+    selfOnly: true,
     success: 200,
     targetsObject: true,
     call: (ctx) => ({

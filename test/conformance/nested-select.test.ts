@@ -145,11 +145,7 @@ describe(`nested select of embedded objects (${testDialect})`, () => {
     expect(group.buyers[0].address.city).toBe('Madrid')
     const buyer = await get(`${API}/buyers/${buyerId}?select=account.address`)
     expect(buyer.account.address).toEqual(ADDRESS)
-    const token = await createApiToken(t.db.db, accountId)
-    await t.db.db
-      .insertInto('api_token_modules')
-      .values({ api_token_id: token.id, module_id: 'MOD-0478' })
-      .execute()
+    const token = await createApiToken(t.db.db, accountId, { modules: ['MOD-0478'] })
     const apiToken = await get(`${API}/api-tokens/${token.id}?select=account.website,modules.code`)
     expect(apiToken.account.website).toBe('https://contoso.example')
     expect(apiToken.modules[0].code).toBe('marketplace')

@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hasBrowser, launchBrowser } from '../support/browser.js'
+import { oneTimeCodeFor } from '../support/account-users.js'
 import { inviteBody, invitationCodeFrom } from '../support/factories.js'
 import { buildTestApp, type TestApp } from '../support/test-app.js'
 
@@ -27,7 +28,7 @@ describe.skipIf(!hasBrowser)('accept-invite page in Chromium', () => {
       url: `/public/v1/accounts/${accountId}/users`,
       payload: inviteBody(email, [groupId]),
     })
-    const [mail] = await t.deliverEmails()
+    const mail = (await t.deliverEmails()).find((m) => m.to === email && m.kind === 'invitation')
     return { id: res.json().id as string, code: invitationCodeFrom(mail!.text) }
   }
 
@@ -59,6 +60,40 @@ describe.skipIf(!hasBrowser)('accept-invite page in Chromium', () => {
     ).json()
     expect(member.status).toBe('Active')
     expect(member.firstName).toBe('Grace')
+    await page.close()
+  })
+
+  it('asks for a code emailed to the address when the link was copied, then registers (issue #12)', async () => {
+    const { accountId, groupId } = t.operations
+    const res = await t.request({
+      method: 'POST',
+      url: `/public/v1/accounts/${accountId}/users`,
+      payload: inviteBody('copied@example.com', [groupId]),
+    })
+    const copied = new URL(res.json().invitation.url).searchParams.get('code')!
+    const page = await browser.newPage()
+    await page.goto(`${base}/accept-invite?code=${copied}`)
+    await expect(page.locator('legend').textContent()).resolves.toContain('Confirm it is you')
+    // Registering without the code mails one and asks for it; nothing is accepted.
+    await page.fill('#password', 'Cobol#1959x')
+    await page.fill('#confirm', 'Cobol#1959x')
+    await page.click('button[value=accept]')
+    await expect(page.locator('[role=status]').textContent()).resolves.toContain(
+      'emailed you a code',
+    )
+    const oneTimeCode = await oneTimeCodeFor(t, 'copied@example.com')
+    await page.fill('#oneTimeCode', oneTimeCode)
+    await page.fill('#password', 'Cobol#1959x')
+    await page.fill('#confirm', 'Cobol#1959x')
+    await page.click('button[value=accept]')
+    await expect(page.locator('[role=status]').textContent()).resolves.toContain(
+      'You have joined Operations',
+    )
+    const member = await t.request({
+      method: 'GET',
+      url: `/public/v1/accounts/${accountId}/users/${res.json().id}`,
+    })
+    expect(member.json().status).toBe('Active')
     await page.close()
   })
 

@@ -31,6 +31,42 @@ export function decodeInvitationLinkCode(code: string): Record<string, unknown> 
   return JSON.parse(Buffer.from(code, 'base64url').toString('utf8')) as Record<string, unknown>
 }
 
+/**
+ * The `code` of the link in the newest invitation email queued for `to`, read from the outbox
+ * without delivering anything: the emailed link, which carries the mailbox proof (issue #12).
+ */
+export async function emailedCodeFor(t: TestApp, to: string): Promise<string> {
+  const rows = await t.db.db
+    .selectFrom('email_outbox')
+    .select('payload')
+    .where('kind', '=', 'invitation')
+    .orderBy('id', 'desc')
+    .execute()
+  for (const row of rows) {
+    const email = JSON.parse(t.services.box.open(row.payload)) as { to: string; text: string }
+    if (email.to.toLowerCase() !== to.trim().toLowerCase()) continue
+    const match = /accept-invite\?code=([A-Za-z0-9_%=-]+)/.exec(email.text)
+    if (match) return decodeURIComponent(match[1]!)
+  }
+  throw new Error(`no invitation email queued for ${to}`)
+}
+
+/** The newest one-time code queued for `to` (issue #12: proof of the mailbox for a copied link). */
+export async function oneTimeCodeFor(t: TestApp, to: string): Promise<string> {
+  const rows = await t.db.db
+    .selectFrom('email_outbox')
+    .select('payload')
+    .where('kind', '=', 'invitation-confirmation')
+    .orderBy('id', 'desc')
+    .execute()
+  for (const row of rows) {
+    const email = JSON.parse(t.services.box.open(row.payload)) as { to: string; text: string }
+    const match = /^(\d{6})$/m.exec(email.text)
+    if (email.to.toLowerCase() === to.trim().toLowerCase() && match) return match[1]!
+  }
+  throw new Error(`no one-time code queued for ${to}`)
+}
+
 export interface Invited {
   accountId: string
   /** the USR- id */
@@ -38,7 +74,10 @@ export interface Invited {
   /** the AUSR- id */
   accountUserId: string
   email: string
+  /** the code of the emailed link: what the invitee holds (it proves the mailbox) */
   code: string
+  /** the code of `invitation.url`: what an administrator copies (it proves nothing) */
+  copiedCode: string
   /** `/public/v1/accounts/accounts/{acc}/users/{USR}` */
   path: string
   body: Record<string, any>
@@ -71,10 +110,22 @@ export async function inviteUser(
     userId: body.id,
     accountUserId: body.accountUserId,
     email,
-    code: codeFromUrl(body.invitation.url),
+    code: await emailedCodeFor(t, email),
+    copiedCode: codeFromUrl(body.invitation.url),
     path: `${scopedUsersPath(accountId)}/${body.id}`,
     body,
   }
+}
+
+let clients = 0
+
+/**
+ * A client address of its own (10.200.x.y): each invitee accepts from their own device, so tests
+ * that accept many invitations do not add up against the per-address rate limit (issue #12).
+ */
+export function nextClientAddress(): string {
+  clients += 1
+  return `10.200.${Math.floor(clients / 250) % 250}.${(clients % 250) + 1}`
 }
 
 /** The invitee accepts: no token unless one is given; `query` is appended as is (`?select=audit`). */
@@ -82,13 +133,14 @@ export function acceptInvite(
   t: TestApp,
   path: string,
   payload: Record<string, unknown>,
-  options: { token?: string | null; query?: string } = {},
+  options: { token?: string | null; query?: string; remoteAddress?: string } = {},
 ) {
   return t.request({
     method: 'POST',
     url: `${path}/accept-invite${options.query ?? ''}`,
     payload,
     token: options.token ?? null,
+    remoteAddress: options.remoteAddress ?? nextClientAddress(),
   })
 }
 

@@ -4,6 +4,7 @@ import type { Database } from '../../src/db/schema.js'
 import { formatCredential } from '../../src/api-tokens/api-token-credential.js'
 import { randomId } from '../../src/lib/ids.js'
 import { hashTokenSecret, randomSecret } from '../../src/lib/secrets.js'
+import { MODULE_CATALOGUE } from '../../src/modules/module-catalogue.js'
 
 const NOW = '2026-01-01T00:00:00.000Z'
 let sequence = 0
@@ -112,11 +113,14 @@ export async function createBuyer(
   return id
 }
 
-/** An API token of `accountId`; returns its bearer credential. */
+/**
+ * An API token of `accountId`; returns its bearer credential. Its modules (its permissions) are
+ * `modules`, or every catalogue module offered to the account's type.
+ */
 export async function createApiToken(
   db: Kysely<Database>,
   accountId: string,
-  fields: { status?: 'Active' | 'Disabled' | 'Deleted'; name?: string } = {},
+  fields: { status?: 'Active' | 'Disabled' | 'Deleted'; name?: string; modules?: string[] } = {},
 ): Promise<{ id: string; credential: string }> {
   const id = randomId('apiToken')
   const secret = randomSecret(24).replace(/[+/=]/g, 'x')
@@ -137,7 +141,24 @@ export async function createApiToken(
       updated_by: null,
     })
     .execute()
+  const modules = fields.modules ?? (await offeredModules(db, accountId))
+  if (modules.length > 0) {
+    await db
+      .insertInto('api_token_modules')
+      .values(modules.map((moduleId) => ({ api_token_id: id, module_id: moduleId })))
+      .execute()
+  }
   return { id, credential: formatCredential(id, secret) }
+}
+
+/** The catalogue modules offered to the type of account `accountId`. */
+async function offeredModules(db: Kysely<Database>, accountId: string): Promise<string[]> {
+  const { type } = await db
+    .selectFrom('accounts')
+    .select('type')
+    .where('id', '=', accountId)
+    .executeTakeFirstOrThrow()
+  return MODULE_CATALOGUE.filter((m) => m.accountTypes.includes(type)).map((m) => m.id)
 }
 
 /** An invitation body as the official SDK sends it. */

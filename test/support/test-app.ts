@@ -31,7 +31,12 @@ const OPERATIONS_TOKEN = 'idt:TKN-0000-0001:operations-test-secret-0123456789'
 /** A fully wired app on a fresh database, with a fake clock and a recording mail transport. */
 export async function buildTestApp(
   overrides: Partial<Config> = {},
-  options: { logStream?: NodeJS.WritableStream; database?: Db } = {},
+  options: {
+    logStream?: NodeJS.WritableStream
+    database?: Db
+    /** replaces the wait of FAILURE_DELAY_MS (set `failureDelayMs` to turn it on) */
+    sleep?: (ms: number) => Promise<void>
+  } = {},
 ): Promise<TestApp> {
   const db = options.database ?? (await createTestDb())
   const clock = new FakeClock()
@@ -45,6 +50,7 @@ export async function buildTestApp(
     config: options.logStream ? { ...config, logLevel: 'trace' } : config,
     services,
     logger: options.logStream ? { stream: options.logStream } : false,
+    ...(options.sleep ? { sleep: options.sleep } : {}),
   })
   await app.ready()
   const mailer = createRecordingMailer()

@@ -1,13 +1,43 @@
 import type { InvitationPreview } from '../../account-users/invitation-preview.js'
 import { escapeHtml as e, page } from './html.js'
 
-/** `entered`: what the invitee typed before an error, so a retry keeps it (passwords excepted). */
+/** What the invitee typed before an error, so a retry keeps it (passwords excepted). */
+export interface EnteredFields {
+  firstName?: string | undefined
+  lastName?: string | undefined
+}
+
+export interface FormMessages {
+  /** shown as an alert: what went wrong */
+  error?: string | undefined
+  /** shown as a status: e.g. "a code was emailed" */
+  notice?: string | undefined
+}
+
+/**
+ * The accept form. From the emailed link a new user registers and an existing one just accepts.
+ * From a copied link (no mailbox proof) the invitee also proves who they are: a code emailed to
+ * the invitation's address, or, for someone who already has a password, that password.
+ */
 export function acceptInviteForm(
   preview: InvitationPreview,
   code: string,
-  error?: string,
-  entered: { firstName?: string | undefined; lastName?: string | undefined } = {},
+  messages: FormMessages = {},
+  entered: EnteredFields = {},
 ): string {
+  const confirm = preview.mailboxProven
+    ? ''
+    : `<fieldset><legend>Confirm it is you</legend>
+<p class="muted">This link was not opened from the invitation email, so we need to check that you are ${e(preview.email)}.</p>
+${
+  preview.isNewUser
+    ? ''
+    : `<label for="current">Your password</label><input id="current" name="password" type="password" autocomplete="current-password">
+<p class="muted">Or, instead of your password:</p>`
+}
+<label for="oneTimeCode">Code from the email</label><input id="oneTimeCode" name="oneTimeCode" inputmode="numeric" autocomplete="one-time-code" maxlength="6">
+<p class="muted">No code yet? Use “Email me a code” below.</p>
+</fieldset>`
   const registration = preview.isNewUser
     ? `<label for="firstName">First name</label><input id="firstName" name="firstName" value="${e(entered.firstName ?? preview.firstName)}" required>
 <label for="lastName">Last name</label><input id="lastName" name="lastName" value="${e(entered.lastName ?? preview.lastName)}" required>
@@ -19,12 +49,22 @@ export function acceptInviteForm(
     `Invitation to ${preview.accountName}`,
     `<h1>You have been invited to join ${e(preview.accountName)}</h1>
 <p>Invitation for <strong>${e(preview.email)}</strong>${preview.expiresAt ? `, valid until ${e(preview.expiresAt.toISOString().replace('T', ' ').slice(0, 16))} UTC` : ''}.</p>
-${error ? `<p class="error" role="alert">${e(error)}</p>` : ''}
+${messages.error ? `<p class="error" role="alert">${e(messages.error)}</p>` : ''}
+${messages.notice ? `<p class="ok" role="status">${e(messages.notice)}</p>` : ''}
 <form method="post" action="/accept-invite">
 <input type="hidden" name="code" value="${e(code)}">
+${confirm}
 ${registration}
-<button type="submit">Accept invitation</button>
-</form>`,
+<button type="submit" name="action" value="accept">Accept invitation</button>
+</form>
+${
+  preview.mailboxProven
+    ? ''
+    : `<form method="post" action="/accept-invite">
+<input type="hidden" name="code" value="${e(code)}">
+<button class="secondary" type="submit" name="action" value="send-code">Email me a code</button>
+</form>`
+}`,
   )
 }
 
