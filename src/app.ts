@@ -1,5 +1,5 @@
 import multipart from '@fastify/multipart'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify'
 import { iconRoutes } from './icons/icon-routes.js'
 import { acceptInvitePage } from './web/accept-invite-page.js'
 import { accountRoutes } from './accounts/account-routes.js'
@@ -12,6 +12,9 @@ import { registerAuthorization } from './http/authorize.js'
 import { apiTokenRoutes } from './api-tokens/api-token-routes.js'
 import { registerBodyParsers, registerEmptyBodyDefault } from './http/body-parsers.js'
 import { registerProblemHandlers } from './http/problem.js'
+import { apiDocs, registerOpenApi } from './http/openapi.js'
+import { healthRoutes } from './http/health-routes.js'
+import { createLifecycle, type Lifecycle } from './lib/lifecycle.js'
 import { traceIdFor } from './http/trace-id.js'
 import { moduleRoutes } from './modules/module-routes.js'
 import type { Services } from './services.js'
@@ -20,12 +23,22 @@ import { userGroupRoutes } from './user-groups/user-group-routes.js'
 export interface AppDeps {
   config: Pick<Config, 'logLevel'>
   services: Services
+  /** whether the process is shutting down (main.ts); readiness fails while it is */
+  lifecycle?: Lifecycle
+  /** sees every route as it is added (the OpenAPI completeness test) */
+  onRoute?: (route: RouteOptions) => void
   /** false: no logs (most tests); a stream: where the JSON log lines go (default stdout) */
   logger?: false | { stream: NodeJS.WritableStream }
 }
 
 /** Builds the HTTP application; never listens (main.ts does, tests use inject). */
-export async function buildApp({ config, services, logger }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({
+  config,
+  services,
+  logger,
+  lifecycle,
+  onRoute,
+}: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger:
       logger === false
@@ -46,7 +59,9 @@ export async function buildApp({ config, services, logger }: AppDeps): Promise<F
     ajv: { customOptions: { coerceTypes: false, allErrors: true, removeAdditional: true } },
     routerOptions: { ignoreTrailingSlash: true },
   })
+  if (onRoute) app.addHook('onRoute', onRoute)
   registerProblemHandlers(app)
+  await registerOpenApi(app)
   // Multipart creates/updates carry a JSON part and an image of up to 10 MB (§9.3).
   await app.register(multipart, {
     attachFieldsToBody: true,
@@ -62,7 +77,8 @@ export async function buildApp({ config, services, logger }: AppDeps): Promise<F
     return payload
   })
 
-  app.get('/healthz', { config: { auth: 'public' } }, async () => ({ status: 'ok' }))
+  await apiDocs(app)
+  await healthRoutes(app, { db: services.db, lifecycle: lifecycle ?? createLifecycle() })
   await accountUserRoutes(app, services)
   await userGroupRoutes(app, services)
   await moduleRoutes(app, services)

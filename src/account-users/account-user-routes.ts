@@ -25,6 +25,7 @@ import {
   UpdateAccountUserBody,
 } from './account-user-schemas.js'
 import type { InvitationService } from './invitation-service.js'
+import { ListResponse, NoContent, UserGroupRefSchema } from '../http/schema-helpers.js'
 
 interface Family {
   family: AccountUserFamily
@@ -173,7 +174,10 @@ export async function accountUserRoutes(
 
     typed.delete(
       f.item,
-      { schema: { params: f.params }, config: config('accountUsers.delete') },
+      {
+        schema: { params: f.params, response: { 204: NoContent } },
+        config: config('accountUsers.delete'),
+      },
       async (request, reply) => {
         await accountUsers.remove({ actor: requireActor(request), key: keyOf(request.params) })
         return reply.code(204).send()
@@ -182,7 +186,10 @@ export async function accountUserRoutes(
 
     typed.get(
       `${f.item}/groups`,
-      { schema: { params: f.params }, config: config('accountUsers.get') },
+      {
+        schema: { params: f.params, response: { 200: ListResponse(UserGroupRefSchema) } },
+        config: config('accountUsers.get'),
+      },
       async (request) => {
         const view = await accountUsers.get({
           actor: requireActor(request),
@@ -236,7 +243,10 @@ export async function accountUserRoutes(
     typed.delete(
       `${f.item}/groups/:userGroupId`,
       {
-        schema: { params: Type.Composite([f.params, Type.Object({ userGroupId: GroupIdParam })]) },
+        schema: {
+          params: Type.Composite([f.params, Type.Object({ userGroupId: GroupIdParam })]),
+          response: { 204: NoContent },
+        },
         config: config('accountUsers.groups'),
       },
       async (request, reply) => {

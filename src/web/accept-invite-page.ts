@@ -26,65 +26,79 @@ export async function acceptInvitePage(
         done(null, Object.fromEntries(new URLSearchParams(String(body))))
       },
     )
+    const page = {
+      response: {
+        200: htmlResponse('The page: the invitation, or that it was accepted.'),
+        400: htmlResponse('The page explaining why the link cannot be used.'),
+      },
+    }
     const html = {
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'no-store',
       'referrer-policy': 'no-referrer',
     }
 
-    web.get('/accept-invite', { config: { auth: 'public' } }, async (request, reply) => {
-      const code = String((request.query as { code?: unknown }).code ?? '')
-      try {
-        const preview = await previewInvitation(deps.accountUserDeps, code)
-        if (preview.status !== 'Invited')
+    web.get(
+      '/accept-invite',
+      { config: { auth: 'public' }, schema: page },
+      async (request, reply) => {
+        const code = String((request.query as { code?: unknown }).code ?? '')
+        try {
+          const preview = await previewInvitation(deps.accountUserDeps, code)
+          if (preview.status !== 'Invited')
+            return reply
+              .code(400)
+              .headers(html)
+              .send(acceptInviteProblem(statusMessage(preview.status)))
+          return reply.headers(html).send(acceptInviteForm(preview, code))
+        } catch (error) {
           return reply
             .code(400)
             .headers(html)
-            .send(acceptInviteProblem(statusMessage(preview.status)))
-        return reply.headers(html).send(acceptInviteForm(preview, code))
-      } catch (error) {
-        return reply
-          .code(400)
-          .headers(html)
-          .send(acceptInviteProblem(messageOf(error)))
-      }
-    })
+            .send(acceptInviteProblem(messageOf(error)))
+        }
+      },
+    )
 
-    web.post('/accept-invite', { config: { auth: 'public' } }, async (request, reply) => {
-      const form = (request.body ?? {}) as Record<string, string | undefined>
-      const code = form.code ?? ''
-      let preview
-      try {
-        preview = await previewInvitation(deps.accountUserDeps, code)
-      } catch (error) {
-        return reply
-          .code(400)
-          .headers(html)
-          .send(acceptInviteProblem(messageOf(error)))
-      }
-      if (preview.isNewUser && form.password !== form.confirm) {
-        return reply
-          .code(400)
-          .headers(html)
-          .send(acceptInviteForm(preview, code, 'The passwords do not match.', form))
-      }
-      try {
-        await deps.invitations.acceptInvite({
-          actor: undefined,
-          key: { id: preview.accountUserId },
-          code,
-          ...(preview.isNewUser
-            ? { firstName: form.firstName, lastName: form.lastName, password: form.password }
-            : {}),
-        })
-        return reply.headers(html).send(acceptInviteDone(preview.accountName))
-      } catch (error) {
-        return reply
-          .code(400)
-          .headers(html)
-          .send(acceptInviteForm(preview, code, messageOf(error), form))
-      }
-    })
+    web.post(
+      '/accept-invite',
+      { config: { auth: 'public' }, schema: page },
+      async (request, reply) => {
+        const form = (request.body ?? {}) as Record<string, string | undefined>
+        const code = form.code ?? ''
+        let preview
+        try {
+          preview = await previewInvitation(deps.accountUserDeps, code)
+        } catch (error) {
+          return reply
+            .code(400)
+            .headers(html)
+            .send(acceptInviteProblem(messageOf(error)))
+        }
+        if (preview.isNewUser && form.password !== form.confirm) {
+          return reply
+            .code(400)
+            .headers(html)
+            .send(acceptInviteForm(preview, code, 'The passwords do not match.', form))
+        }
+        try {
+          await deps.invitations.acceptInvite({
+            actor: undefined,
+            key: { id: preview.accountUserId },
+            code,
+            ...(preview.isNewUser
+              ? { firstName: form.firstName, lastName: form.lastName, password: form.password }
+              : {}),
+          })
+          return reply.headers(html).send(acceptInviteDone(preview.accountName))
+        } catch (error) {
+          return reply
+            .code(400)
+            .headers(html)
+            .send(acceptInviteForm(preview, code, messageOf(error), form))
+        }
+      },
+    )
   })
 }
 
@@ -97,4 +111,8 @@ function statusMessage(status: string): string {
 function messageOf(error: unknown): string {
   if (error instanceof AppError) return error.message
   throw error
+}
+
+function htmlResponse(description: string) {
+  return { description, content: { 'text/html': { schema: { type: 'string' } } } }
 }

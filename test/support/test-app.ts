@@ -1,4 +1,9 @@
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
+import type {
+  FastifyInstance,
+  InjectOptions,
+  LightMyRequestResponse,
+  RouteOptions,
+} from 'fastify'
 import { buildApp } from '../../src/app.js'
 import { testConfig, type Config } from '../../src/config.js'
 import type { Db } from '../../src/db/connect.js'
@@ -31,7 +36,11 @@ const OPERATIONS_TOKEN = 'idt:TKN-0000-0001:operations-test-secret-0123456789'
 /** A fully wired app on a fresh database, with a fake clock and a recording mail transport. */
 export async function buildTestApp(
   overrides: Partial<Config> = {},
-  options: { logStream?: NodeJS.WritableStream; database?: Db } = {},
+  options: {
+    logStream?: NodeJS.WritableStream
+    database?: Db
+    onRoute?: (route: RouteOptions) => void
+  } = {},
 ): Promise<TestApp> {
   const db = options.database ?? (await createTestDb())
   const clock = new FakeClock()
@@ -45,6 +54,7 @@ export async function buildTestApp(
     config: options.logStream ? { ...config, logLevel: 'trace' } : config,
     services,
     logger: options.logStream ? { stream: options.logStream } : false,
+    ...(options.onRoute ? { onRoute: options.onRoute } : {}),
   })
   await app.ready()
   const mailer = createRecordingMailer()
