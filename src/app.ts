@@ -15,6 +15,8 @@ import { registerProblemHandlers } from './http/problem.js'
 import { apiDocs, registerOpenApi } from './http/openapi.js'
 import { healthRoutes } from './http/health-routes.js'
 import { createLifecycle, type Lifecycle } from './lib/lifecycle.js'
+import type { Metrics } from './metrics/metrics.js'
+import { metricsRoute, observeRequests } from './metrics/metrics-routes.js'
 import { traceIdFor } from './http/trace-id.js'
 import { moduleRoutes } from './modules/module-routes.js'
 import type { Services } from './services.js'
@@ -25,6 +27,8 @@ export interface AppDeps {
   services: Services
   /** whether the process is shutting down (main.ts); readiness fails while it is */
   lifecycle?: Lifecycle
+  /** counts requests and invitation transitions; `token`: also serve /metrics here, behind it */
+  metrics?: { metrics: Metrics; token?: string | undefined }
   /** sees every route as it is added (the OpenAPI completeness test) */
   onRoute?: (route: RouteOptions) => void
   /** false: no logs (most tests); a stream: where the JSON log lines go (default stdout) */
@@ -37,6 +41,7 @@ export async function buildApp({
   services,
   logger,
   lifecycle,
+  metrics,
   onRoute,
 }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -62,6 +67,7 @@ export async function buildApp({
   if (onRoute) app.addHook('onRoute', onRoute)
   registerProblemHandlers(app)
   await registerOpenApi(app)
+  if (metrics) observeRequests(app, metrics.metrics)
   // Multipart creates/updates carry a JSON part and an image of up to 10 MB (§9.3).
   await app.register(multipart, {
     attachFieldsToBody: true,
@@ -78,6 +84,7 @@ export async function buildApp({
   })
 
   await apiDocs(app)
+  if (metrics?.token) await metricsRoute(app, metrics)
   await healthRoutes(app, { db: services.db, lifecycle: lifecycle ?? createLifecycle() })
   await accountUserRoutes(app, services)
   await userGroupRoutes(app, services)

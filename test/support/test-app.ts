@@ -1,9 +1,4 @@
-import type {
-  FastifyInstance,
-  InjectOptions,
-  LightMyRequestResponse,
-  RouteOptions,
-} from 'fastify'
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse, RouteOptions } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import { testConfig, type Config } from '../../src/config.js'
 import type { Db } from '../../src/db/connect.js'
