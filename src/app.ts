@@ -13,7 +13,7 @@ import { apiTokenRoutes } from './api-tokens/api-token-routes.js'
 import { registerBodyParsers, registerEmptyBodyDefault } from './http/body-parsers.js'
 import { registerProblemHandlers } from './http/problem.js'
 import { apiDocs, registerOpenApi } from './http/openapi.js'
-import { healthRoutes } from './http/health-routes.js'
+import { closeConnectionsWhileDraining, healthRoutes } from './http/health-routes.js'
 import { createLifecycle, type Lifecycle } from './lib/lifecycle.js'
 import type { Metrics } from './metrics/metrics.js'
 import { metricsRoute, observeRequests } from './metrics/metrics-routes.js'
@@ -85,7 +85,9 @@ export async function buildApp({
 
   await apiDocs(app)
   if (metrics?.token) await metricsRoute(app, metrics)
-  await healthRoutes(app, { db: services.db, lifecycle: lifecycle ?? createLifecycle() })
+  const draining = lifecycle ?? createLifecycle()
+  closeConnectionsWhileDraining(app, draining)
+  await healthRoutes(app, { db: services.db, lifecycle: draining })
   await accountUserRoutes(app, services)
   await userGroupRoutes(app, services)
   await moduleRoutes(app, services)

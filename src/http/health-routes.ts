@@ -93,3 +93,14 @@ function describe(error: unknown): string {
   if (typeof code === 'string') return code
   return /^no answer/.test((error as Error).message) ? (error as Error).message : 'error'
 }
+
+/**
+ * While draining, every response asks the client to close its connection: a keep-alive socket
+ * would otherwise stay open until its idle timeout and hold the shutdown back.
+ */
+export function closeConnectionsWhileDraining(app: FastifyInstance, lifecycle: Lifecycle): void {
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (lifecycle.isDraining()) reply.header('connection', 'close')
+    return payload
+  })
+}
