@@ -23,7 +23,10 @@ export interface ServiceDeps {
 export function createServices({ database, clock, config }: ServiceDeps) {
   if (!config.secretKey)
     throw new Error('config.secretKey must be resolved before services are built')
-  const box = createSecretBox(config.secretKey)
+  const box = createSecretBox(
+    config.secretKey,
+    config.previousSecretKey ? [config.previousSecretKey] : [],
+  )
   const { db, dialect } = database
   const accountUserDeps = {
     db,

@@ -69,7 +69,11 @@ describe('log lines', () => {
   it('respect LOG_LEVEL', async () => {
     const stdout = fakeStdout(false)
     await logOneRequest(stdout, 'auto', 'warn')
-    const lines = stdout.text().trim().split('\n').map((l) => JSON.parse(l) as { level: number })
+    const lines = stdout
+      .text()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { level: number })
     expect(lines).toHaveLength(1)
     expect(lines[0]!.level).toBe(40)
   })

@@ -1,9 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import {
-  acceptInvite,
-  inviteUser,
-  STRONG_PASSWORD,
-} from '../../test/support/account-users.js'
+import { acceptInvite, inviteUser, STRONG_PASSWORD } from '../../test/support/account-users.js'
 import { testDialect } from '../../test/support/database.js'
 import { buildTestApp, type TestApp } from '../../test/support/test-app.js'
 import { createLifecycle } from '../lib/lifecycle.js'
