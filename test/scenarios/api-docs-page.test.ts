@@ -47,7 +47,7 @@ describe.skipIf(!hasBrowser)('the API reference page (/docs) in Chromium', () =>
     expect(list.data.map((g) => g.name)).toContain('Administrators')
     await page.screenshot({ path: 'test-results/api-docs-try-it.png' }).catch(() => undefined)
     expect(elsewhere).toEqual([])
-  })
+  }, 90_000)
 
   it('shows the problem a call without a token gets', async () => {
     const page = await browser.newPage()
@@ -58,5 +58,5 @@ describe.skipIf(!hasBrowser)('the API reference page (/docs) in Chromium', () =>
     await operation.locator('.execute').click()
     const status = operation.locator('.live-responses-table .response .response-col_status')
     await expect(status.first().textContent()).resolves.toContain('401')
-  })
+  }, 90_000)
 })
