@@ -1,5 +1,5 @@
 import multipart from '@fastify/multipart'
-import Fastify, { LogController, type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyInstance, type RouteOptions } from 'fastify'
 import { iconRoutes } from './icons/icon-routes.js'
 import { acceptInvitePage } from './web/accept-invite-page.js'
 import { accountRoutes } from './accounts/account-routes.js'
@@ -25,6 +25,11 @@ import {
 import { registerFailureDelay } from './http/failure-delay.js'
 import { registerRequestLog } from './http/request-log.js'
 import { registerRateLimits } from './http/rate-limit.js'
+import { apiDocs, registerOpenApi } from './http/openapi.js'
+import { closeConnectionsWhileDraining, healthRoutes } from './http/health-routes.js'
+import { createLifecycle, type Lifecycle } from './lib/lifecycle.js'
+import type { Metrics } from './metrics/metrics.js'
+import { metricsRoute, observeRequests } from './metrics/metrics-routes.js'
 import { traceIdFor } from './http/trace-id.js'
 import { moduleRoutes } from './modules/module-routes.js'
 import type { Services } from './services.js'
@@ -33,6 +38,12 @@ import { userGroupRoutes } from './user-groups/user-group-routes.js'
 export interface AppDeps {
   config: Pick<Config, 'logLevel' | 'rateLimit' | 'trustProxy' | 'failureDelayMs'>
   services: Services
+  /** whether the process is shutting down (main.ts); readiness fails while it is */
+  lifecycle?: Lifecycle
+  /** counts requests and invitation transitions; `token`: also serve /metrics here, behind it */
+  metrics?: { metrics: Metrics; token?: string | undefined }
+  /** sees every route as it is added (the OpenAPI completeness test) */
+  onRoute?: (route: RouteOptions) => void
   /** false: no logs (most tests); a stream: where the JSON log lines go (default stdout) */
   logger?: false | { stream: NodeJS.WritableStream }
   /** how failures wait (FAILURE_DELAY_MS); tests pass one that records instead of waiting */
@@ -45,6 +56,9 @@ export async function buildApp({
   services,
   logger,
   sleep,
+  lifecycle,
+  metrics,
+  onRoute,
 }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger:
@@ -75,9 +89,12 @@ export async function buildApp({
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
   })
+  if (onRoute) app.addHook('onRoute', onRoute)
   registerProblemHandlers(app)
   registerRequestLog(app)
   registerFailureDelay(app, { delayMs: config.failureDelayMs, ...(sleep ? { sleep } : {}) })
+  await registerOpenApi(app)
+  if (metrics) observeRequests(app, metrics.metrics)
   // Multipart creates/updates carry a JSON part and an image of up to 10 MB (§9.3).
   // Parts are read by the routes that take them (http/multipart.ts), not into every body.
   await app.register(multipart, {
@@ -103,7 +120,11 @@ export async function buildApp({
     return payload
   })
 
-  app.get('/healthz', { config: { auth: 'public' } }, async () => ({ status: 'ok' }))
+  await apiDocs(app)
+  if (metrics?.token) await metricsRoute(app, metrics)
+  const draining = lifecycle ?? createLifecycle()
+  closeConnectionsWhileDraining(app, draining)
+  await healthRoutes(app, { db: services.db, lifecycle: draining })
   await accountUserRoutes(app, services, limits)
   await userGroupRoutes(app, services)
   await moduleRoutes(app, services)

@@ -43,4 +43,40 @@ describe('loadConfig', () => {
       expect((error as ConfigError).problems).toHaveLength(4)
     }
   })
+
+  it('reads the operations settings and refuses bad ones', () => {
+    const config = loadConfig({
+      LOG_FORMAT: 'json',
+      METRICS_PORT: '9464',
+      METRICS_TOKEN: 'metrics-token-0123456789',
+      SHUTDOWN_TIMEOUT_MS: '3000',
+      SECRET_KEY_PREVIOUS: 'the-previous-key-0123456789abcdefghij',
+    })
+    expect(config).toMatchObject({
+      logFormat: 'json',
+      metricsPort: 9464,
+      metricsHost: '0.0.0.0',
+      metricsToken: 'metrics-token-0123456789',
+      shutdownTimeoutMs: 3000,
+      previousSecretKey: 'the-previous-key-0123456789abcdefghij',
+    })
+    expect(loadConfig({})).toMatchObject({
+      logFormat: 'auto',
+      metricsPort: undefined,
+      metricsToken: undefined,
+      shutdownTimeoutMs: 8000,
+    })
+    try {
+      loadConfig({
+        LOG_FORMAT: 'xml',
+        METRICS_PORT: '70000',
+        METRICS_TOKEN: 'short',
+        SHUTDOWN_TIMEOUT_MS: '0',
+        SECRET_KEY_PREVIOUS: 'short',
+      })
+      expect.unreachable()
+    } catch (error) {
+      expect((error as ConfigError).problems).toHaveLength(5)
+    }
+  })
 })

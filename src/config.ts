@@ -18,7 +18,18 @@ export interface Config {
   mailFrom: string
   /** Undefined means: read or generate `<dataDir>/secret.key` at start (embedded default). */
   secretKey: string | undefined
+  /** The key being rotated away from: still opens sealed values, never seals new ones. */
+  previousSecretKey: string | undefined
   logLevel: string
+  /** `auto`: pretty and coloured when stdout is a terminal, JSON lines otherwise. */
+  logFormat: 'auto' | 'json' | 'pretty'
+  /** Serve /metrics on its own listener at this port (and not on the public one). */
+  metricsPort: number | undefined
+  metricsHost: string
+  /** Serve /metrics on the public port to callers presenting this bearer token. */
+  metricsToken: string | undefined
+  /** How long a SIGTERM may take: in-flight requests and the current job batch, then exit. */
+  shutdownTimeoutMs: number
   /** Serve repeated account-user lists from memory while the data is unchanged (LIST_CACHE). */
   listCache: boolean
   /** Rate limits on the public routes and failed authentication (RATE_LIMIT, default on). */
@@ -87,6 +98,24 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (secretKey !== undefined && secretKey.length < 32)
     problems.push('SECRET_KEY must be at least 32 characters')
 
+  const previousSecretKey = env.SECRET_KEY_PREVIOUS || undefined
+  if (previousSecretKey !== undefined && previousSecretKey.length < 32)
+    problems.push('SECRET_KEY_PREVIOUS must be at least 32 characters')
+
+  const logFormat = env.LOG_FORMAT ?? 'auto'
+  if (logFormat !== 'auto' && logFormat !== 'json' && logFormat !== 'pretty')
+    problems.push('LOG_FORMAT must be auto, json or pretty')
+
+  const metricsPort =
+    env.METRICS_PORT === undefined || env.METRICS_PORT === ''
+      ? undefined
+      : positiveInt(env.METRICS_PORT, 0, 'METRICS_PORT', problems)
+  if (metricsPort !== undefined && metricsPort > 65535)
+    problems.push(`METRICS_PORT must be 1-65535, got "${env.METRICS_PORT}"`)
+  const metricsToken = env.METRICS_TOKEN || undefined
+  if (metricsToken !== undefined && metricsToken.length < 16)
+    problems.push('METRICS_TOKEN must be at least 16 characters')
+
   const logLevel = env.LOG_LEVEL ?? 'info'
   if (!LOG_LEVELS.includes(logLevel))
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`)
@@ -108,6 +137,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     problems,
   )
   const mailMaxAttempts = positiveInt(env.MAIL_MAX_ATTEMPTS, 8, 'MAIL_MAX_ATTEMPTS', problems)
+  const shutdownTimeoutMs = positiveInt(
+    env.SHUTDOWN_TIMEOUT_MS,
+    8000,
+    'SHUTDOWN_TIMEOUT_MS',
+    problems,
+  )
 
   const ssoDomains = (env.SSO_DOMAINS ?? '')
     .split(',')
@@ -132,7 +167,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     smtpUrl,
     mailFrom: env.MAIL_FROM ?? 'Accounts <noreply@accounts.local>',
     secretKey,
+    previousSecretKey,
     logLevel,
+    logFormat: logFormat as Config['logFormat'],
+    metricsPort,
+    metricsHost: env.METRICS_HOST ?? host,
+    metricsToken,
+    shutdownTimeoutMs,
     listCache: listCache === 'on',
     rateLimit: rateLimit === 'on',
     failureDelayMs,

@@ -196,6 +196,10 @@ export const ERROR_CATALOGUE = {
   CONCURRENT_UPDATE: { status: 409, detail: 'The object was changed by another request; retry.' },
   RATE_LIMITED: { status: 429, detail: 'Too many requests; retry later.' },
   INTERNAL_ERROR: { status: 500, detail: 'An unexpected error occurred.' },
+  SERVICE_NOT_READY: {
+    status: 503,
+    detail: 'The service is not ready: its database is unreachable or behind, or it is stopping.',
+  },
 } as const satisfies Record<string, { status: number; detail: string }>
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE

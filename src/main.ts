@@ -1,33 +1,20 @@
+import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
 import { resolveSecretKey } from './secret-key-file.js'
 import { connectDatabase } from './db/connect.js'
 import { migrateToLatest } from './db/migrate.js'
-import { createEmailDispatcher, type EmailDispatcher } from './email/email-dispatcher.js'
+import { createEmailDispatcher } from './email/email-dispatcher.js'
 import { createDevMailbox, createSmtpMailer } from './email/mailer.js'
 import { ensureFirstStart } from './first-start.js'
-import { expireInvitations } from './jobs/expire-invitations.js'
-import { pruneRateLimits } from './db/rate-limit-counters.js'
+import { buildJobs } from './jobs/jobs.js'
 import { startScheduler } from './jobs/scheduler.js'
 import { systemClock } from './lib/clock.js'
+import { createLifecycle } from './lib/lifecycle.js'
+import { logDestination } from './lib/log-destination.js'
+import { createMetrics } from './metrics/metrics.js'
+import { buildMetricsServer } from './metrics/metrics-server.js'
 import { createServices } from './services.js'
-
-/**
- * One scheduler tick keeps claiming batches while they come back full, so a burst of invitations
- * is mailed at the transport's pace rather than one batch per poll interval; bounded per tick.
- */
-async function drainOutbox(
-  dispatcher: EmailDispatcher,
-  batchSize = 50,
-  maxPerTick = 2000,
-): Promise<number> {
-  let sent = 0
-  for (;;) {
-    const delivered = await dispatcher.dispatchDue(batchSize)
-    sent += delivered
-    if (delivered < batchSize || sent >= maxPerTick) return sent
-  }
-}
 
 async function main(): Promise<void> {
   const loaded = loadConfig(process.env)
@@ -37,7 +24,15 @@ async function main(): Promise<void> {
   await database.optimize()
   const clock = systemClock
   const services = createServices({ database, clock, config })
-  const app = await buildApp({ config, services })
+  const lifecycle = createLifecycle()
+  const metrics = createMetrics({ db: database.db, clock, poolStats: database.poolStats })
+  const app = await buildApp({
+    config,
+    services,
+    lifecycle,
+    logger: { stream: logDestination(config.logFormat, process.stdout) },
+    metrics: { metrics, token: config.metricsPort ? undefined : config.metricsToken },
+  })
 
   const firstStart = await ensureFirstStart(
     { db: database.db, dialect: database.dialect, clock },
@@ -56,36 +51,26 @@ async function main(): Promise<void> {
     config,
   })
   const scheduler = startScheduler(
-    [
-      {
-        name: 'expire-invitations',
-        intervalMs: config.sweepIntervalMs,
-        run: () => expireInvitations({ db: database.db, clock, dialect: database.dialect }),
-      },
-      {
-        name: 'optimize-database',
-        intervalMs: 60 * 60_000,
-        run: async () => (await database.optimize(), 0),
-      },
-      ...(database.dialect === 'postgres'
-        ? [
-            {
-              name: 'prune-rate-limits',
-              intervalMs: 60_000,
-              run: () => pruneRateLimits({ db: database.db, clock }),
-            },
-          ]
-        : []),
-      {
-        name: 'dispatch-email',
-        intervalMs: config.mailPollIntervalMs,
-        run: () => drainOutbox(dispatcher),
-      },
-    ],
+    buildJobs({
+      database,
+      clock,
+      config,
+      dispatcher,
+      metrics,
+      isStopping: lifecycle.isDraining,
+    }),
     app.log,
   )
 
   await app.listen({ port: config.port, host: config.host })
+  let metricsServer: FastifyInstance | undefined
+  if (config.metricsPort) {
+    metricsServer = await buildMetricsServer(metrics)
+    await metricsServer.listen({ port: config.metricsPort, host: config.metricsHost })
+    app.log.info({ port: config.metricsPort }, 'metrics listening on their own port')
+  } else if (!config.metricsToken) {
+    app.log.info('metrics are off: set METRICS_PORT or METRICS_TOKEN to serve /metrics')
+  }
   const base = `http://localhost:${config.port}`
   if (firstStart.created) {
     const token = firstStart.generatedCredential
@@ -117,11 +102,26 @@ async function main(): Promise<void> {
     )
   }
 
+  let stopping = false
   const shutdown = async (signal: string) => {
-    app.log.info({ signal }, 'shutting down')
-    await app.close()
-    await scheduler.stop()
+    if (stopping) return
+    stopping = true
+    // Readiness fails at once, so a load balancer still probing sends nothing new here.
+    lifecycle.startDraining()
+    app.log.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down')
+    const bound = setTimeout(() => {
+      app.log.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown took too long; exiting')
+      void dispatcher.releaseClaims().finally(() => process.exit(1))
+    }, config.shutdownTimeoutMs)
+    bound.unref()
+    dispatcher.stop()
+    // Stop accepting, let in-flight requests answer, and let each job finish its current batch.
+    await Promise.all([app.close(), scheduler.stop()])
+    await dispatcher.releaseClaims()
+    await metricsServer?.close()
     await database.close()
+    clearTimeout(bound)
+    app.log.info('stopped')
     process.exit(0)
   }
   process.once('SIGINT', () => void shutdown('SIGINT'))

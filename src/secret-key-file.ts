@@ -15,6 +15,8 @@ const MEMORY = new Set([':memory:', ''])
  */
 export function resolveSecretKey(
   config: Pick<Config, 'secretKey' | 'database' | 'dataDir'>,
+  /** generate: false (the admin CLI) refuses rather than make a key nothing was sealed with */
+  options: { generate?: boolean } = {},
 ): string {
   if (config.secretKey) return config.secretKey
   if (config.database.dialect === 'postgres')
@@ -36,6 +38,8 @@ export function resolveSecretKey(
       `the database ${filename} has no key beside it, but ${inDataDir} exists: if that key protects this database, move it to ${file} (or set SECRET_KEY)`,
     ])
   }
+  if (options.generate === false)
+    throw new ConfigError([`SECRET_KEY is not set and ${file} does not exist`])
   mkdirSync(dirname(file), { recursive: true })
   const key = randomBytes(32).toString('base64url')
   writeFileSync(file, `${key}\n`, { mode: 0o600 })

@@ -31,7 +31,10 @@ export interface ServiceDeps {
 export function createServices({ database, clock, config }: ServiceDeps) {
   if (!config.secretKey)
     throw new Error('config.secretKey must be resolved before services are built')
-  const box = createSecretBox(config.secretKey)
+  const box = createSecretBox(
+    config.secretKey,
+    config.previousSecretKey ? [config.previousSecretKey] : [],
+  )
   const { db, dialect } = database
   // Rate-limit counters: one process counts SQLite's traffic; PostgreSQL's API nodes count together.
   const counters =

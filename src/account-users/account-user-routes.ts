@@ -5,7 +5,6 @@ import type { Operation } from '../access/permissions.js'
 import { requireActor } from '../http/authenticate.js'
 import type { PublicRouteLimits } from '../http/rate-limit.js'
 import { rawQuery } from '../http/raw-query.js'
-import { UserGroupRefSchema } from '../http/schema-helpers.js'
 import { validationError } from '../errors.js'
 import type { AccountUserKey } from './account-user-lookup.js'
 import type { AccountUserFamily } from './account-user-presenter.js'
@@ -27,6 +26,7 @@ import {
   UpdateAccountUserBody,
 } from './account-user-schemas.js'
 import type { InvitationService } from './invitation-service.js'
+import { ListResponse, NoContent, UserGroupRefSchema } from '../http/schema-helpers.js'
 
 /** An accept body is a code, two names, a phone and a password: a few hundred bytes. */
 export const ACCEPT_BODY_LIMIT = 4 * 1024
@@ -179,7 +179,10 @@ export async function accountUserRoutes(
 
     typed.delete(
       f.item,
-      { schema: { params: f.params }, config: config('accountUsers.delete') },
+      {
+        schema: { params: f.params, response: { 204: NoContent } },
+        config: config('accountUsers.delete'),
+      },
       async (request, reply) => {
         await accountUsers.remove({ actor: requireActor(request), key: keyOf(request.params) })
         return reply.code(204).send()
@@ -188,7 +191,10 @@ export async function accountUserRoutes(
 
     typed.get(
       `${f.item}/groups`,
-      { schema: { params: f.params }, config: config('accountUsers.get') },
+      {
+        schema: { params: f.params, response: { 200: ListResponse(UserGroupRefSchema) } },
+        config: config('accountUsers.get'),
+      },
       async (request) => {
         const view = await accountUsers.get({
           actor: requireActor(request),
@@ -262,7 +268,10 @@ export async function accountUserRoutes(
     typed.delete(
       `${f.item}/groups/:userGroupId`,
       {
-        schema: { params: Type.Composite([f.params, Type.Object({ userGroupId: GroupIdParam })]) },
+        schema: {
+          params: Type.Composite([f.params, Type.Object({ userGroupId: GroupIdParam })]),
+          response: { 204: NoContent },
+        },
         config: config('accountUsers.groups'),
       },
       async (request, reply) => {

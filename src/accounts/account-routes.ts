@@ -16,6 +16,7 @@ import {
   ValidateAccountBody,
 } from './account-schemas.js'
 import type { AccountService } from './account-service.js'
+import { IconRedirect } from '../http/schema-helpers.js'
 
 const BASE = '/public/v1/accounts/accounts'
 
@@ -109,7 +110,7 @@ export async function accountRoutes(
   typed.get(
     `${item}/icon`,
     {
-      schema: { params: AccountParams },
+      schema: { params: AccountParams, response: { 307: IconRedirect } },
       config: { auth: 'public', notFound: 'ACCOUNT_NOT_FOUND' },
     },
     async (request, reply) =>

@@ -11,6 +11,7 @@ import {
   UpdateApiTokenBody,
 } from './api-token-schemas.js'
 import type { ApiTokenService } from './api-token-service.js'
+import { NoContent } from '../http/schema-helpers.js'
 
 const BASE = '/public/v1/accounts/api-tokens'
 
@@ -69,7 +70,10 @@ export async function apiTokenRoutes(
   )
   typed.delete(
     item,
-    { schema: { params: ApiTokenParams }, config: config('apiTokens.delete') },
+    {
+      schema: { params: ApiTokenParams, response: { 204: NoContent } },
+      config: config('apiTokens.delete'),
+    },
     async (request, reply) => {
       await apiTokens.remove({ actor: requireActor(request), id: idOf(request) })
       return reply.code(204).send()

@@ -18,6 +18,7 @@ import {
   UpdateBuyerBody,
 } from './buyer-schemas.js'
 import type { BuyerService } from './buyer-service.js'
+import { IconRedirect, NoContent } from '../http/schema-helpers.js'
 
 const BASE = '/public/v1/accounts/buyers'
 
@@ -83,7 +84,10 @@ export async function buyerRoutes(
   )
   typed.delete(
     item,
-    { schema: { params: BuyerParams }, config: config('buyers.manage') },
+    {
+      schema: { params: BuyerParams, response: { 204: NoContent } },
+      config: config('buyers.manage'),
+    },
     async (request, reply) => {
       await buyers.remove({ actor: requireActor(request), id: idOf(request) })
       return reply.code(204).send()
@@ -167,7 +171,10 @@ export async function buyerRoutes(
   )
   typed.get(
     `${item}/icon`,
-    { schema: { params: BuyerParams }, config: { auth: 'public', notFound: 'BUYER_NOT_FOUND' } },
+    {
+      schema: { params: BuyerParams, response: { 307: IconRedirect } },
+      config: { auth: 'public', notFound: 'BUYER_NOT_FOUND' },
+    },
     async (request, reply) =>
       redirectToIcon(
         reply,

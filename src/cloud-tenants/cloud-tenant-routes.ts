@@ -1,3 +1,4 @@
+import { NoContent } from '../http/schema-helpers.js'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { requireActor } from '../http/authenticate.js'
@@ -65,7 +66,10 @@ export async function cloudTenantRoutes(
   )
   typed.delete(
     item,
-    { schema: { params: CloudTenantParams }, config: config('cloudTenants.delete') },
+    {
+      schema: { params: CloudTenantParams, response: { 204: NoContent } },
+      config: config('cloudTenants.delete'),
+    },
     async (request, reply) => {
       await cloudTenants.remove({ actor: requireActor(request), id: idOf(request) })
       return reply.code(204).send()

@@ -29,7 +29,18 @@ export interface Db {
    * nothing to do, autovacuum analyzes.
    */
   optimize(): Promise<void>
+  /** PostgreSQL's connection pool right now (metrics); SQLite has one connection and no pool. */
+  poolStats?: () => PoolStats
   close(): Promise<void>
+}
+
+export interface PoolStats {
+  max: number
+  /** connections open, idle or lent out */
+  total: number
+  idle: number
+  /** queries waiting for a connection */
+  waiting: number
 }
 
 // pg parses int8 (count(*), bigserial) as strings by default; counts here never exceed 2^53.
@@ -37,10 +48,8 @@ pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10))
 
 export function connectDatabase(target: DatabaseTarget, options: { poolSize?: number } = {}): Db {
   if (target.dialect === 'postgres') {
-    const pool = new pg.Pool({
-      connectionString: target.connectionString,
-      max: options.poolSize ?? 10,
-    })
+    const max = options.poolSize ?? 10
+    const pool = new pg.Pool({ connectionString: target.connectionString, max })
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
     return {
       db,
@@ -53,6 +62,12 @@ export function connectDatabase(target: DatabaseTarget, options: { poolSize?: nu
           (await pool.query<{ v: string }>('SELECT pg_current_snapshot()::text AS v')).rows[0]!.v,
       ),
       optimize: async () => {},
+      poolStats: () => ({
+        max,
+        total: pool.totalCount,
+        idle: pool.idleCount,
+        waiting: pool.waitingCount,
+      }),
       close: () => db.destroy(),
     }
   }

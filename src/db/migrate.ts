@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely'
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely'
 import * as initialSchema from './migrations/2026-11-26-0600-initial-schema.js'
 import * as icons from './migrations/2026-11-26-0700-icons.js'
 import * as userGroupsOneDefault from './migrations/2026-11-26-0810-user-groups-one-default.js'
@@ -66,4 +66,44 @@ export async function rollbackLast(
 ): Promise<void> {
   const { error } = await new Migrator({ db, provider, ...options }).migrateDown()
   if (error) throw new Error(`rollback failed: ${String(error)}`, { cause: error })
+}
+
+/**
+ * Migrations this code knows that the database has not applied: one indexed read of Kysely's
+ * bookkeeping table (on the search path), cheap enough for every readiness probe.
+ */
+export async function findPendingMigrations(db: Kysely<any>): Promise<string[]> {
+  let applied: Set<string>
+  try {
+    const rows = await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(db)
+    applied = new Set(rows.rows.map((r) => r.name))
+  } catch (error) {
+    // An empty database has no bookkeeping table yet: everything is pending.
+    if (/kysely_migration/.test(String((error as Error).message))) applied = new Set()
+    else throw error
+  }
+  return Object.keys(MIGRATIONS).filter((name) => !applied.has(name))
+}
+
+/** Applies pending migrations one at a time, telling `onApplied` after each (the CLI's progress). */
+export async function migrateStepByStep(
+  db: Kysely<any>,
+  onApplied: (name: string, done: number, total: number) => void,
+): Promise<string[]> {
+  const pending = await findPendingMigrations(db)
+  const migrator = new Migrator({ db, provider })
+  const applied: string[] = []
+  for (const _ of pending) {
+    const { error, results } = await migrator.migrateUp()
+    const failed = results?.find((r) => r.status === 'Error')
+    if (error || failed)
+      throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, {
+        cause: error,
+      })
+    const name = results?.find((r) => r.status === 'Success')?.migrationName
+    if (!name) break
+    applied.push(name)
+    onApplied(name, applied.length, pending.length)
+  }
+  return applied
 }

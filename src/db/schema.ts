@@ -68,14 +68,14 @@ export interface AccountUserTable {
   status: 'Invited' | 'InvitationExpired' | 'Active'
   /**
    * AES-256-GCM sealed invitation secret (the `code` of `invitation.url` and of the emailed link);
-   * kept after acceptance so a retried accept is recognised. Listed in SEALED_COLUMNS.
+   * kept after acceptance so a retried accept is recognised. Listed in SEALED_COLUMNS (sealed-columns.ts).
    */
   invitation_secret: string | null
   /**
    * AES-256-GCM sealed mailbox proof: a second secret only the emailed link carries (never
    * `invitation.url`), so that accepting with it proves control of the mailbox. Random, not
    * derived from SECRET_KEY, so a key rotation re-encrypts it and emailed links keep working.
-   * Listed in SEALED_COLUMNS.
+   * Listed in SEALED_COLUMNS (sealed-columns.ts).
    */
   invitation_proof: string | null
   /**
@@ -349,15 +349,3 @@ export interface Database {
   invitation_confirmations: InvitationConfirmationTable
   rate_limits: RateLimitTable
 }
-
-/**
- * Every column holding a value sealed with the SecretBox (AES-256-GCM under SECRET_KEY): what a
- * key rotation must decrypt with the old key and re-encrypt with the new one. Hashes and HMACs
- * (token secrets, passwords, one-time codes) are not here: they cannot be re-encrypted, and the
- * one-time codes simply lapse (15 minutes).
- */
-export const SEALED_COLUMNS = [
-  { table: 'account_users', column: 'invitation_secret', key: 'id' },
-  { table: 'account_users', column: 'invitation_proof', key: 'id' },
-  { table: 'email_outbox', column: 'payload', key: 'id' },
-] as const

@@ -9,6 +9,7 @@ import {
   findDueEmails,
   markEmailFailed,
   markEmailSent,
+  releaseEmailClaim,
   scheduleEmailRetry,
   type DueEmail,
   type EmailClaim,
@@ -32,6 +33,14 @@ export interface EmailDispatcherDeps {
 export interface EmailDispatcher {
   /** Sends up to `batchSize` due messages; resolves to how many the mailer accepted. */
   dispatchDue(batchSize?: number): Promise<number>
+  /** Shutdown: claim nothing more; the message being sent finishes. */
+  stop(): void
+  /**
+   * Shutdown past its bound: hands the messages still being sent back to the outbox (pending,
+   * due now) so another node sends them at once instead of after STALE_CLAIM_MS. At least once:
+   * a send that completes anyway after this may be repeated by that node.
+   */
+  releaseClaims(): Promise<number>
 }
 
 /**
@@ -40,14 +49,29 @@ export interface EmailDispatcher {
  * longer than STALE_CLAIM_MS can cause a second delivery.
  */
 export function createEmailDispatcher(deps: EmailDispatcherDeps): EmailDispatcher {
+  let stopped = false
+  const held = new Set<EmailClaim>()
   return {
     async dispatchDue(batchSize = DEFAULT_BATCH_SIZE) {
+      if (stopped) return 0
       const due = await findDueEmails(deps.db, claimWindow(deps.clock), batchSize)
       let delivered = 0
       for (const email of due) {
-        if (await dispatchOne(deps, email)) delivered += 1
+        if (stopped) break
+        if (await dispatchOne(deps, email, held)) delivered += 1
       }
       return delivered
+    },
+    stop() {
+      stopped = true
+    },
+    async releaseClaims() {
+      let released = 0
+      for (const claim of [...held]) {
+        if (await releaseEmailClaim(deps.db, claim, deps.clock.now())) released += 1
+        held.delete(claim)
+      }
+      return released
     },
   }
 }
@@ -57,10 +81,27 @@ function claimWindow(clock: Clock) {
   return { now, staleBefore: new Date(now.getTime() - STALE_CLAIM_MS) }
 }
 
-async function dispatchOne(deps: EmailDispatcherDeps, email: DueEmail): Promise<boolean> {
-  const { db, clock, logger, config } = deps
-  const claim = await claimEmail(db, email, claimWindow(clock))
+async function dispatchOne(
+  deps: EmailDispatcherDeps,
+  email: DueEmail,
+  held: Set<EmailClaim>,
+): Promise<boolean> {
+  const claim = await claimEmail(deps.db, email, claimWindow(deps.clock))
   if (!claim) return false // another process claimed it between our read and our update
+  held.add(claim)
+  try {
+    return await sendClaimed(deps, email, claim)
+  } finally {
+    held.delete(claim)
+  }
+}
+
+async function sendClaimed(
+  deps: EmailDispatcherDeps,
+  email: DueEmail,
+  claim: EmailClaim,
+): Promise<boolean> {
+  const { db, clock, logger, config } = deps
   const attempts = email.attempts + 1
   const context = { emailId: email.id, kind: email.kind, attempts }
   if (email.status === 'sending' && email.attempts >= config.mailMaxAttempts) {

@@ -118,6 +118,15 @@ export function scheduleEmailRetry(
   })
 }
 
+/** Gives a claimed message back: pending and due at `now`, the try it started still counted. */
+export function releaseEmailClaim(db: Kysely<Database>, claim: EmailClaim, now: Date) {
+  return finishClaim(db, claim, {
+    status: 'pending',
+    next_attempt_at: now.toISOString(),
+    last_error: 'released at shutdown',
+  })
+}
+
 export function markEmailFailed(db: Kysely<Database>, claim: EmailClaim, lastError: string) {
   return finishClaim(db, claim, { status: 'failed', last_error: lastError })
 }

@@ -187,3 +187,12 @@ function escapeRegExp(text: string): string {
 
 export const IdRef = (pattern: string) =>
   Type.Object({ id: Type.String({ pattern }) }, { additionalProperties: true })
+
+/** A 204: the change is made and there is nothing to send. */
+export const NoContent = Type.Unsafe<void>({ type: 'null', description: 'No Content' })
+
+/** A 307 from `…/icon` to the stored image, named in the Location header. */
+export const IconRedirect = Type.Unsafe<void>({
+  type: 'null',
+  description: 'Temporary Redirect: the Location header names the stored image.',
+})

@@ -13,7 +13,20 @@ export async function iconRoutes(
   app.get(
     `${ICON_ROUTE}/:iconId`,
     {
-      schema: { params: Type.Object({ iconId: Type.String({ pattern: '^[0-9a-f]{32}$' }) }) },
+      schema: {
+        params: Type.Object({ iconId: Type.String({ pattern: '^[0-9a-f]{32}$' }) }),
+        response: {
+          200: {
+            description: 'The stored image (PNG, JPEG, GIF or WebP).',
+            content: Object.fromEntries(
+              ['image/png', 'image/jpeg', 'image/gif', 'image/webp'].map((type) => [
+                type,
+                { schema: { type: 'string', format: 'binary' } },
+              ]),
+            ),
+          },
+        },
+      },
       config: { auth: 'public', notFound: 'ROUTE_NOT_FOUND' },
     },
     async (request, reply) => {

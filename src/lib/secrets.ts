@@ -109,33 +109,58 @@ export function randomDigits(digits: number): string {
   return String(randomInt(0, 10 ** digits)).padStart(digits, '0')
 }
 
-export function createSecretBox(secretKey: string): SecretBox {
-  // The key may be any string of sufficient entropy; SHA-256 stretches it to 32 bytes.
-  const key = createHash('sha256').update(secretKey).digest()
+/**
+ * Seals with `secretKey`; opens with it or, while a rotation runs, with one of `previousKeys`
+ * (AES-GCM's tag tells a wrong key apart, so trying each is safe).
+ */
+export function createSecretBox(
+  secretKey: string,
+  previousKeys: readonly string[] = [],
+): SecretBox {
+  const [current, ...previous] = [secretKey, ...previousKeys].map(keyOf)
   return {
+    // One-time codes live 15 minutes: digested under the current key only (a rotation voids the
+    // few pending ones, which the invitee simply asks for again).
     digest(purpose, value) {
-      const purposeKey = createHmac('sha256', key).update(`digest:${purpose}`).digest()
+      const purposeKey = createHmac('sha256', current!).update(`digest:${purpose}`).digest()
       return createHmac('sha256', purposeKey).update(value).digest('base64')
     },
-    seal(plain) {
-      const nonce = randomBytes(12)
-      const cipher = createCipheriv('aes-256-gcm', key, nonce)
-      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()])
-      const tag = cipher.getAuthTag()
-      return ['v1', nonce.toString('base64'), tag.toString('base64'), body.toString('base64')].join(
-        '.',
-      )
-    },
+    seal: (plain) => seal(current!, plain),
     open(sealed) {
-      const [version, nonce, tag, body] = sealed.split('.')
-      if (version !== 'v1' || !nonce || !tag || body === undefined)
-        throw new Error('malformed sealed value')
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(nonce, 'base64'))
-      decipher.setAuthTag(Buffer.from(tag, 'base64'))
-      return Buffer.concat([
-        decipher.update(Buffer.from(body, 'base64')),
-        decipher.final(),
-      ]).toString('utf8')
+      try {
+        return open(current!, sealed)
+      } catch (error) {
+        for (const key of previous) {
+          try {
+            return open(key, sealed)
+          } catch {
+            // not sealed with this one either
+          }
+        }
+        throw error
+      }
     },
   }
+}
+
+// The key may be any string of sufficient entropy; SHA-256 stretches it to 32 bytes.
+const keyOf = (secretKey: string) => createHash('sha256').update(secretKey).digest()
+
+function seal(key: Buffer, plain: string): string {
+  const nonce = randomBytes(12)
+  const cipher = createCipheriv('aes-256-gcm', key, nonce)
+  const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()])
+  const tag = cipher.getAuthTag()
+  return ['v1', nonce.toString('base64'), tag.toString('base64'), body.toString('base64')].join('.')
+}
+
+function open(key: Buffer, sealed: string): string {
+  const [version, nonce, tag, body] = sealed.split('.')
+  if (version !== 'v1' || !nonce || !tag || body === undefined)
+    throw new Error('malformed sealed value')
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(nonce, 'base64'))
+  decipher.setAuthTag(Buffer.from(tag, 'base64'))
+  return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString(
+    'utf8',
+  )
 }

@@ -1,3 +1,4 @@
+import { IconRedirect, NoContent } from '../http/schema-helpers.js'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { ActionBody } from '../account-users/account-user-schemas.js'
@@ -86,7 +87,7 @@ export async function licenseeRoutes(
   typed.delete(
     item,
     {
-      schema: { params: LicenseeParams },
+      schema: { params: LicenseeParams, response: { 204: NoContent } },
       config: config('licensees.delete'),
       preValidation: exists,
     },
@@ -106,7 +107,7 @@ export async function licenseeRoutes(
   typed.get(
     `${item}/icon`,
     {
-      schema: { params: LicenseeParams },
+      schema: { params: LicenseeParams, response: { 307: IconRedirect } },
       config: { auth: 'public', notFound: 'LICENSEE_NOT_FOUND' },
     },
     async (request, reply) =>

@@ -1,3 +1,4 @@
+import { IconRedirect, NoContent } from '../http/schema-helpers.js'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { ActionBody } from '../account-users/account-user-schemas.js'
@@ -75,7 +76,7 @@ export async function sellerRoutes(
   typed.delete(
     item,
     {
-      schema: { params: SellerParams },
+      schema: { params: SellerParams, response: { 204: NoContent } },
       config: config('sellers.delete'),
       preValidation: exists,
     },
@@ -97,7 +98,10 @@ export async function sellerRoutes(
   )
   typed.get(
     `${item}/icon`,
-    { schema: { params: SellerParams }, config: { auth: 'public', notFound: 'SELLER_NOT_FOUND' } },
+    {
+      schema: { params: SellerParams, response: { 307: IconRedirect } },
+      config: { auth: 'public', notFound: 'SELLER_NOT_FOUND' },
+    },
     async (request, reply) =>
       redirectToIcon(
         reply,

@@ -10,6 +10,7 @@ import {
   UserGroupSchema,
 } from './user-group-schemas.js'
 import type { UserGroupService } from './user-group-service.js'
+import { NoContent } from '../http/schema-helpers.js'
 
 const BASE = '/public/v1/accounts/user-groups'
 
@@ -68,7 +69,10 @@ export async function userGroupRoutes(
   )
   typed.delete(
     item,
-    { schema: { params: UserGroupParams }, config: config('userGroups.delete') },
+    {
+      schema: { params: UserGroupParams, response: { 204: NoContent } },
+      config: config('userGroups.delete'),
+    },
     async (request, reply) => {
       await userGroups.remove({ actor: requireActor(request), id: idOf(request) })
       return reply.code(204).send()

@@ -16,6 +16,7 @@ import {
   UserSchema,
 } from './user-schemas.js'
 import type { UserService } from './user-service.js'
+import { IconRedirect, NoContent } from '../http/schema-helpers.js'
 
 const BASE = '/public/v1/accounts/users'
 
@@ -65,7 +66,10 @@ export async function userRoutes(
   )
   typed.delete(
     item,
-    { schema: { params: UserParams }, config: config('users.delete') },
+    {
+      schema: { params: UserParams, response: { 204: NoContent } },
+      config: config('users.delete'),
+    },
     async (request, reply) => {
       await users.remove({ actor: requireActor(request), id: idOf(request) })
       return reply.code(204).send()
@@ -118,7 +122,10 @@ export async function userRoutes(
   )
   typed.get(
     `${item}/icon`,
-    { schema: { params: UserParams }, config: { auth: 'public', notFound: 'USER_NOT_FOUND' } },
+    {
+      schema: { params: UserParams, response: { 307: IconRedirect } },
+      config: { auth: 'public', notFound: 'USER_NOT_FOUND' },
+    },
     async (request, reply) =>
       redirectToIcon(
         reply,

@@ -56,6 +56,12 @@ export async function acceptInvitePage(
         done(null, Object.fromEntries(new URLSearchParams(String(body))))
       },
     )
+    const page = {
+      response: {
+        200: htmlResponse('The page: the invitation, or that it was accepted.'),
+        400: htmlResponse('The page explaining why the link cannot be used.'),
+      },
+    }
     const html = (reply: FastifyReply, status: number, body: string) =>
       reply
         .code(status)
@@ -65,7 +71,11 @@ export async function acceptInvitePage(
 
     web.get(
       '/accept-invite',
-      { config: { auth: 'public', slowFailures: true }, onRequest: limits.pageByAddress },
+      {
+        config: { auth: 'public', slowFailures: true },
+        onRequest: limits.pageByAddress,
+        schema: page,
+      },
       async (request, reply) => {
         const code = String((request.query as { code?: unknown }).code ?? '')
         let preview: InvitationPreview
@@ -85,6 +95,7 @@ export async function acceptInvitePage(
       {
         config: { auth: 'public', slowFailures: true },
         bodyLimit: ACCEPT_BODY_LIMIT,
+        schema: page,
         onRequest: [limits.pageByAddress, limits.acceptByAddress],
       },
       async (request, reply) => {
@@ -151,4 +162,8 @@ function unusableBecause(preview: InvitationPreview): string | undefined {
 function messageOf(error: unknown): string {
   if (error instanceof AppError) return error.message
   throw error
+}
+
+function htmlResponse(description: string) {
+  return { description, content: { 'text/html': { schema: { type: 'string' } } } }
 }

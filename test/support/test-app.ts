@@ -1,11 +1,13 @@
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse, RouteOptions } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import { testConfig, type Config } from '../../src/config.js'
 import type { Db } from '../../src/db/connect.js'
-import { createEmailDispatcher } from '../../src/email/email-dispatcher.js'
+import { createEmailDispatcher, type EmailDispatcher } from '../../src/email/email-dispatcher.js'
 import type { MailMessage } from '../../src/email/mailer.js'
 import { ensureFirstStart } from '../../src/first-start.js'
 import { FakeClock } from '../../src/lib/clock.js'
+import type { Lifecycle } from '../../src/lib/lifecycle.js'
+import { createMetrics, type Metrics } from '../../src/metrics/metrics.js'
 import { createServices, type Services } from '../../src/services.js'
 import { createTestDb } from './database.js'
 import { createRecordingMailer, type RecordingMailer } from './recording-mailer.js'
@@ -17,6 +19,8 @@ export interface TestApp {
   config: Config
   services: Services
   mailer: RecordingMailer
+  metrics: Metrics
+  dispatcher: EmailDispatcher
   /** the first-start Operations account, its default group and its bearer credential */
   operations: { accountId: string; groupId: string; token: string }
   /** delivers every queued email through the recording mailer; returns those sent by this call */
@@ -36,6 +40,10 @@ export async function buildTestApp(
     database?: Db
     /** replaces the wait of FAILURE_DELAY_MS (set `failureDelayMs` to turn it on) */
     sleep?: (ms: number) => Promise<void>
+    onRoute?: (route: RouteOptions) => void
+    /** serve /metrics on the app behind this bearer token */
+    metricsToken?: string
+    lifecycle?: Lifecycle
   } = {},
 ): Promise<TestApp> {
   const db = options.database ?? (await createTestDb())
@@ -46,11 +54,20 @@ export async function buildTestApp(
     { db: db.db, dialect: db.dialect, clock },
     { bootstrapToken: OPERATIONS_TOKEN },
   )
+  const metrics = createMetrics({
+    db: db.db,
+    clock,
+    poolStats: db.poolStats,
+    processMetrics: false,
+  })
   const app = await buildApp({
     config: options.logStream ? { ...config, logLevel: 'trace' } : config,
     services,
     logger: options.logStream ? { stream: options.logStream } : false,
     ...(options.sleep ? { sleep: options.sleep } : {}),
+    ...(options.onRoute ? { onRoute: options.onRoute } : {}),
+    ...(options.lifecycle ? { lifecycle: options.lifecycle } : {}),
+    metrics: { metrics, token: options.metricsToken },
   })
   await app.ready()
   const mailer = createRecordingMailer()
@@ -69,6 +86,8 @@ export async function buildTestApp(
     config,
     services,
     mailer,
+    metrics,
+    dispatcher,
     operations: {
       accountId: first.operationsAccountId,
       groupId: first.defaultGroupId,
