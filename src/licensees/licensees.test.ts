@@ -133,6 +133,17 @@ describe('licensees: create and update', () => {
     })
     expect(updated.statusCode, updated.body).toBe(200)
     expect(updated.json().name).toBe('E2E Updated licensee')
+    // One icon per object (issue #12): the replaced logo is gone, and a delete takes the new one.
+    expect(updated.json().icon).not.toBe(licensee.icon)
+    expect((await get(licensee.icon, null)).statusCode).toBe(404)
+    expect((await get(updated.json().icon, null)).statusCode).toBe(200)
+    const removed = await t.request({
+      method: 'DELETE',
+      url: `${URL}/${licensee.id}`,
+      token: clientToken,
+    })
+    expect(removed.statusCode).toBe(204)
+    expect((await get(updated.json().icon, null)).statusCode).toBe(404)
   })
 
   it('takes plain JSON and a JSON part sent as a file', async () => {

@@ -215,6 +215,24 @@ describe('sellers', () => {
     expect((await get(`${URL}/SEL-0000-0000/icon`, null)).statusCode).toBe(404)
   })
 
+  it('removes the stored logo when the seller is deleted (issue #12: one icon per object, none left behind)', async () => {
+    const created = await t.request({
+      method: 'POST',
+      url: URL,
+      ...(await multipartBody('seller', sdkPayload('DEL-LOGO'), { part: 'logo', data: TINY_PNG })),
+    })
+    const seller = created.json()
+    expect((await get(seller.icon, null)).statusCode).toBe(200)
+    expect((await t.request({ method: 'DELETE', url: `${URL}/${seller.id}` })).statusCode).toBe(204)
+    expect((await get(seller.icon, null)).statusCode).toBe(404)
+    const icons = await t.db.db
+      .selectFrom('icons')
+      .select('id')
+      .where('owner', '=', seller.id)
+      .execute()
+    expect(icons).toEqual([])
+  })
+
   it('lists with RQL: quoted and encoded values, select, $meta.omitted, paging', async () => {
     const a = (await create({ ...sdkPayload('A'), name: 'SoftwareOne AG' })).json()
     await create({
