@@ -10,6 +10,8 @@ import { createTableCounters } from './db/rate-limit-counters.js'
 import { createMemoryCounters } from './lib/window-counters.js'
 import { createConfirmationLimit } from './account-users/confirmation-limit.js'
 import { createSecretBox } from './lib/secrets.js'
+import { createEmailTemplates } from './email/templates/email-templates.js'
+import { brandingOf } from './web/branding.js'
 import { createModuleService } from './modules/module-service.js'
 import { createAccountService } from './accounts/account-service.js'
 import { createBuyerService } from './buyers/buyer-service.js'
@@ -39,11 +41,22 @@ export function createServices({ database, clock, config }: ServiceDeps) {
   // Rate-limit counters: one process counts SQLite's traffic; PostgreSQL's API nodes count together.
   const counters =
     dialect === 'postgres' ? createTableCounters(db, clock) : createMemoryCounters(clock)
+  const branding = brandingOf(config)
+  const templates = createEmailTemplates({
+    branding,
+    publicUrl: config.publicUrl,
+    templatesDir: config.templatesDir,
+  })
   const accountUserDeps = {
     db,
     clock,
     box,
-    config: { invitationTtlMs: config.invitationTtlMs, publicUrl: config.publicUrl },
+    templates,
+    config: {
+      invitationTtlMs: config.invitationTtlMs,
+      publicUrl: config.publicUrl,
+      invitationReminderMs: config.invitationReminderMs,
+    },
     confirmationLimit: config.rateLimit ? createConfirmationLimit(counters) : undefined,
   }
   const authenticator = createTokenAuthenticator({ db, clock })
@@ -51,6 +64,8 @@ export function createServices({ database, clock, config }: ServiceDeps) {
     db,
     box,
     clock,
+    branding,
+    templates,
     counters,
     accountUserDeps,
     authenticator,
