@@ -56,6 +56,7 @@ async function main(): Promise<void> {
       clock,
       config,
       dispatcher,
+      remindInvitations: () => services.invitations.sendReminders(),
       metrics,
       isStopping: lifecycle.isDraining,
     }),

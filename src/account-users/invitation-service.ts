@@ -17,6 +17,7 @@ import { deleteConfirmation } from './invitation-confirmation-repository.js'
 import { createInvite } from './invite.js'
 import { queueInvitationEmail, reminderDueAt } from './invitation-email.js'
 import { createNewLinkRequest } from './new-link-request.js'
+import { sendInvitationReminders } from './invitation-reminders.js'
 
 export type { InviteInput } from './invite.js'
 export type { AcceptInput } from './invitation-accept.js'
@@ -127,6 +128,9 @@ export function createInvitationService(deps: AccountUserDeps) {
     ...createAccept(deps),
 
     requestNewLink: createNewLinkRequest(deps, renew),
+
+    /** The reminders due now (the job `remind-invitations`); how many were queued. */
+    sendReminders: (batchSize?: number) => sendInvitationReminders(deps, batchSize),
   }
 
   async function guardedChange(

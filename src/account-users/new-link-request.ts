@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely'
 import type { ActorRef } from '../access/actor.js'
+import { accountSettingsOf } from '../accounts/account.js'
 import { recordAuditEvents } from '../db/audit.js'
+import { parseJson } from '../db/rows.js'
 import type { Database } from '../db/schema.js'
 import { enqueueEmail } from '../email/outbox.js'
 import { ruleError } from '../errors.js'
@@ -118,7 +120,5 @@ async function selfRenewAllowed(db: Kysely<Database>, accountId: string): Promis
     .select('settings')
     .where('id', '=', accountId)
     .executeTakeFirst()
-  if (!row?.settings) return false
-  const settings = JSON.parse(row.settings) as { invitations?: { selfRenew?: unknown } }
-  return settings.invitations?.selfRenew === true
+  return accountSettingsOf(parseJson(row?.settings, null)).invitations.selfRenew
 }

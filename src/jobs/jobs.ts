@@ -12,6 +12,8 @@ export interface JobDeps {
   clock: Clock
   config: Pick<Config, 'sweepIntervalMs' | 'mailPollIntervalMs'>
   dispatcher: EmailDispatcher
+  /** queues the invitation reminders that are due (INVITATION_REMINDER); how many */
+  remindInvitations: () => Promise<number>
   metrics: Metrics
   /** true once shutdown began: a job finishes its current batch and takes no other */
   isStopping: () => boolean
@@ -32,6 +34,15 @@ export function buildJobs(deps: JobDeps): ScheduledJob[] {
         })
         metrics.countInvitations('expired', expired)
         return expired
+      },
+    },
+    {
+      name: 'remind-invitations',
+      intervalMs: config.sweepIntervalMs,
+      run: async () => {
+        const reminded = await deps.remindInvitations()
+        metrics.countInvitations('reminded', reminded)
+        return reminded
       },
     },
     {

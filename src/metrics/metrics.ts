@@ -6,7 +6,8 @@ import type { Database } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
 
 /** What happened to an invitation, as counted by `accounts_invitation_transitions_total`. */
-export type InvitationTransition = 'invited' | 'resent' | 'reissued' | 'accepted' | 'expired'
+export type InvitationTransition =
+  'invited' | 'resent' | 'reissued' | 'accepted' | 'expired' | 'reminded'
 
 export interface MetricsDeps {
   db: Kysely<Database>
@@ -42,7 +43,7 @@ export function createMetrics(deps: MetricsDeps) {
   })
   const invitationTransitions = new Counter({
     name: 'accounts_invitation_transitions_total',
-    help: 'Invitations sent, resent, reissued (send-new-invite), accepted and expired.',
+    help: 'Invitations sent, resent, reissued (send-new-invite), accepted, expired and reminded.',
     labelNames: ['transition'] as const,
     registers,
   })

@@ -115,7 +115,13 @@ export async function acceptInvitePage(
         } catch (error) {
           return html(reply, 400, acceptInviteProblem(branding, messageOf(error)))
         }
-        if (form.action === 'ask-new-link' && preview.status === 'InvitationExpired') {
+        if (form.action === 'ask-new-link') {
+          if (preview.status !== 'InvitationExpired')
+            return html(
+              reply,
+              400,
+              acceptInviteProblem(branding, 'This invitation has not expired.'),
+            )
           await limits.newLinkByAddress(request)
           try {
             const outcome = await deps.invitations.requestNewLink({ code })
