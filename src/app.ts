@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyInstance, type RouteOptions } from 
 import { iconRoutes } from './icons/icon-routes.js'
 import { acceptInvitePage } from './web/accept-invite-page.js'
 import { logoRoute } from './web/branding.js'
+import { webhookRoutes } from './webhooks/webhook-routes.js'
 import { accountRoutes } from './accounts/account-routes.js'
 import { buyerRoutes } from './buyers/buyer-routes.js'
 import { sellerRoutes } from './sellers/seller-routes.js'
@@ -140,6 +141,7 @@ export async function buildApp({
   await licenseeRoutes(app, services)
   await cloudTenantRoutes(app, services)
   await userRoutes(app, services)
+  await webhookRoutes(app, services)
   return app
 }
 

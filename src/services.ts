@@ -12,6 +12,10 @@ import { createConfirmationLimit } from './account-users/confirmation-limit.js'
 import { createSecretBox } from './lib/secrets.js'
 import { createEmailTemplates } from './email/templates/email-templates.js'
 import { brandingOf } from './web/branding.js'
+import { onAuditEvents } from './db/audit.js'
+import { createAddressPolicy } from './webhooks/webhook-address-policy.js'
+import { queueWebhookDeliveries } from './webhooks/webhook-events.js'
+import { createWebhookService } from './webhooks/webhook-service.js'
 import { createModuleService } from './modules/module-service.js'
 import { createAccountService } from './accounts/account-service.js'
 import { createBuyerService } from './buyers/buyer-service.js'
@@ -60,6 +64,12 @@ export function createServices({ database, clock, config }: ServiceDeps) {
     confirmationLimit: config.rateLimit ? createConfirmationLimit(counters) : undefined,
   }
   const authenticator = createTokenAuthenticator({ db, clock })
+  // Every audited change queues its webhook deliveries in its own transaction (issue #15).
+  onAuditEvents(queueWebhookDeliveries)
+  const webhookAddresses = createAddressPolicy({
+    allowNetworks: config.webhookAllowNetworks,
+    ownAddresses: [new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, '')],
+  })
   return {
     db,
     box,
@@ -95,6 +105,8 @@ export function createServices({ database, clock, config }: ServiceDeps) {
     licensees: createLicenseeService({ db, clock, dialect }),
     cloudTenants: createCloudTenantService({ db, clock, dialect }),
     users: createUserService({ db, clock, dialect, ssoDomains: config.ssoDomains }),
+    webhookAddresses,
+    webhooks: createWebhookService({ db, clock, box, dialect, policy: webhookAddresses }),
   }
 }
 

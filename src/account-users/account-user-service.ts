@@ -353,6 +353,8 @@ export function createAccountUserService(
             event: 'deleted',
             at: now,
             by,
+            // what listeners (webhooks) announce: the row is gone by then
+            object: PRESENTERS.legacy({ ...current, invitationUrl: null }),
           },
           ...(detached
             ? [

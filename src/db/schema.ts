@@ -342,7 +342,7 @@ export interface WebhookDeliveryTable {
   ordering_key: string
   /** the JSON body sent: `{ type, timestamp, data }` */
   payload: JsonText
-  status: 'pending' | 'sending' | 'delivered' | 'failed'
+  status: 'Pending' | 'Sending' | 'Delivered' | 'Failed'
   attempts: number
   next_attempt_at: Timestamp
   claimed_at: Timestamp | null
