@@ -69,6 +69,7 @@ export function createServices({ database, clock, config }: ServiceDeps) {
   const webhookAddresses = createAddressPolicy({
     allowNetworks: config.webhookAllowNetworks,
     ownAddresses: [new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, '')],
+    ownHostnames: [new URL(config.publicUrl).hostname],
   })
   return {
     db,

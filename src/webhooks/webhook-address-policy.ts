@@ -14,6 +14,8 @@ export interface AddressPolicy {
   refusalOf(address: string): string | undefined
   /** whether `http://` may be used to reach the address */
   allowsPlainHttp(address: string): boolean
+  /** whether a URL's host names this service (PUBLIC_URL's host) */
+  isOwnHost(hostname: string): boolean
 }
 
 const PRIVATE_V4 = [
@@ -50,7 +52,10 @@ export function createAddressPolicy(options: {
   allowNetworks: readonly string[]
   /** PUBLIC_URL's host, when it is an address, and anything else that is this service */
   ownAddresses?: readonly string[]
+  /** PUBLIC_URL's host name: a webhook to it would call this service */
+  ownHostnames?: readonly string[]
 }): AddressPolicy {
+  const ownNames = new Set((options.ownHostnames ?? []).map((h) => h.toLowerCase()))
   const blocked = new BlockList()
   for (const [address, bits] of PRIVATE_V4) blocked.addSubnet(address, bits, 'ipv4')
   for (const [address, bits] of PRIVATE_V6) blocked.addSubnet(address, bits, 'ipv6')
@@ -87,6 +92,9 @@ export function createAddressPolicy(options: {
     },
     allowsPlainHttp(address) {
       return check(loopback, address) && check(allowed, address)
+    },
+    isOwnHost(hostname) {
+      return ownNames.has(hostname.toLowerCase().replace(/^\[|\]$/g, ''))
     },
   }
 }
@@ -156,6 +164,7 @@ export async function refusalOfWebhookUrl(
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'It must be an https:// URL.'
   if (url.username || url.password) return 'It must not carry a user name or password.'
   if (url.hash) return 'It must not have a #fragment.'
+  if (policy.isOwnHost(url.hostname)) return 'It must not point at this service.'
   const addresses = await resolve(url.hostname).catch(() => undefined)
   for (const address of addresses ?? []) {
     const refusal = policy.refusalOf(address)

@@ -140,7 +140,9 @@ async function payloadOf(
   const found = await readObject(db, event)
   const object = found ?? event.object ?? { id: event.objectId, account: { id: event.accountId } }
   const { audit: _audit, $meta: _meta, ...rest } = object
-  return rest
+  const invitation = rest.invitation as { status?: unknown } | undefined
+  // Never a link: an account user's invitation is announced by its status only.
+  return invitation ? { ...rest, invitation: { status: invitation.status } } : rest
 }
 
 async function readObject(
@@ -152,9 +154,7 @@ async function readObject(
       const rows = await findAccountUserRows(db, { id: event.objectId })
       const [accountUser] = await hydrateAccountUsers(db, rows, event.at)
       if (!accountUser) return undefined
-      const presented = presentLegacy({ ...accountUser, invitationUrl: null })
-      // Never a link: the invitation's status only.
-      return { ...presented, invitation: { status: presented.invitation.status } }
+      return presentLegacy({ ...accountUser, invitationUrl: null })
     }
     case 'user-group': {
       const rows = await userGroupBase(db, undefined)

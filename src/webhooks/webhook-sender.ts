@@ -41,6 +41,7 @@ export function createWebhookSender(options: {
     new Promise<WebhookResponse>((resolve) => {
       const started = performance.now()
       let settled = false
+      let timer: NodeJS.Timeout | undefined
       const finish = (status: number | null, error: string | null) => {
         if (settled) return
         settled = true
@@ -106,7 +107,7 @@ export function createWebhookSender(options: {
           response.on('error', done)
         },
       )
-      const timer = setTimeout(() => {
+      timer = setTimeout(() => {
         req.destroy()
         finish(null, `no answer within ${options.timeoutMs} ms`)
       }, options.timeoutMs)

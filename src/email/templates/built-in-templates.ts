@@ -152,10 +152,10 @@ If they should not join, you can ignore this email.`,
 The webhook {{webhookId}} of {{accountName}} ({{webhookUrl}}) has been disabled: its deliveries failed for {{retryWindow}}.
 The last failure: {{lastError}}
 
-Fix the endpoint, then enable the webhook again (POST /public/v1/notifications/webhooks/{{webhookId}}/enable); the events it missed are then delivered.`,
+Fix the endpoint, then enable the webhook again (POST /public/v1/notifications/webhooks/{{webhookId}}/enable). Deliveries that had not failed yet resume then; failed ones can be sent again from its delivery log (…/deliveries/{id}/redeliver). Events that happen while it is disabled are not queued for it.`,
     html: `<p>Hello {{firstName}},</p>
 <p>The webhook <strong>{{webhookId}}</strong> of {{accountName}} (<code>{{webhookUrl}}</code>) has been disabled: its deliveries failed for {{retryWindow}}.</p>
 <p>The last failure: {{lastError}}</p>
-<p>Fix the endpoint, then enable the webhook again (<code>POST /public/v1/notifications/webhooks/{{webhookId}}/enable</code>); the events it missed are then delivered.</p>`,
+<p>Fix the endpoint, then enable the webhook again (<code>POST /public/v1/notifications/webhooks/{{webhookId}}/enable</code>). Deliveries that had not failed yet resume then; failed ones can be sent again from its delivery log. Events that happen while it is disabled are not queued for it.</p>`,
   },
 }
