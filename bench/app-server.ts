@@ -21,6 +21,10 @@ import { connectDatabase } from '../src/db/connect.js'
 import { migrateToLatest } from '../src/db/migrate.js'
 import { ensureFirstStart } from '../src/first-start.js'
 import { createServices } from '../src/services.js'
+import { drainOutbox } from '../src/jobs/jobs.js'
+import { startScheduler } from '../src/jobs/scheduler.js'
+import { createWebhookDispatcher } from '../src/webhooks/webhook-dispatcher.js'
+import { createWebhookSender } from '../src/webhooks/webhook-sender.js'
 import { ControllableClock } from './controllable-clock.js'
 import { serveCalls } from './protocol.js'
 import { captureListSql, openRawRunner, type CapturedQuery, type RawSample } from './list-sql.js'
@@ -48,6 +52,8 @@ const config = Object.freeze({
     BOOTSTRAP_TOKEN: BENCH_TOKEN,
     LIST_CACHE: process.env.BENCH_LIST_CACHE ?? 'on',
     RATE_LIMIT: process.env.BENCH_RATE_LIMIT ?? 'on',
+    // The webhook scenario: its receiver listens on loopback.
+    ...(process.env.BENCH_WEBHOOKS === '1' ? { WEBHOOK_ALLOW_NETWORKS: '127.0.0.0/8' } : {}),
   }),
   secretKey: 'bench-secret-key-bench-secret-key-0123456789',
 })
@@ -63,6 +69,36 @@ const first = await ensureFirstStart(
   { db: database.db, dialect: database.dialect, clock },
   { bootstrapToken: config.bootstrapToken },
 )
+// The webhook scenario (issue #15): this node delivers the webhook queue as src/main.ts does, so
+// the deliveries' cost lands in the same process as the invites being measured.
+const webhookDispatcher =
+  process.env.BENCH_WEBHOOKS === '1'
+    ? createWebhookDispatcher({
+        db: database.db,
+        box: services.box,
+        clock,
+        logger: { info() {}, warn() {}, error() {} },
+        templates: services.templates,
+        send: createWebhookSender({
+          policy: services.webhookAddresses,
+          timeoutMs: config.webhookTimeoutMs,
+          userAgent: 'bench webhooks',
+        }),
+        config,
+      })
+    : undefined
+const webhookJobs = webhookDispatcher
+  ? startScheduler(
+      [
+        {
+          name: 'dispatch-webhooks',
+          intervalMs: config.webhookPollIntervalMs,
+          run: () => drainOutbox(webhookDispatcher),
+        },
+      ],
+      { info() {}, error() {} },
+    )
+  : undefined
 const actor = await services.authenticator.authenticate(BENCH_TOKEN)
 if (!actor) throw new Error('the bootstrap token does not authenticate')
 
@@ -394,7 +430,17 @@ serveCalls({
       clockOffsetMs: clock.offset,
     }
   },
+  /** Webhook deliveries by status (the webhook scenario waits for the queue to drain). */
+  async webhookDeliveries() {
+    const rows = await database.db
+      .selectFrom('webhook_deliveries')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('status')
+      .execute()
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]))
+  },
   async stop() {
+    await webhookJobs?.stop()
     for (const runner of rawRunners.values()) await (await runner).close()
     await app.close()
     await database.close()

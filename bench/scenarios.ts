@@ -6,6 +6,7 @@
  */
 import type autocannon from 'autocannon'
 import { runAbuse } from './abuse.js'
+import { runWebhooks } from './webhooks.js'
 import type { ServerChild } from './child.js'
 import {
   ensurePostgresListDatabase,
@@ -375,4 +376,17 @@ const abuse: Scenario = {
   custom: (ctx) => runAbuse(ctx.log),
 }
 
-export const SCENARIOS: Scenario[] = [bare, invite, sendNewInvite, ...LIST_SCENARIOS, abuse]
+const webhooks: Scenario = {
+  name: 'webhooks',
+  title: 'issue #15: invite burst with a webhook endpoint registered vs without (target ≥ 0.80)',
+  custom: (ctx) => runWebhooks(ctx.options, ctx.log),
+}
+
+export const SCENARIOS: Scenario[] = [
+  bare,
+  invite,
+  sendNewInvite,
+  ...LIST_SCENARIOS,
+  abuse,
+  webhooks,
+]

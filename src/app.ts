@@ -2,6 +2,8 @@ import multipart from '@fastify/multipart'
 import Fastify, { LogController, type FastifyInstance, type RouteOptions } from 'fastify'
 import { iconRoutes } from './icons/icon-routes.js'
 import { acceptInvitePage } from './web/accept-invite-page.js'
+import { logoRoute } from './web/branding.js'
+import { webhookRoutes } from './webhooks/webhook-routes.js'
 import { accountRoutes } from './accounts/account-routes.js'
 import { buyerRoutes } from './buyers/buyer-routes.js'
 import { sellerRoutes } from './sellers/seller-routes.js'
@@ -36,7 +38,7 @@ import type { Services } from './services.js'
 import { userGroupRoutes } from './user-groups/user-group-routes.js'
 
 export interface AppDeps {
-  config: Pick<Config, 'logLevel' | 'rateLimit' | 'trustProxy' | 'failureDelayMs'>
+  config: Pick<Config, 'logLevel' | 'rateLimit' | 'trustProxy' | 'failureDelayMs' | 'logoFile'>
   services: Services
   /** whether the process is shutting down (main.ts); readiness fails while it is */
   lifecycle?: Lifecycle
@@ -131,6 +133,7 @@ export async function buildApp({
   await apiTokenRoutes(app, services)
   await iconRoutes(app, { db: services.db })
   await acceptInvitePage(app, services, limits)
+  await logoRoute(app, config)
   await accountRoutes(app, services)
   await buyerRoutes(app, services)
   await sellerRoutes(app, services)
@@ -138,6 +141,7 @@ export async function buildApp({
   await licenseeRoutes(app, services)
   await cloudTenantRoutes(app, services)
   await userRoutes(app, services)
+  await webhookRoutes(app, services)
   return app
 }
 

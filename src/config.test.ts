@@ -29,6 +29,50 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SSO_DOMAINS: 'contoso' })).toThrow(/SSO_DOMAINS/)
   })
 
+  it('reads the delivery, reminder, branding and webhook settings (issue #15)', () => {
+    const defaults = loadConfig({})
+    expect(defaults).toMatchObject({
+      mailRetryWindowMs: 24 * 3600_000,
+      mailClaimLeaseMs: 30_000,
+      invitationReminderMs: 24 * 3600_000,
+      productName: 'Accounts',
+      mailFrom: '"Accounts" <noreply@accounts.local>',
+      supportUrl: null,
+      logoFile: null,
+      templatesDir: null,
+      webhookRetryWindowMs: 24 * 3600_000,
+      webhookClaimLeaseMs: 30_000,
+      webhookAllowNetworks: [],
+    })
+    const set = loadConfig({
+      INVITATION_REMINDER: 'off',
+      MAIL_RETRY_WINDOW: '2h',
+      MAIL_CLAIM_LEASE: '5s',
+      PRODUCT_NAME: 'Contoso Portal',
+      SUPPORT_URL: 'mailto:help@contoso.example',
+      WEBHOOK_ALLOW_NETWORKS: '127.0.0.0/8, ::1/128',
+    })
+    expect(set).toMatchObject({
+      invitationReminderMs: null,
+      mailRetryWindowMs: 2 * 3600_000,
+      mailClaimLeaseMs: 5000,
+      productName: 'Contoso Portal',
+      mailFrom: '"Contoso Portal" <noreply@accounts.local>',
+      supportUrl: 'mailto:help@contoso.example',
+      webhookAllowNetworks: ['127.0.0.0/8', '::1/128'],
+    })
+    for (const [name, value] of [
+      ['INVITATION_REMINDER', 'soon'],
+      ['MAIL_RETRY_WINDOW', '0s'],
+      ['SUPPORT_URL', 'javascript:alert(1)'],
+      ['WEBHOOK_ALLOW_NETWORKS', '10.0.0.0'],
+      ['WEBHOOK_ALLOW_NETWORKS', '10.0.0.0/33'],
+      ['PRODUCT_NAME', ' '],
+    ]) {
+      expect(() => loadConfig({ [name!]: value }), `${name}=${value}`).toThrow(name)
+    }
+  })
+
   it('reports every problem at once', () => {
     try {
       loadConfig({

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import { parseDurationMs } from './lib/duration.js'
 
 export type DatabaseTarget =
@@ -44,7 +45,33 @@ export interface Config {
   trustProxy: boolean | number | string
   sweepIntervalMs: number
   mailPollIntervalMs: number
-  mailMaxAttempts: number
+  /** how long after it was queued an email is still tried again (MAIL_RETRY_WINDOW, default 24h) */
+  mailRetryWindowMs: number
+  /** how long a sender's claim on an email lasts unless renewed (MAIL_CLAIM_LEASE, default 30s) */
+  mailClaimLeaseMs: number
+  /** how long before its expiry an invitation is mailed a reminder (INVITATION_REMINDER); null: off */
+  invitationReminderMs: number | null
+  /** the product's name in every email and page (PRODUCT_NAME, default `Accounts`) */
+  productName: string
+  /** where people get help (SUPPORT_URL), named in every email and page; null: none */
+  supportUrl: string | null
+  /** an image file served at /assets/logo and shown in every email and page (LOGO_FILE) */
+  logoFile: string | null
+  /** a folder whose `<kind>.subject.txt|text.txt|html` files replace the built-in templates */
+  templatesDir: string | null
+  /** how often each node looks for webhook deliveries due (WEBHOOK_POLL_INTERVAL_MS) */
+  webhookPollIntervalMs: number
+  /** how long a webhook delivery is tried again before its endpoint is disabled (24h) */
+  webhookRetryWindowMs: number
+  /** how long a node's claim on a webhook delivery lasts unless renewed (WEBHOOK_CLAIM_LEASE) */
+  webhookClaimLeaseMs: number
+  /** how long one webhook request may take, connection to response (WEBHOOK_TIMEOUT_MS) */
+  webhookTimeoutMs: number
+  /**
+   * CIDR ranges webhooks may reach although they are private, loopback or link-local
+   * (WEBHOOK_ALLOW_NETWORKS, e.g. `127.0.0.0/8` in development); http:// only for loopback.
+   */
+  webhookAllowNetworks: readonly string[]
   /** email domains an identity provider serves (SSO_DOMAINS): `sso-check` and `sso` read it */
   ssoDomains: readonly string[]
 }
@@ -136,7 +163,51 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     'MAIL_POLL_INTERVAL_MS',
     problems,
   )
-  const mailMaxAttempts = positiveInt(env.MAIL_MAX_ATTEMPTS, 8, 'MAIL_MAX_ATTEMPTS', problems)
+  const mailRetryWindowMs = duration(env.MAIL_RETRY_WINDOW, '24h', 'MAIL_RETRY_WINDOW', problems)
+  const mailClaimLeaseMs = duration(env.MAIL_CLAIM_LEASE, '30s', 'MAIL_CLAIM_LEASE', problems)
+  const reminder = env.INVITATION_REMINDER ?? '24h'
+  const invitationReminderMs =
+    reminder === 'off' ? null : duration(reminder, '24h', 'INVITATION_REMINDER', problems)
+  const productName = (env.PRODUCT_NAME ?? 'Accounts').trim()
+  if (!productName || productName.length > 100 || /[\r\n]/.test(productName))
+    problems.push('PRODUCT_NAME must be one line of 1-100 characters')
+  const supportUrl = env.SUPPORT_URL || null
+  if (supportUrl !== null && !/^(https?:\/\/|mailto:)[^\s]+$/.test(supportUrl))
+    problems.push(`SUPPORT_URL must be an http(s) or mailto: URL, got "${supportUrl}"`)
+  const webhookPollIntervalMs = positiveInt(
+    env.WEBHOOK_POLL_INTERVAL_MS,
+    500,
+    'WEBHOOK_POLL_INTERVAL_MS',
+    problems,
+  )
+  const webhookRetryWindowMs = duration(
+    env.WEBHOOK_RETRY_WINDOW,
+    '24h',
+    'WEBHOOK_RETRY_WINDOW',
+    problems,
+  )
+  const webhookClaimLeaseMs = duration(
+    env.WEBHOOK_CLAIM_LEASE,
+    '30s',
+    'WEBHOOK_CLAIM_LEASE',
+    problems,
+  )
+  const webhookTimeoutMs = positiveInt(
+    env.WEBHOOK_TIMEOUT_MS,
+    10_000,
+    'WEBHOOK_TIMEOUT_MS',
+    problems,
+  )
+  const webhookAllowNetworks = (env.WEBHOOK_ALLOW_NETWORKS ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean)
+  for (const network of webhookAllowNetworks) {
+    if (!isCidr(network))
+      problems.push(
+        `WEBHOOK_ALLOW_NETWORKS must list CIDR ranges like 127.0.0.0/8, got "${network}"`,
+      )
+  }
   const shutdownTimeoutMs = positiveInt(
     env.SHUTDOWN_TIMEOUT_MS,
     8000,
@@ -165,7 +236,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dataDir,
     mailDir: env.MAIL_DIR ?? `${dataDir}/mail`,
     smtpUrl,
-    mailFrom: env.MAIL_FROM ?? 'Accounts <noreply@accounts.local>',
+    mailFrom: env.MAIL_FROM ?? `"${productName.replace(/["\\]/g, '')}" <noreply@accounts.local>`,
     secretKey,
     previousSecretKey,
     logLevel,
@@ -180,7 +251,18 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     trustProxy,
     sweepIntervalMs,
     mailPollIntervalMs,
-    mailMaxAttempts,
+    mailRetryWindowMs,
+    mailClaimLeaseMs,
+    invitationReminderMs,
+    productName,
+    supportUrl,
+    logoFile: env.LOGO_FILE || null,
+    templatesDir: env.TEMPLATES_DIR || null,
+    webhookPollIntervalMs,
+    webhookRetryWindowMs,
+    webhookClaimLeaseMs,
+    webhookTimeoutMs,
+    webhookAllowNetworks: Object.freeze(webhookAllowNetworks),
     ssoDomains: Object.freeze(ssoDomains),
   })
 }
@@ -196,6 +278,29 @@ export function parseDatabaseUrl(url: string): DatabaseTarget | undefined {
   if (/^[a-z]+:\/\//i.test(url)) return undefined
   const filename = url.replace(/^sqlite:(\/\/)?/, '')
   return filename ? { dialect: 'sqlite', filename } : undefined
+}
+
+function duration(
+  value: string | undefined,
+  fallback: string,
+  name: string,
+  problems: string[],
+): number {
+  const text = value === undefined || value === '' ? fallback : value
+  const ms = parseDurationMs(text)
+  if (ms === undefined) {
+    problems.push(`${name} must look like 24h, 30m or 30s, got "${text}"`)
+    return 0
+  }
+  return ms
+}
+
+/** `10.0.0.0/8`, `127.0.0.1/32`, `::1/128`, `fd00::/8`. */
+function isCidr(value: string): boolean {
+  const [address, bits, extra] = value.split('/')
+  if (!address || bits === undefined || extra !== undefined || !/^\d{1,3}$/.test(bits)) return false
+  const family = isIP(address)
+  return family !== 0 && Number(bits) <= (family === 4 ? 32 : 128)
 }
 
 function positiveInt(

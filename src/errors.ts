@@ -49,6 +49,18 @@ export const ERROR_CATALOGUE = {
   LICENSEE_NOT_FOUND: { status: 404, detail: 'Licensee not found.' },
   ERP_LINK_NOT_FOUND: { status: 404, detail: 'ERP link not found.' },
   CLOUD_TENANT_NOT_FOUND: { status: 404, detail: 'Cloud tenant not found.' },
+  WEBHOOK_NOT_FOUND: { status: 404, detail: 'Webhook not found.' },
+  WEBHOOK_DELIVERY_NOT_FOUND: { status: 404, detail: 'Webhook delivery not found.' },
+  WEBHOOK_URL_NOT_ALLOWED: {
+    status: 400,
+    detail: 'The webhook URL may not be used: https to a public address only.',
+  },
+  WEBHOOK_EVENTS_INVALID: { status: 400, detail: 'An event type is not one webhooks offer.' },
+  WEBHOOK_STATUS_INVALID: { status: 400, detail: 'The webhook status does not allow this action.' },
+  WEBHOOK_LIMIT_REACHED: {
+    status: 400,
+    detail: 'The account has as many webhooks as it may have.',
+  },
   ACCOUNT_USER_ALREADY_EXISTS: {
     status: 400,
     detail: 'This user is already a member of the account.',

@@ -8,6 +8,8 @@ import { createEmailDispatcher } from './email/email-dispatcher.js'
 import { createDevMailbox, createSmtpMailer } from './email/mailer.js'
 import { ensureFirstStart } from './first-start.js'
 import { buildJobs } from './jobs/jobs.js'
+import { createWebhookDispatcher } from './webhooks/webhook-dispatcher.js'
+import { createWebhookSender } from './webhooks/webhook-sender.js'
 import { startScheduler } from './jobs/scheduler.js'
 import { systemClock } from './lib/clock.js'
 import { createLifecycle } from './lib/lifecycle.js'
@@ -50,12 +52,27 @@ async function main(): Promise<void> {
     logger: app.log,
     config,
   })
+  const webhookDispatcher = createWebhookDispatcher({
+    db: database.db,
+    box: services.box,
+    clock,
+    logger: app.log,
+    templates: services.templates,
+    send: createWebhookSender({
+      policy: services.webhookAddresses,
+      timeoutMs: config.webhookTimeoutMs,
+      userAgent: `${config.productName} webhooks`,
+    }),
+    config,
+  })
   const scheduler = startScheduler(
     buildJobs({
       database,
       clock,
       config,
       dispatcher,
+      webhookDispatcher,
+      remindInvitations: () => services.invitations.sendReminders(),
       metrics,
       isStopping: lifecycle.isDraining,
     }),
@@ -115,6 +132,7 @@ async function main(): Promise<void> {
     }, config.shutdownTimeoutMs)
     bound.unref()
     dispatcher.stop()
+    webhookDispatcher.stop()
     // Stop accepting, let in-flight requests answer, and let each job finish its current batch.
     await Promise.all([app.close(), scheduler.stop()])
     await dispatcher.releaseClaims()

@@ -10,6 +10,12 @@ import { createTableCounters } from './db/rate-limit-counters.js'
 import { createMemoryCounters } from './lib/window-counters.js'
 import { createConfirmationLimit } from './account-users/confirmation-limit.js'
 import { createSecretBox } from './lib/secrets.js'
+import { createEmailTemplates } from './email/templates/email-templates.js'
+import { brandingOf } from './web/branding.js'
+import { onAuditEvents } from './db/audit.js'
+import { createAddressPolicy } from './webhooks/webhook-address-policy.js'
+import { queueWebhookDeliveries } from './webhooks/webhook-events.js'
+import { createWebhookService } from './webhooks/webhook-service.js'
 import { createModuleService } from './modules/module-service.js'
 import { createAccountService } from './accounts/account-service.js'
 import { createBuyerService } from './buyers/buyer-service.js'
@@ -39,18 +45,38 @@ export function createServices({ database, clock, config }: ServiceDeps) {
   // Rate-limit counters: one process counts SQLite's traffic; PostgreSQL's API nodes count together.
   const counters =
     dialect === 'postgres' ? createTableCounters(db, clock) : createMemoryCounters(clock)
+  const branding = brandingOf(config)
+  const templates = createEmailTemplates({
+    branding,
+    publicUrl: config.publicUrl,
+    templatesDir: config.templatesDir,
+  })
   const accountUserDeps = {
     db,
     clock,
     box,
-    config: { invitationTtlMs: config.invitationTtlMs, publicUrl: config.publicUrl },
+    templates,
+    config: {
+      invitationTtlMs: config.invitationTtlMs,
+      publicUrl: config.publicUrl,
+      invitationReminderMs: config.invitationReminderMs,
+    },
     confirmationLimit: config.rateLimit ? createConfirmationLimit(counters) : undefined,
   }
   const authenticator = createTokenAuthenticator({ db, clock })
+  // Every audited change queues its webhook deliveries in its own transaction (issue #15).
+  onAuditEvents(queueWebhookDeliveries)
+  const webhookAddresses = createAddressPolicy({
+    allowNetworks: config.webhookAllowNetworks,
+    ownAddresses: [new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, '')],
+    ownHostnames: [new URL(config.publicUrl).hostname],
+  })
   return {
     db,
     box,
     clock,
+    branding,
+    templates,
     counters,
     accountUserDeps,
     authenticator,
@@ -80,6 +106,8 @@ export function createServices({ database, clock, config }: ServiceDeps) {
     licensees: createLicenseeService({ db, clock, dialect }),
     cloudTenants: createCloudTenantService({ db, clock, dialect }),
     users: createUserService({ db, clock, dialect, ssoDomains: config.ssoDomains }),
+    webhookAddresses,
+    webhooks: createWebhookService({ db, clock, box, dialect, policy: webhookAddresses }),
   }
 }
 

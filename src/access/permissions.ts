@@ -105,6 +105,15 @@ export const PERMISSIONS = {
   'userGroups.get': allow(ALL, ACCESS),
   'userGroups.update': allow(ALL, ACCESS),
   'userGroups.delete': allow(ALL, ACCESS),
+  // Our extension (issue #15): an account's administrators manage its webhooks.
+  'webhooks.create': allow(ALL, ACCESS),
+  'webhooks.list': allow(ALL, ACCESS),
+  'webhooks.get': allow(ALL, ACCESS),
+  'webhooks.update': allow(ALL, ACCESS),
+  'webhooks.delete': allow(ALL, ACCESS),
+  'webhooks.changeStatus': allow(ALL, ACCESS),
+  'webhooks.deliveries': allow(ALL, ACCESS),
+  'webhooks.redeliver': allow(ALL, ACCESS),
 } as const satisfies Record<string, Permission>
 
 export type Operation = keyof typeof PERMISSIONS

@@ -6,6 +6,7 @@ import type { Database } from '../db/schema.js'
 import { AppError } from '../errors.js'
 import type { Clock } from '../lib/clock.js'
 import type { SecretBox } from '../lib/secrets.js'
+import type { EmailTemplates } from '../email/templates/email-templates.js'
 import type { AccountUser, AccountUserView } from './account-user.js'
 import {
   findAccountUserRows,
@@ -19,7 +20,9 @@ export interface AccountUserDeps {
   db: Kysely<Database>
   clock: Clock
   box: SecretBox
-  config: Pick<Config, 'invitationTtlMs' | 'publicUrl'>
+  config: Pick<Config, 'invitationTtlMs' | 'publicUrl' | 'invitationReminderMs'>
+  /** renders every email (branding, TEMPLATES_DIR) */
+  templates: EmailTemplates
   /** wrong one-time codes and passwords per account user (accept); none when absent */
   confirmationLimit?: ConfirmationLimit | undefined
 }

@@ -91,7 +91,29 @@ export const AcceptInviteBody = Type.Object({
 /** Action POSTs may carry no body (read as `{}`) or any JSON object (§9.4). */
 export const ActionBody = Type.Object({}, { additionalProperties: true })
 
-const Invitation = Projected({ url: Nullable(Type.String()), status: Type.String() })
+const InvitationDelivery = Type.Object(
+  {
+    status: Type.Unsafe<'Queued' | 'Sent' | 'Failed'>({
+      type: 'string',
+      enum: ['Queued', 'Sent', 'Failed'],
+    }),
+    attempts: Type.Integer({ description: 'Tries started so far.' }),
+    lastAttemptAt: Nullable(Type.String()),
+    sentAt: Nullable(Type.String()),
+    error: Nullable(Type.String({ description: 'The latest failure, while not sent.' })),
+  },
+  {
+    description:
+      "What became of the newest invitation email (this service's extension): omitted unless " +
+      'selected (`select=invitation.delivery`).',
+    'x-accounts-extension': true,
+  },
+)
+const Invitation = Projected({
+  url: Nullable(Type.String()),
+  status: Type.String(),
+  delivery: InvitationDelivery,
+})
 const Collections = {
   account: AccountRefSchema,
   groups: Type.Array(UserGroupRefSchema),

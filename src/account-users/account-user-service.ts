@@ -4,7 +4,6 @@ import { recordAuditEvents } from '../db/audit.js'
 import type { Database } from '../db/schema.js'
 import type { Dialect } from '../db/connect.js'
 import { enqueueEmail } from '../email/outbox.js'
-import { renderRemovalEmail } from '../email/templates/account-user-removed.js'
 import { accountIdExists } from '../accounts/account-repository.js'
 import { AppError, ruleError } from '../errors.js'
 import type { ListCache } from '../db/list-cache.js'
@@ -42,6 +41,8 @@ import {
 import { checkPersonInput } from '../users/person-input.js'
 import { findGroupIdsOfAccount } from '../user-groups/user-group-repository.js'
 import { disableIfDetached } from '../users/user-repository.js'
+import { withInvitationDelivery } from './invitation-delivery.js'
+import { recipientOf } from './invitation-email.js'
 
 const FIELDS = { legacy: LEGACY_ACCOUNT_USER_FIELDS, account: ACCOUNT_CONTEXT_USER_FIELDS }
 const OMITTED_BY_DEFAULT = ['audit']
@@ -51,8 +52,16 @@ export function createAccountUserService(
 ) {
   const { db, clock, listCache } = deps
   const references = {
-    legacy: embeddedReferences(db, ACCOUNT_USER_REFERENCES.legacy),
-    account: embeddedReferences(db, ACCOUNT_USER_REFERENCES.account),
+    legacy: withInvitationDelivery(
+      db,
+      'legacy',
+      embeddedReferences(db, ACCOUNT_USER_REFERENCES.legacy),
+    ),
+    account: withInvitationDelivery(
+      db,
+      'account',
+      embeddedReferences(db, ACCOUNT_USER_REFERENCES.account),
+    ),
   }
   const outputOf = (family: AccountUserFamily) => ({
     fields: ACCOUNT_USER_OUTPUT[family],
@@ -344,6 +353,8 @@ export function createAccountUserService(
             event: 'deleted',
             at: now,
             by,
+            // what listeners (webhooks) announce: the row is gone by then
+            object: PRESENTERS.legacy({ ...current, invitationUrl: null }),
           },
           ...(detached
             ? [
@@ -363,9 +374,7 @@ export function createAccountUserService(
           await enqueueEmail(
             trx,
             deps,
-            renderRemovalEmail({
-              to: current.user.email,
-              firstName: current.user.firstName,
+            deps.templates.accountUserRemoved(recipientOf(current.user), {
               accountName: current.account.name,
               groupNames: current.groups.map((g) => g.name),
             }),

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { enqueueEmail } from '../email/outbox.js'
-import { renderConfirmationEmail } from '../email/templates/invitation-confirmation.js'
 import { randomDigits, secretsEqual } from '../lib/secrets.js'
 import type { AccountUser } from './account-user.js'
 import type { AccountUserDeps } from './account-user-lookup.js'
+import { recipientOf } from './invitation-email.js'
 import {
   countConfirmationAttempt,
   findConfirmation,
@@ -36,7 +36,7 @@ export type ConfirmationRequest = 'sent' | 'sent-recently' | 'too-many'
  */
 export async function requestConfirmationCode(
   trx: Kysely<Database>,
-  deps: Pick<AccountUserDeps, 'box' | 'clock'>,
+  deps: Pick<AccountUserDeps, 'box' | 'clock' | 'templates'>,
   accountUser: Pick<AccountUser, 'id' | 'user' | 'account'>,
 ): Promise<ConfirmationRequest> {
   const now = deps.clock.now()
@@ -58,9 +58,7 @@ export async function requestConfirmationCode(
   await enqueueEmail(
     trx,
     deps,
-    renderConfirmationEmail({
-      to: accountUser.user.email,
-      firstName: accountUser.user.firstName,
+    deps.templates.invitationConfirmation(recipientOf(accountUser.user), {
       accountName: accountUser.account.name,
       code,
       expiresAt,

@@ -20,7 +20,7 @@ import type {
 import { findGroupGrants } from './account-user-repository.js'
 import type { AccountUserDeps } from './account-user-lookup.js'
 import { invitationUrl } from './invitation-link.js'
-import { queueInvitationEmail } from './invitation-email.js'
+import { queueInvitationEmail, reminderDueAt } from './invitation-email.js'
 
 export interface InviteInput {
   actor: Actor
@@ -194,6 +194,7 @@ export function createInvite(deps: AccountUserDeps) {
           invitee_phone_number: typed.phone.number,
           invitation_sent_at: at,
           invitation_expires_at: expiresAt.toISOString(),
+          invitation_remind_at: reminderDueAt(config, now, expiresAt)?.toISOString() ?? null,
           invitation_accepted_at: null,
           joined_at: null,
           access_at: null,
@@ -258,7 +259,7 @@ export function createInvite(deps: AccountUserDeps) {
       accountUser,
       secrets,
       expiresAt,
-      inviterName: input.actor.accountName,
+      by,
     })
     // The administrator's copy of the link: without the mailbox proof.
     return { ...accountUser, invitationUrl: invitationUrl(config.publicUrl, secrets.secret, id) }

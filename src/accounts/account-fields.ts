@@ -55,6 +55,13 @@ export const ACCOUNT_FIELDS: FieldMap = {
   description: text('a.description'),
   'eligibility.client': jsonMember('a.eligibility', 'client', 'boolean'),
   'eligibility.partner': jsonMember('a.eligibility', 'partner', 'boolean'),
+  'settings.invitations.selfRenew': {
+    type: 'boolean',
+    sql: (ctx: CompileContext) =>
+      ctx.dialect === 'sqlite'
+        ? sql`(CASE WHEN json_extract(${sql.ref('a.settings')}, '$.invitations.selfRenew') THEN 1 ELSE 0 END)`
+        : sql`(CASE WHEN (${sql.ref('a.settings')}::jsonb -> 'invitations' ->> 'selfRenew') = 'true' THEN 1 ELSE 0 END)`,
+  },
   'audit.created.at': instant('a.created_at'),
   'audit.updated.at': instant('a.updated_at'),
   groups: {
@@ -84,5 +91,6 @@ export const ACCOUNT_OUTPUT = [
   'description',
   'groups',
   'eligibility',
+  'settings',
   'audit',
 ]

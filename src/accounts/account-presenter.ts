@@ -18,6 +18,7 @@ export function presentAccount(account: AccountRecord): Record<string, unknown> 
     description: account.description,
     groups: account.groups,
     eligibility: account.eligibility,
+    settings: account.settings,
     audit: {
       created: auditEvent(account.createdAt, account.createdBy),
       ...(account.updatedAt ? { updated: auditEvent(account.updatedAt, account.updatedBy) } : {}),

@@ -5,7 +5,7 @@ import { findModulesForAccountType } from '../modules/module-repository.js'
 import { parseJson, toDate } from '../db/rows.js'
 import type { AccountTable, Database } from '../db/schema.js'
 import { newUniqueId } from '../lib/ids.js'
-import type { Account, AccountStatus } from './account.js'
+import { accountSettingsOf, type Account, type AccountStatus } from './account.js'
 import { findLatestAuditEvents, type AuditEvents } from './latest-audit-events.js'
 
 export async function findAccountRef(db: Kysely<Database>, id: string) {
@@ -58,6 +58,7 @@ export const ACCOUNT_COLUMNS = [
   'a.website',
   'a.description',
   'a.eligibility',
+  'a.settings',
   'a.created_at',
   'a.created_by',
   'a.updated_at',
@@ -105,6 +106,7 @@ function toAccount(row: Row): Account {
     website: row.website,
     description: row.description,
     eligibility: parseJson(row.eligibility, null),
+    settings: accountSettingsOf(parseJson(row.settings, null)),
   }
 }
 

@@ -58,6 +58,22 @@ const editable = {
   description: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
   externalIds: Type.Optional(ExternalIdsInput),
   eligibility: Type.Optional(EligibilityInput),
+  settings: Type.Optional(
+    Type.Object(
+      {
+        invitations: Type.Optional(
+          Type.Object(
+            { selfRenew: Type.Optional(Type.Boolean()) },
+            { additionalProperties: false },
+          ),
+        ),
+      },
+      {
+        additionalProperties: false,
+        description: "The account's own settings (this service's extension).",
+      },
+    ),
+  ),
 }
 
 /** `AccountCreate`; `serviceLevel` may be left out (DEFAULT_SERVICE_LEVEL), as the SDK does. */
@@ -105,6 +121,15 @@ export const AccountSchema = Projected({
   description: Nullable(Type.String()),
   groups: Type.Array(UserGroupRefSchema),
   eligibility: Nullable(Projected({ client: Type.Boolean(), partner: Type.Boolean() })),
+  settings: Type.Object(
+    { invitations: Projected({ selfRenew: Type.Boolean() }) },
+    {
+      description:
+        "The account's own settings (this service's extension): `invitations.selfRenew` lets an " +
+        'invitee whose link expired have a new one sent from the expired-link page.',
+      'x-accounts-extension': true,
+    },
+  ),
   audit: Projected({
     created: EventSchema,
     updated: EventSchema,

@@ -115,6 +115,13 @@ export function createAccountService(deps: {
             ),
           }
         : {}),
+      ...(input.settings?.invitations?.selfRenew !== undefined
+        ? {
+            settings: JSON.stringify({
+              invitations: { selfRenew: input.settings.invitations.selfRenew },
+            }),
+          }
+        : {}),
     }
   }
 
@@ -146,6 +153,7 @@ export function createAccountService(deps: {
             website: columns.website ?? null,
             description: columns.description ?? null,
             eligibility: columns.eligibility ?? null,
+            settings: columns.settings ?? null,
             created_at: now,
             created_by: JSON.stringify(by),
             updated_at: null,

@@ -69,4 +69,20 @@ export interface Account {
   website: string | null
   description: string | null
   eligibility: { client: boolean; partner: boolean } | null
+  settings: AccountSettings
+}
+
+/** The account's own settings (our extension, issue #15). */
+export interface AccountSettings {
+  invitations: {
+    /** an invitee holding an expired link may have a new one sent without an administrator */
+    selfRenew: boolean
+  }
+}
+
+/** The settings stored as JSON, with defaults for what is absent. */
+export function accountSettingsOf(
+  stored: Partial<{ invitations: Partial<AccountSettings['invitations']> }> | null,
+): AccountSettings {
+  return { invitations: { selfRenew: stored?.invitations?.selfRenew === true } }
 }

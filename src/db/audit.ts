@@ -10,9 +10,32 @@ export interface AuditEventInput {
   at: Date
   by: ActorRef | null
   details?: Record<string, unknown>
+  /**
+   * The object as it was, for listeners, when the change removed it (a deleted row cannot be read
+   * back); never stored in the audit history.
+   */
+  object?: Record<string, unknown>
 }
 
-/** Appends to the audit history; the objects' own audit columns cache the latest of each kind. */
+/**
+ * Something that must happen in the same transaction as every audited change (the webhook
+ * queue, issue #15). Listeners are registered once per process by the composition root; they
+ * take the caller's transaction and must not keep state of their own.
+ */
+export type AuditListener = (db: Kysely<Database>, events: AuditEventInput[]) => Promise<void>
+
+const listeners = new Set<AuditListener>()
+
+/** Registers a listener (once: the same function twice is one listener). */
+export function onAuditEvents(listener: AuditListener): void {
+  listeners.add(listener)
+}
+
+/**
+ * Appends to the audit history, then lets the listeners act in the same transaction: every
+ * service that audits a change announces it without knowing who listens. The objects' own audit
+ * columns cache the latest of each kind.
+ */
 export async function recordAuditEvents(
   db: Kysely<Database>,
   events: AuditEventInput[],
@@ -32,4 +55,5 @@ export async function recordAuditEvents(
       })),
     )
     .execute()
+  for (const listener of listeners) await listener(db, events)
 }

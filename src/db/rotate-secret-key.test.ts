@@ -274,11 +274,13 @@ describe('sealed columns', () => {
       'src/account-users/invitation-service.ts',
       'src/account-users/invite.ts',
       'src/email/outbox.ts',
+      'src/webhooks/webhook-service.ts',
     ])
     expect(SEALED_COLUMNS.map((c) => `${c.table}.${c.column}`)).toEqual([
       'account_users.invitation_secret',
       'account_users.invitation_proof',
       'email_outbox.payload',
+      'webhooks.secret',
     ])
   })
 })

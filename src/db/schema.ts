@@ -26,6 +26,8 @@ export interface AccountTable {
   website: string | null
   description: string | null
   eligibility: JsonText | null
+  /** the account's own settings, JSON: `{"invitations":{"selfRenew":true}}` (issue #15) */
+  settings: JsonText | null
   created_at: Timestamp
   created_by: JsonText | null
   updated_at: Timestamp | null
@@ -89,6 +91,13 @@ export interface AccountUserTable {
   invitation_sent_at: Timestamp | null
   invitation_expires_at: Timestamp | null
   invitation_accepted_at: Timestamp | null
+  /**
+   * when the reminder of the current link is due (INVITATION_REMINDER before its expiry); set by
+   * invite, resend and send-new-invite, NULL once sent or when there is none to send
+   */
+  invitation_remind_at: Timestamp | null
+  /** when the invitee last asked for a new link from the expired-link page */
+  new_link_requested_at: Timestamp | null
   joined_at: Timestamp | null
   access_at: Timestamp | null
   last_login_at: Timestamp | null
@@ -288,10 +297,65 @@ export interface EmailOutboxTable {
   status: 'pending' | 'sending' | 'sent' | 'failed'
   attempts: number
   next_attempt_at: Timestamp
+  /** when the current claim was taken; with `id`, it names the claim */
   claimed_at: Timestamp | null
+  /** a `sending` row whose lease ran out belongs to a sender that stopped; another takes it over */
+  lease_expires_at: Timestamp | null
+  /** the Message-ID header, chosen by the first try and kept by every later one */
+  message_id: string | null
+  /** the account user an invitation email belongs to (`invitation.delivery`), else NULL */
+  account_user_id: string | null
+  last_attempt_at: Timestamp | null
   last_error: string | null
   created_at: Timestamp
   sent_at: Timestamp | null
+}
+
+/** An account's webhook endpoint (issue #15). */
+export interface WebhookTable {
+  /** `WHK-####-####` */
+  id: string
+  account_id: string
+  url: string
+  /** JSON array of event types (`account-user.invited`, `user-group.*`, …) */
+  events: JsonText
+  description: string | null
+  status: 'Enabled' | 'Disabled'
+  /** the `whsec_…` signing secret, AES-256-GCM sealed; listed in SEALED_COLUMNS */
+  secret: string
+  /** why the service disabled it (deliveries failing for the retry window); NULL otherwise */
+  disabled_reason: string | null
+  created_at: Timestamp
+  created_by: JsonText | null
+  updated_at: Timestamp | null
+  updated_by: JsonText | null
+}
+
+/** One event for one endpoint: the durable queue and the delivery log. */
+export interface WebhookDeliveryTable {
+  id: Generated<number>
+  webhook_id: string
+  /** the `webhook-id` header (`msg_…`): the same for every try and for a redelivery */
+  event_id: string
+  event_type: string
+  /** deliveries of one endpoint with the same key go out in `id` order (the object's id) */
+  ordering_key: string
+  /** the JSON body sent: `{ type, timestamp, data }` */
+  payload: JsonText
+  status: 'Pending' | 'Sending' | 'Delivered' | 'Failed'
+  attempts: number
+  next_attempt_at: Timestamp
+  claimed_at: Timestamp | null
+  lease_expires_at: Timestamp | null
+  last_attempt_at: Timestamp | null
+  /** the HTTP status of the latest try; NULL when it got no answer */
+  response_status: number | null
+  duration_ms: number | null
+  last_error: string | null
+  /** the delivery this one repeats (POST …/redeliver) */
+  redelivery_of: number | null
+  created_at: Timestamp
+  delivered_at: Timestamp | null
 }
 
 /**
@@ -348,4 +412,6 @@ export interface Database {
   email_outbox: EmailOutboxTable
   invitation_confirmations: InvitationConfirmationTable
   rate_limits: RateLimitTable
+  webhooks: WebhookTable
+  webhook_deliveries: WebhookDeliveryTable
 }

@@ -9,6 +9,8 @@ export const SEALED_COLUMNS = [
   // the mailbox proof only the emailed link carries (issue #12); random, so it survives rotation
   { table: 'account_users', key: 'id', column: 'invitation_proof' },
   { table: 'email_outbox', key: 'id', column: 'payload' },
+  // a webhook's signing secret (issue #15): shown once, kept to sign every delivery
+  { table: 'webhooks', key: 'id', column: 'secret' },
 ] as const
 
 export type SealedColumn = (typeof SEALED_COLUMNS)[number]

@@ -12,6 +12,8 @@ export interface MailMessage {
   html: string
   /** the outbox kind; only names the dev mailbox file, never becomes a header */
   kind?: string
+  /** the Message-ID header (`<…@…>`): the same for every try of one outbox message */
+  messageId?: string
 }
 
 export interface SentMail {
@@ -33,8 +35,16 @@ export interface Logger {
 }
 
 function toMailOptions(message: MailMessage, date?: Date) {
-  const { from, to, subject, text, html } = message
-  return { from, to, subject, text, html, ...(date ? { date } : {}) }
+  const { from, to, subject, text, html, messageId } = message
+  return {
+    from,
+    to,
+    subject,
+    text,
+    html,
+    ...(messageId ? { messageId } : {}),
+    ...(date ? { date } : {}),
+  }
 }
 
 /**
@@ -74,9 +84,18 @@ function fileSafe(label: string): string {
   return label.replace(/[^A-Za-z0-9._@-]+/g, '_').slice(0, 60) || 'message'
 }
 
-/** Sends through the SMTP server at `url` (`smtp://user:pass@host:587`, `smtps://…`). */
+/**
+ * Sends through the SMTP server at `url` (`smtp://user:pass@host:587`, `smtps://…`). A server
+ * that does not answer fails the try within seconds (the dispatcher retries it) instead of
+ * holding the sender for nodemailer's default minutes.
+ */
 export function createSmtpMailer(url: string): Mailer & { close(): void } {
-  const transport = nodemailer.createTransport(url)
+  const transport = nodemailer.createTransport({
+    url,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 60_000,
+  } as Parameters<typeof nodemailer.createTransport>[0])
   return {
     async send(message) {
       const info = await transport.sendMail(toMailOptions(message))

@@ -4,18 +4,23 @@ import type { Db } from '../db/connect.js'
 import { FakeClock } from '../lib/clock.js'
 import { createSecretBox } from '../lib/secrets.js'
 import { enqueueEmail } from './outbox.js'
-import { renderInvitationEmail } from './templates/invitation.js'
+import { createEmailTemplates } from './templates/email-templates.js'
 
 const code = 'S34uZlUcc/BRE7iUqRtPi7bxgpZcuW51h3gxZSzOLpw='
 const url = `https://portal.example.test/accept-invite?code=${encodeURIComponent(code)}`
-const invitation = renderInvitationEmail({
-  to: 'ada@example.com',
-  firstName: 'Ada',
-  accountName: 'Analytical Engines Ltd',
-  inviterName: 'Charles Babbage',
-  url,
-  expiresAt: new Date('2026-01-12T09:00:00.000Z'),
+const templates = createEmailTemplates({
+  branding: { productName: 'Accounts', supportUrl: null, logoUrl: null },
+  publicUrl: 'https://portal.example.test',
 })
+const invitation = templates.invitation(
+  { email: 'ada@example.com', firstName: 'Ada' },
+  {
+    accountName: 'Analytical Engines Ltd',
+    inviterName: 'Charles Babbage',
+    url,
+    expiresAt: new Date('2026-01-12T09:00:00.000Z'),
+  },
+)
 
 describe('enqueueEmail', () => {
   let database: Db

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database, EmailOutboxTable } from '../db/schema.js'
+import { toDate } from '../db/rows.js'
 import type { Clock } from '../lib/clock.js'
 import type { SecretBox } from '../lib/secrets.js'
 import type { OutgoingEmail } from './email.js'
@@ -7,12 +8,14 @@ import type { OutgoingEmail } from './email.js'
 /**
  * Queues a message. Pass the caller's transaction, so the state change that causes the email
  * and the email itself commit (or roll back) together. The whole message is sealed: bodies
- * carry invitation links, which are secrets at rest.
+ * carry invitation links, which are secrets at rest. `accountUserId` ties an invitation email to
+ * its membership (`invitation.delivery`).
  */
 export async function enqueueEmail(
   trx: Kysely<Database>,
   deps: { box: SecretBox; clock: Clock },
   email: OutgoingEmail,
+  options: { accountUserId?: string } = {},
 ): Promise<void> {
   const now = deps.clock.now().toISOString()
   await trx
@@ -24,6 +27,7 @@ export async function enqueueEmail(
       attempts: 0,
       next_attempt_at: now,
       created_at: now,
+      account_user_id: options.accountUserId ?? null,
     })
     .execute()
 }
@@ -32,34 +36,35 @@ export interface DueEmail {
   id: number
   kind: string
   payload: string
-  /** `sending` means a stale claim: its sender stopped before recording the outcome */
+  /** `sending` means a lapsed lease: its sender stopped before recording the outcome */
   status: 'pending' | 'sending'
   /** delivery tries started before this one */
   attempts: number
+  createdAt: Date
 }
 
 /** A claim this process holds: later updates are guarded by it, so a lost claim writes nothing. */
 export interface EmailClaim {
   id: number
   claimedAt: Date
+  /** the Message-ID every try of this message uses */
+  messageId: string
 }
 
-/** Pending messages whose time has come, and messages claimed before `staleBefore`. */
+/** Pending messages whose time has come, and claimed messages whose lease has run out. */
 export async function findDueEmails(
   db: Kysely<Database>,
-  at: { now: Date; staleBefore: Date },
+  now: Date,
   limit: number,
 ): Promise<DueEmail[]> {
+  const at = now.toISOString()
   const rows = await db
     .selectFrom('email_outbox')
-    .select(['id', 'kind', 'payload', 'status', 'attempts'])
+    .select(['id', 'kind', 'payload', 'status', 'attempts', 'created_at'])
     .where((eb) =>
       eb.or([
-        eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', at.now.toISOString())]),
-        eb.and([
-          eb('status', '=', 'sending'),
-          eb('claimed_at', '<=', at.staleBefore.toISOString()),
-        ]),
+        eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', at)]),
+        eb.and([eb('status', '=', 'sending'), eb('lease_expires_at', '<=', at)]),
       ]),
     )
     .orderBy('next_attempt_at')
@@ -68,38 +73,68 @@ export async function findDueEmails(
     .execute()
   return rows.flatMap((row) =>
     row.status === 'pending' || row.status === 'sending'
-      ? [{ ...row, status: row.status, attempts: Number(row.attempts) }]
+      ? [
+          {
+            id: Number(row.id),
+            kind: row.kind,
+            payload: row.payload,
+            status: row.status,
+            attempts: Number(row.attempts),
+            createdAt: toDate(row.created_at)!,
+          },
+        ]
       : [],
   )
 }
 
 /**
- * Claims one message and counts the try. The update repeats the condition the row was read
- * under, so of several processes that read the same row exactly one gets a row back: on
+ * Claims one message for `leaseMs` and counts the try. The update repeats the condition the row
+ * was read under, so of several processes that read the same row exactly one gets a row back: on
  * PostgreSQL a second updater waits for the first's row lock and then re-checks the condition
- * against the new row, which is `sending` with a fresh `claimed_at`.
+ * against the new row, which is `sending` with a lease that has not run out. The first claim
+ * fixes the Message-ID (`newMessageId`); a later one keeps it.
  */
 export async function claimEmail(
   db: Kysely<Database>,
   email: DueEmail,
-  at: { now: Date; staleBefore: Date },
+  claim: { now: Date; leaseMs: number; newMessageId: string },
 ): Promise<EmailClaim | undefined> {
-  const claimedAt = at.now
+  const at = claim.now.toISOString()
   let update = db
     .updateTable('email_outbox')
     .set((eb) => ({
       status: 'sending',
-      claimed_at: claimedAt.toISOString(),
+      claimed_at: at,
+      lease_expires_at: new Date(claim.now.getTime() + claim.leaseMs).toISOString(),
+      last_attempt_at: at,
       attempts: eb('attempts', '+', 1),
+      message_id: eb.fn.coalesce('message_id', eb.val(claim.newMessageId)),
     }))
     .where('id', '=', email.id)
     .where('status', '=', email.status)
   update =
     email.status === 'pending'
-      ? update.where('next_attempt_at', '<=', at.now.toISOString())
-      : update.where('claimed_at', '<=', at.staleBefore.toISOString())
-  const result = await update.executeTakeFirst()
-  return result.numUpdatedRows === 1n ? { id: email.id, claimedAt } : undefined
+      ? update.where('next_attempt_at', '<=', at)
+      : update.where('lease_expires_at', '<=', at)
+  const row = await update.returning('message_id').executeTakeFirst()
+  if (!row) return undefined
+  return { id: email.id, claimedAt: claim.now, messageId: row.message_id ?? claim.newMessageId }
+}
+
+/** Extends a claim's lease while its sender is alive; false when the claim is no longer ours. */
+export async function renewEmailLease(
+  db: Kysely<Database>,
+  claim: EmailClaim,
+  leaseExpiresAt: Date,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('email_outbox')
+    .set({ lease_expires_at: leaseExpiresAt.toISOString() })
+    .where('id', '=', claim.id)
+    .where('status', '=', 'sending')
+    .where('claimed_at', '=', claim.claimedAt.toISOString())
+    .executeTakeFirst()
+  return result.numUpdatedRows === 1n
 }
 
 export function markEmailSent(db: Kysely<Database>, claim: EmailClaim, sentAt: Date) {
@@ -146,10 +181,47 @@ async function finishClaim(
 ): Promise<boolean> {
   const result = await db
     .updateTable('email_outbox')
-    .set({ ...change, claimed_at: null })
+    .set({ ...change, claimed_at: null, lease_expires_at: null })
     .where('id', '=', claim.id)
     .where('status', '=', 'sending')
     .where('claimed_at', '=', claim.claimedAt.toISOString())
     .executeTakeFirst()
   return result.numUpdatedRows === 1n
+}
+
+/** `invitation.delivery` (issue #15): the newest invitation email of an account user. */
+export interface InvitationDelivery {
+  status: 'Queued' | 'Sent' | 'Failed'
+  /** tries started so far */
+  attempts: number
+  lastAttemptAt: Date | null
+  sentAt: Date | null
+  /** the latest failure (links and codes blanked), while not sent */
+  error: string | null
+}
+
+/** The delivery of the newest invitation email of each of the account users that has one. */
+export async function findInvitationDeliveries(
+  db: Kysely<Database>,
+  accountUserIds: readonly string[],
+): Promise<Map<string, InvitationDelivery>> {
+  const found = new Map<string, InvitationDelivery>()
+  if (accountUserIds.length === 0) return found
+  const rows = await db
+    .selectFrom('email_outbox')
+    .select(['account_user_id', 'status', 'attempts', 'last_attempt_at', 'sent_at', 'last_error'])
+    .where('account_user_id', 'in', [...new Set(accountUserIds)])
+    .where('kind', '=', 'invitation')
+    .orderBy('id')
+    .execute()
+  for (const row of rows) {
+    found.set(row.account_user_id!, {
+      status: row.status === 'sent' ? 'Sent' : row.status === 'failed' ? 'Failed' : 'Queued',
+      attempts: Number(row.attempts),
+      lastAttemptAt: toDate(row.last_attempt_at),
+      sentAt: toDate(row.sent_at),
+      error: row.status === 'sent' ? null : row.last_error,
+    })
+  }
+  return found
 }

@@ -146,6 +146,7 @@ function operationIdOf(method: string, path: string): string {
 }
 
 function tagOf(path: string): string {
+  if (path.startsWith('/public/v1/notifications/webhooks')) return 'webhooks'
   const match = /^\/public\/v1\/accounts\/([^/]+)(\/[^/]+)?(\/[^/]+)?/.exec(path)
   if (!match) return 'service'
   if (match[1]!.startsWith('{') || (match[1] === 'accounts' && match[3] === '/users'))

@@ -22,6 +22,8 @@ export const RATE_LIMITS = {
   acceptPerAddress: { max: 30, windowMs: TEN_MINUTES },
   /** the accept page, GET and POST, per client address */
   pagesPerAddress: { max: 60, windowMs: TEN_MINUTES },
+  /** "Ask for a new link" on the expired-link page, per client address (it sends email) */
+  newLinkPerAddress: { max: 5, windowMs: 6 * TEN_MINUTES },
   /** wrong bearer credentials per client address: past it, every credential from it waits */
   authFailuresPerAddress: { max: 30, windowMs: TEN_MINUTES },
   /** wrong secrets for one token id: past it, further failures answer 429, the right secret works */
@@ -92,6 +94,8 @@ export interface PublicRouteLimits {
   acceptByAddress(request: FastifyRequest): Promise<void>
   /** onRequest hook of the accept page */
   pageByAddress(request: FastifyRequest): Promise<void>
+  /** before "Ask for a new link" is acted on */
+  newLinkByAddress(request: FastifyRequest): Promise<void>
   /** before a bearer credential is verified: refuses an address past its failures */
   beforeAuthentication(request: FastifyRequest): Promise<void>
   /** after a bearer credential failed: counts it, and answers 429 past a limit */
@@ -126,6 +130,7 @@ export async function registerRateLimits(
   }
   const accept = check(RATE_LIMITS.acceptPerAddress, address('accept-address'))
   const page = check(RATE_LIMITS.pagesPerAddress, address('page-address'))
+  const newLink = check(RATE_LIMITS.newLinkPerAddress, address('new-link-address'))
   const authByAddress = check(RATE_LIMITS.authFailuresPerAddress, address('auth-address'))
   const authByToken = check(RATE_LIMITS.authFailuresPerToken, tokenId)
 
@@ -144,6 +149,8 @@ export async function registerRateLimits(
     acceptByAddress: (request) => enforce(accept, request, 'invitation accepts from your address'),
     pageByAddress: (request) =>
       enforce(page, request, 'invitation page requests from your address'),
+    newLinkByAddress: (request) =>
+      enforce(newLink, request, 'requests for a new invitation link from your address'),
     async beforeAuthentication(request) {
       if (!options.enabled) return
       // Read, not counted: an address that used up its failures is refused before any lookup.

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
 import type { Dialect } from '../db/connect.js'
+import { recordAuditEvents } from '../db/audit.js'
 
 /**
  * Persists `InvitationExpired` for invitations past their deadline, with an audit event each,
@@ -35,22 +36,18 @@ export async function expireInvitations(
         .where('invitation_expires_at', '<=', now)
         .returning(['id', 'account_id', 'invitation_expires_at'])
         .execute()
-      if (rows.length > 0) {
-        await trx
-          .insertInto('audit_events')
-          .values(
-            rows.map((r) => ({
-              object_type: 'account-user',
-              object_id: r.id,
-              account_id: r.account_id,
-              event: 'invitation-expired',
-              at: now,
-              by: null,
-              details: null,
-            })),
-          )
-          .execute()
-      }
+      // Through recordAuditEvents, so that its listeners (webhooks) hear of each expiry too.
+      await recordAuditEvents(
+        trx,
+        rows.map((r) => ({
+          objectType: 'account-user',
+          objectId: r.id,
+          accountId: r.account_id,
+          event: 'invitation-expired',
+          at: new Date(now),
+          by: null,
+        })),
+      )
       return rows.length
     })
     expired += count

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js'
 import type { Db } from '../db/connect.js'
 import type { EmailDispatcher } from '../email/email-dispatcher.js'
+import type { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js'
 import type { Clock } from '../lib/clock.js'
 import type { Metrics } from '../metrics/metrics.js'
 import { pruneRateLimits } from '../db/rate-limit-counters.js'
@@ -10,8 +11,12 @@ import type { ScheduledJob } from './scheduler.js'
 export interface JobDeps {
   database: Db
   clock: Clock
-  config: Pick<Config, 'sweepIntervalMs' | 'mailPollIntervalMs'>
+  config: Pick<Config, 'sweepIntervalMs' | 'mailPollIntervalMs' | 'webhookPollIntervalMs'>
   dispatcher: EmailDispatcher
+  /** the webhook queue's dispatcher; none: this node delivers no webhooks */
+  webhookDispatcher?: WebhookDispatcher
+  /** queues the invitation reminders that are due (INVITATION_REMINDER); how many */
+  remindInvitations: () => Promise<number>
   metrics: Metrics
   /** true once shutdown began: a job finishes its current batch and takes no other */
   isStopping: () => boolean
@@ -35,6 +40,15 @@ export function buildJobs(deps: JobDeps): ScheduledJob[] {
       },
     },
     {
+      name: 'remind-invitations',
+      intervalMs: config.sweepIntervalMs,
+      run: async () => {
+        const reminded = await deps.remindInvitations()
+        metrics.countInvitations('reminded', reminded)
+        return reminded
+      },
+    },
+    {
       name: 'optimize-database',
       intervalMs: 60 * 60_000,
       run: async () => (await database.optimize(), 0),
@@ -54,6 +68,15 @@ export function buildJobs(deps: JobDeps): ScheduledJob[] {
       intervalMs: config.mailPollIntervalMs,
       run: () => drainOutbox(dispatcher, deps.isStopping),
     },
+    ...(deps.webhookDispatcher
+      ? [
+          {
+            name: 'dispatch-webhooks',
+            intervalMs: config.webhookPollIntervalMs,
+            run: () => drainOutbox(deps.webhookDispatcher!, deps.isStopping),
+          },
+        ]
+      : []),
   ]
   return jobs.map((job) => metrics.instrumentJob(job))
 }
@@ -64,7 +87,7 @@ export function buildJobs(deps: JobDeps): ScheduledJob[] {
  * and it stops between batches once shutdown began.
  */
 export async function drainOutbox(
-  dispatcher: EmailDispatcher,
+  dispatcher: Pick<EmailDispatcher, 'dispatchDue'>,
   isStopping: () => boolean = () => false,
   batchSize = 50,
   maxPerTick = 2000,

@@ -13,6 +13,7 @@ export const ID_FORMATS = {
   licensee: { prefix: 'LCE', groups: 3 },
   erpLink: { prefix: 'ERP', groups: 3 },
   cloudTenant: { prefix: 'CLT', groups: 2 },
+  webhook: { prefix: 'WHK', groups: 2 },
 } as const
 
 export type IdKind = keyof typeof ID_FORMATS

@@ -89,6 +89,7 @@ describe('metrics', () => {
       clock: t.clock,
       config: t.config,
       dispatcher: t.dispatcher,
+      remindInvitations: () => t.services.invitations.sendReminders(),
       metrics: t.metrics,
       isStopping: () => false,
     })

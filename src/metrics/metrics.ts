@@ -4,9 +4,11 @@ import { freshSingleFlight } from '../db/fresh-single-flight.js'
 import type { PoolStats } from '../db/connect.js'
 import type { Database } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
+import { webhookQueueDepth } from '../webhooks/webhook-repository.js'
 
 /** What happened to an invitation, as counted by `accounts_invitation_transitions_total`. */
-export type InvitationTransition = 'invited' | 'resent' | 'reissued' | 'accepted' | 'expired'
+export type InvitationTransition =
+  'invited' | 'resent' | 'reissued' | 'accepted' | 'expired' | 'reminded'
 
 export interface MetricsDeps {
   db: Kysely<Database>
@@ -42,7 +44,7 @@ export function createMetrics(deps: MetricsDeps) {
   })
   const invitationTransitions = new Counter({
     name: 'accounts_invitation_transitions_total',
-    help: 'Invitations sent, resent, reissued (send-new-invite), accepted and expired.',
+    help: 'Invitations sent, resent, reissued (send-new-invite), accepted, expired and reminded.',
     labelNames: ['transition'] as const,
     registers,
   })
@@ -96,6 +98,27 @@ export function createMetrics(deps: MetricsDeps) {
     async collect() {
       const read = await gauges()
       if (read) this.set(read.oldestPendingAgeSeconds)
+    },
+  })
+  new Gauge({
+    name: 'accounts_webhook_queue_depth',
+    help: 'Webhook deliveries waiting (pending, or claimed by a sender that has not finished).',
+    labelNames: ['status'] as const,
+    registers,
+    async collect() {
+      const read = await gauges()
+      if (!read) return
+      this.set({ status: 'pending' }, read.webhooks.pending)
+      this.set({ status: 'sending' }, read.webhooks.sending)
+    },
+  })
+  new Gauge({
+    name: 'accounts_webhook_oldest_pending_age_seconds',
+    help: 'Age of the oldest webhook delivery still waiting (0 when none waits).',
+    registers,
+    async collect() {
+      const read = await gauges()
+      if (read) this.set(secondsSince(deps.clock.now(), read.webhooks.oldestPendingAt))
     },
   })
   new Gauge({
@@ -179,9 +202,10 @@ interface DatabaseGauges {
   sending: number
   oldestPendingAgeSeconds: number
   expiryLagSeconds: number
+  webhooks: Awaited<ReturnType<typeof webhookQueueDepth>>
 }
 
-/** Three small reads, each served by an index on (status, …). */
+/** Four small reads, each served by an index on (status, …). */
 async function readDatabaseGauges(deps: MetricsDeps): Promise<DatabaseGauges> {
   const now = deps.clock.now()
   const outbox = await deps.db
@@ -201,12 +225,14 @@ async function readDatabaseGauges(deps: MetricsDeps): Promise<DatabaseGauges> {
     .where('status', '=', 'Invited')
     .where('invitation_expires_at', '<=', now.toISOString())
     .executeTakeFirst()
+  const webhooks = await webhookQueueDepth(deps.db)
   const count = (status: string) => Number(outbox.find((r) => r.status === status)?.n ?? 0)
   return {
     pending: count('pending'),
     sending: count('sending'),
     oldestPendingAgeSeconds: secondsSince(now, oldest?.at),
     expiryLagSeconds: secondsSince(now, overdue?.at),
+    webhooks,
   }
 }
 

@@ -161,6 +161,7 @@ export function createUserService(deps: {
             event: 'deleted',
             at,
             by: actorRef(actor),
+            object: { id: m.id, account: { id: m.account_id }, user: { id } },
           })
         }
       }

@@ -7,10 +7,13 @@ import { previewInvitation, type InvitationPreview } from '../account-users/invi
 import type { InvitationService } from '../account-users/invitation-service.js'
 import { AppError } from '../errors.js'
 import type { PublicRouteLimits } from '../http/rate-limit.js'
+import type { Branding } from './branding.js'
 import {
   acceptInviteDone,
+  acceptInviteExpired,
   acceptInviteForm,
   acceptInviteProblem,
+  newLinkRequested,
 } from './views/accept-invite-view.js'
 import { STYLE_HASH } from './views/html.js'
 
@@ -29,9 +32,10 @@ const SENT: Record<ConfirmationRequest, string> = {
  */
 export async function acceptInvitePage(
   app: FastifyInstance,
-  deps: { invitations: InvitationService; accountUserDeps: AccountUserDeps },
-  limits: Pick<PublicRouteLimits, 'acceptByAddress' | 'pageByAddress'>,
+  deps: { invitations: InvitationService; accountUserDeps: AccountUserDeps; branding: Branding },
+  limits: Pick<PublicRouteLimits, 'acceptByAddress' | 'pageByAddress' | 'newLinkByAddress'>,
 ): Promise<void> {
+  const { branding } = deps
   await app.register(async (web) => {
     await web.register(helmet, {
       contentSecurityPolicy: {
@@ -39,6 +43,8 @@ export async function acceptInvitePage(
         directives: {
           defaultSrc: ["'none'"],
           styleSrc: [STYLE_HASH],
+          // the logo (/assets/logo, LOGO_FILE), when there is one
+          imgSrc: branding.logoUrl ? ["'self'"] : ["'none'"],
           formAction: ["'self'"],
           frameAncestors: ["'none'"],
           baseUri: ["'none'"],
@@ -82,11 +88,13 @@ export async function acceptInvitePage(
         try {
           preview = await previewInvitation(deps.accountUserDeps, code)
         } catch (error) {
-          return html(reply, 400, acceptInviteProblem(messageOf(error)))
+          return html(reply, 400, acceptInviteProblem(branding, messageOf(error)))
         }
+        if (preview.status === 'InvitationExpired' && preview.accountStatus !== 'Disabled')
+          return html(reply, 400, acceptInviteExpired(branding, preview.accountName, code))
         const unusable = unusableBecause(preview)
-        if (unusable) return html(reply, 400, acceptInviteProblem(unusable))
-        return html(reply, 200, acceptInviteForm(preview, code))
+        if (unusable) return html(reply, 400, acceptInviteProblem(branding, unusable))
+        return html(reply, 200, acceptInviteForm(branding, preview, code))
       },
     )
 
@@ -105,13 +113,30 @@ export async function acceptInvitePage(
         try {
           preview = await previewInvitation(deps.accountUserDeps, code)
         } catch (error) {
-          return html(reply, 400, acceptInviteProblem(messageOf(error)))
+          return html(reply, 400, acceptInviteProblem(branding, messageOf(error)))
         }
+        if (form.action === 'ask-new-link') {
+          if (preview.status !== 'InvitationExpired')
+            return html(
+              reply,
+              400,
+              acceptInviteProblem(branding, 'This invitation has not expired.'),
+            )
+          await limits.newLinkByAddress(request)
+          try {
+            const outcome = await deps.invitations.requestNewLink({ code })
+            return html(reply, 200, newLinkRequested(branding, outcome === 'renewed'))
+          } catch (error) {
+            return html(reply, 400, acceptInviteProblem(branding, messageOf(error)))
+          }
+        }
+        if (preview.status === 'InvitationExpired' && preview.accountStatus !== 'Disabled')
+          return html(reply, 400, acceptInviteExpired(branding, preview.accountName, code))
         const unusable = unusableBecause(preview)
-        if (unusable) return html(reply, 400, acceptInviteProblem(unusable))
+        if (unusable) return html(reply, 400, acceptInviteProblem(branding, unusable))
         const entered = { firstName: form.firstName, lastName: form.lastName }
         const again = (messages: { error?: string; notice?: string }) =>
-          html(reply, 400, acceptInviteForm(preview, code, messages, entered))
+          html(reply, 400, acceptInviteForm(branding, preview, code, messages, entered))
 
         if (form.action === 'send-code') {
           try {
@@ -119,7 +144,7 @@ export async function acceptInvitePage(
             return html(
               reply,
               200,
-              acceptInviteForm(preview, code, { notice: SENT[sent] }, entered),
+              acceptInviteForm(branding, preview, code, { notice: SENT[sent] }, entered),
             )
           } catch (error) {
             return again({ error: messageOf(error) })
@@ -135,7 +160,7 @@ export async function acceptInvitePage(
             password: form.password || undefined,
             ...(preview.isNewUser ? { firstName: form.firstName, lastName: form.lastName } : {}),
           })
-          return html(reply, 200, acceptInviteDone(preview.accountName))
+          return html(reply, 200, acceptInviteDone(branding, preview.accountName))
         } catch (error) {
           if (error instanceof AppError && error.code === 'INVITATION_CONFIRMATION_REQUIRED') {
             const sent = error.options.errors

@@ -7,6 +7,8 @@ import {
   createApiToken,
   createBuyer,
   createCloudTenant,
+  createWebhook,
+  createWebhookDelivery,
   createErpLink,
   createLicensee,
   createSeller,
@@ -184,6 +186,18 @@ export function freshObjects(t: TestApp) {
     licensee: (account: FixtureAccount, status: 'Enabled' | 'Disabled' = 'Enabled') =>
       createLicensee(db, account.buyerId, account.sellerId, { status }),
     cloudTenant: (accountId: string) => createCloudTenant(db, accountId),
+    webhook: (accountId: string, status: 'Enabled' | 'Disabled' = 'Enabled') =>
+      createWebhook(db, accountId, { status }),
+    webhookDeliveryOf: (webhookId: string) => createWebhookDelivery(db, webhookId),
+    /** an account below its webhook limit: the matrix creates many */
+    withoutWebhooks: async (accountId: string) => {
+      const ids = (
+        await db.selectFrom('webhooks').select('id').where('account_id', '=', accountId).execute()
+      ).map((r) => r.id)
+      if (ids.length === 0) return
+      await db.deleteFrom('webhook_deliveries').where('webhook_id', 'in', ids).execute()
+      await db.deleteFrom('webhooks').where('id', 'in', ids).execute()
+    },
     cloudTenantBody: (accountId: string) => ({
       name: 'New tenant',
       externalIds: { pyraTenantId: randomUUID(), cloudConsumptionId: randomUUID() },

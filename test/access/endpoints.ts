@@ -899,4 +899,105 @@ export const ENDPOINTS: Endpoint[] = [
   },
 
   ...REST_OF_THE_API,
+  // Webhooks (our extension, issue #15): an account's administrators, or Operations for any.
+  {
+    method: 'POST',
+    path: '/webhooks',
+    prefix: '/public/v1/notifications',
+    operation: 'webhooks.create',
+    success: 201,
+    targetsObject: true,
+    call: async (ctx) => {
+      await ctx.fresh.withoutWebhooks(own(ctx).id)
+      return {
+        payload: {
+          url: 'https://hooks.example.com/accounts',
+          events: ['account-user.*'],
+          account: { id: own(ctx).id },
+        },
+      }
+    },
+  },
+  {
+    method: 'GET',
+    path: '/webhooks',
+    prefix: '/public/v1/notifications',
+    operation: 'webhooks.list',
+    success: 200,
+    targetsObject: false,
+    call: () => ({}),
+  },
+  {
+    method: 'GET',
+    path: '/webhooks/{id}',
+    prefix: '/public/v1/notifications',
+    operation: 'webhooks.get',
+    success: 200,
+    targetsObject: true,
+    call: async (ctx) => ({ params: { id: await ctx.fresh.webhook(own(ctx).id) } }),
+  },
+  {
+    method: 'PUT',
+    path: '/webhooks/{id}',
+    prefix: '/public/v1/notifications',
+    operation: 'webhooks.update',
+    success: 200,
+    targetsObject: true,
+    call: async (ctx) => ({
+      params: { id: await ctx.fresh.webhook(own(ctx).id) },
+      payload: { description: 'renamed' },
+    }),
+  },
+  {
+    method: 'DELETE',
+    path: '/webhooks/{id}',
+    prefix: '/public/v1/notifications',
+    operation: 'webhooks.delete',
+    success: 204,
+    targetsObject: true,
+    call: async (ctx) => ({ params: { id: await ctx.fresh.webhook(own(ctx).id) } }),
+  },
+  {
+    method: 'POST',
+    path: '/webhooks/{id}/disable',
+    prefix: '/public/v1/notifications',
+    operation: 'webhooks.changeStatus',
+    success: 200,
+    targetsObject: true,
+    call: async (ctx) => ({ params: { id: await ctx.fresh.webhook(own(ctx).id) }, payload: {} }),
+  },
+  {
+    method: 'POST',
+    path: '/webhooks/{id}/enable',
+    prefix: '/public/v1/notifications',
+    operation: 'webhooks.changeStatus',
+    success: 200,
+    targetsObject: true,
+    call: async (ctx) => ({
+      params: { id: await ctx.fresh.webhook(own(ctx).id, 'Disabled') },
+      payload: {},
+    }),
+  },
+  {
+    method: 'GET',
+    path: '/webhooks/{id}/deliveries',
+    prefix: '/public/v1/notifications',
+    operation: 'webhooks.deliveries',
+    success: 200,
+    targetsObject: true,
+    call: async (ctx) => ({ params: { id: await ctx.fresh.webhook(own(ctx).id) } }),
+  },
+  {
+    method: 'POST',
+    path: '/webhooks/{id}/deliveries/{deliveryId}/redeliver',
+    prefix: '/public/v1/notifications',
+    operation: 'webhooks.redeliver',
+    success: 202,
+    targetsObject: true,
+    call: async (ctx) => {
+      const webhookId = await ctx.fresh.webhook(own(ctx).id)
+      const deliveryId = await ctx.fresh.webhookDeliveryOf(webhookId)
+      return { params: { id: webhookId, deliveryId }, payload: {} }
+    },
+  },
 ]

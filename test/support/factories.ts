@@ -304,3 +304,54 @@ export async function createCloudTenant(
     .execute()
   return id
 }
+
+/** A webhook of `accountId` written directly (its secret is not a real sealed value: never sent). */
+export async function createWebhook(
+  db: Kysely<Database>,
+  accountId: string,
+  fields: { status?: 'Enabled' | 'Disabled'; url?: string } = {},
+): Promise<string> {
+  const id = randomId('webhook')
+  await db
+    .insertInto('webhooks')
+    .values({
+      id,
+      account_id: accountId,
+      url: fields.url ?? 'https://hooks.example.com/accounts',
+      events: JSON.stringify(['account-user.*']),
+      description: null,
+      status: fields.status ?? 'Enabled',
+      secret: 'v1.not.a.secret',
+      disabled_reason: null,
+      created_at: NOW,
+      created_by: null,
+      updated_at: null,
+      updated_by: null,
+    })
+    .execute()
+  return id
+}
+
+/** A delivered delivery of a webhook (for the log and redeliver); its wire id `WHD-<n>`. */
+export async function createWebhookDelivery(
+  db: Kysely<Database>,
+  webhookId: string,
+): Promise<string> {
+  const row = await db
+    .insertInto('webhook_deliveries')
+    .values({
+      webhook_id: webhookId,
+      event_id: `msg_${randomUUID().replace(/-/g, '')}`,
+      event_type: 'account-user.invited',
+      ordering_key: 'AUSR-0000-0000-0000',
+      payload: '{}',
+      status: 'Delivered',
+      attempts: 1,
+      next_attempt_at: NOW,
+      created_at: NOW,
+      delivered_at: NOW,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return `WHD-${Number(row.id)}`
+}

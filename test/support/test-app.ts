@@ -9,6 +9,11 @@ import { FakeClock } from '../../src/lib/clock.js'
 import type { Lifecycle } from '../../src/lib/lifecycle.js'
 import { createMetrics, type Metrics } from '../../src/metrics/metrics.js'
 import { createServices, type Services } from '../../src/services.js'
+import {
+  createWebhookDispatcher,
+  type WebhookDispatcher,
+} from '../../src/webhooks/webhook-dispatcher.js'
+import { createWebhookSender } from '../../src/webhooks/webhook-sender.js'
 import { createTestDb } from './database.js'
 import { createRecordingMailer, type RecordingMailer } from './recording-mailer.js'
 
@@ -21,6 +26,10 @@ export interface TestApp {
   mailer: RecordingMailer
   metrics: Metrics
   dispatcher: EmailDispatcher
+  /** the webhook queue's dispatcher, sending real HTTP (WEBHOOK_ALLOW_NETWORKS from the config) */
+  webhookDispatcher: WebhookDispatcher
+  /** sends every webhook delivery due now; returns how many were delivered (2xx) */
+  deliverWebhooks(): Promise<number>
   /** the first-start Operations account, its default group and its bearer credential */
   operations: { accountId: string; groupId: string; token: string }
   /** delivers every queued email through the recording mailer; returns those sent by this call */
@@ -79,9 +88,42 @@ export async function buildTestApp(
     logger: silentLogger,
     config,
   })
+  const webhookDispatcher = createWebhookDispatcher({
+    db: db.db,
+    box: services.box,
+    clock,
+    logger: silentLogger,
+    templates: services.templates,
+    send: createWebhookSender({
+      policy: services.webhookAddresses,
+      timeoutMs: config.webhookTimeoutMs,
+      userAgent: 'accounts-test webhooks',
+    }),
+    config,
+    random: () => 0.5,
+  })
   return {
     app,
     db,
+    webhookDispatcher,
+    async deliverWebhooks() {
+      let delivered = 0
+      for (let round = 0; round < 100; round += 1) {
+        const due = await db.db
+          .selectFrom('webhook_deliveries as d')
+          .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
+          .select('d.id')
+          .where('w.status', '=', 'Enabled')
+          .where('d.status', '=', 'Pending')
+          .where('d.next_attempt_at', '<=', clock.now().toISOString())
+          .executeTakeFirst()
+        if (!due) break
+        const sent = await webhookDispatcher.dispatchDue(100)
+        delivered += sent
+        if (sent === 0) break // failures wait for their retry; the rest waits behind them
+      }
+      return delivered
+    },
     clock,
     config,
     services,

@@ -41,17 +41,26 @@ export function formatUtcInstant(at: Date): string {
   return `${weekday}, ${at.getUTCDate()} ${month} ${at.getUTCFullYear()} ${time} UTC`
 }
 
-/** Wraps escaped body markup in the minimal document every template shares. */
-export function htmlDocument(title: string, body: string): string {
-  return [
-    '<!doctype html>',
-    '<html lang="en">',
-    `<head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>`,
-    '<body style="font-family: Arial, sans-serif; line-height: 1.5; color: #1f1f1f;">',
-    body,
-    '</body>',
-    '</html>',
-  ].join('\n')
+/**
+ * An instant as the recipient reads dates: in their locale (a user's `settings.cultureCode` or
+ * `languageCode`, e.g. `de-DE`) when known and supported, else spelled out in English; always in
+ * UTC (the service knows no one's time zone), and saying so.
+ */
+export function formatInstant(at: Date, locale?: string | null): string {
+  const supported = locale ? safeSupported(locale) : undefined
+  if (!supported) return formatUtcInstant(at)
+  const formatted = new Intl.DateTimeFormat(supported, {
+    dateStyle: 'full',
+    timeStyle: 'short',
+    timeZone: 'UTC',
+  }).format(at)
+  return `${formatted} UTC`
 }
 
-export const PLATFORM_NAME = 'SoftwareOne Marketplace'
+function safeSupported(locale: string): string | undefined {
+  try {
+    return Intl.DateTimeFormat.supportedLocalesOf([locale])[0]
+  } catch {
+    return undefined // not a well-formed language tag
+  }
+}

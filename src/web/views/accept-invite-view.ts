@@ -1,4 +1,5 @@
 import type { InvitationPreview } from '../../account-users/invitation-preview.js'
+import type { Branding } from '../branding.js'
 import { escapeHtml as e, page } from './html.js'
 
 /** What the invitee typed before an error, so a retry keeps it (passwords excepted). */
@@ -20,6 +21,7 @@ export interface FormMessages {
  * the invitation's address, or, for someone who already has a password, that password.
  */
 export function acceptInviteForm(
+  branding: Branding,
   preview: InvitationPreview,
   code: string,
   messages: FormMessages = {},
@@ -47,7 +49,7 @@ ${
     : '<p>You already have an account: accepting adds this account to it.</p>'
   return page(
     `Invitation to ${preview.accountName}`,
-    `<h1>You have been invited to join ${e(preview.accountName)}</h1>
+    `<h1>You have been invited to join ${e(preview.accountName)} on ${e(branding.productName)}</h1>
 <p>Invitation for <strong>${e(preview.email)}</strong>${preview.expiresAt ? `, valid until ${e(preview.expiresAt.toISOString().replace('T', ' ').slice(0, 16))} UTC` : ''}.</p>
 ${messages.error ? `<p class="error" role="alert">${e(messages.error)}</p>` : ''}
 ${messages.notice ? `<p class="ok" role="status">${e(messages.notice)}</p>` : ''}
@@ -65,20 +67,53 @@ ${
 <button class="secondary" type="submit" name="action" value="send-code">Email me a code</button>
 </form>`
 }`,
+    branding,
   )
 }
 
-export function acceptInviteDone(accountName: string): string {
+export function acceptInviteDone(branding: Branding, accountName: string): string {
   return page(
     'Invitation accepted',
     `<h1>Welcome</h1><p class="ok" role="status">You have joined ${e(accountName)}. You can now sign in.</p>`,
+    branding,
   )
 }
 
-export function acceptInviteProblem(message: string): string {
+export function acceptInviteProblem(branding: Branding, message: string): string {
   return page(
     'Invitation',
     `<h1>This invitation cannot be used</h1><p class="error" role="alert">${e(message)}</p>
 <p class="muted">Ask the administrator who invited you to send a new invitation.</p>`,
+    branding,
+  )
+}
+
+/**
+ * The expired-link page: the invitee may ask for a new link with the code they hold. Nothing on
+ * it names an address; what happens next depends on the account (issue #15).
+ */
+export function acceptInviteExpired(branding: Branding, accountName: string, code: string): string {
+  return page(
+    'Invitation expired',
+    `<h1>This invitation has expired</h1>
+<p class="error" role="alert">The invitation to join ${e(accountName)} has expired.</p>
+<form method="post" action="/accept-invite">
+<input type="hidden" name="code" value="${e(code)}">
+<button type="submit" name="action" value="ask-new-link">Ask for a new link</button>
+</form>
+<p class="muted">The account's administrators will be asked to send you a new invitation.</p>`,
+    branding,
+  )
+}
+
+/** After "Ask for a new link": said without naming the address the invitation went to. */
+export function newLinkRequested(branding: Branding, renewed: boolean): string {
+  const message = renewed
+    ? 'A new invitation is on its way to the address this invitation was sent to. Use the link in that email.'
+    : "We have asked the account's administrators to send you a new invitation. It will come by email."
+  return page(
+    'New link requested',
+    `<h1>Thank you</h1><p class="ok" role="status">${e(message)}</p>`,
+    branding,
   )
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import type { Branding } from '../branding.js'
 
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -22,15 +23,26 @@ button.secondary{background:#fff;color:#472aff;border:1px solid #472aff}
 fieldset{border:1px solid #ddd;border-radius:4px;margin:1rem 0;padding:.2rem 1rem 1rem}
 .error{background:#fde8e8;color:#8a1c1c;padding:.7rem;border-radius:4px}.ok{background:#e6f6ea;color:#14532d;padding:.7rem;border-radius:4px}
 .muted{color:#666;font-size:.9rem}
+.logo img{max-height:48px}footer{max-width:28rem;margin:0 auto 2rem;text-align:center}
 `
 
 /** The pages' one inline stylesheet, allowed by its hash in their Content-Security-Policy. */
 export const STYLE_HASH = `'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`
 
-/** A complete page: no external assets, no script. */
-export function page(title: string, body: string): string {
+/**
+ * A complete page: no external assets but the logo (/assets/logo), no script. The product's name
+ * ends the title, its logo heads the page and its support link ends it (PRODUCT_NAME, LOGO_FILE,
+ * SUPPORT_URL).
+ */
+export function page(title: string, body: string, branding: Branding): string {
+  const logo = branding.logoUrl
+    ? `<p class="logo"><img src="${escapeHtml(branding.logoUrl)}" alt="${escapeHtml(branding.productName)}"></p>`
+    : ''
+  const support = branding.supportUrl
+    ? ` · <a href="${escapeHtml(branding.supportUrl)}">Help</a>`
+    : ''
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style></head><body><main>${body}</main></body></html>`
+<title>${escapeHtml(title)} · ${escapeHtml(branding.productName)}</title>
+<style>${STYLE}</style></head><body><main>${logo}${body}</main><footer class="muted">${escapeHtml(branding.productName)}${support}</footer></body></html>`
 }

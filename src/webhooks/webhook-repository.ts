@@ -1,0 +1,396 @@
+import type { Kysely, Selectable } from 'kysely'
+import { parseJson, toDate } from '../db/rows.js'
+import type { Database, WebhookDeliveryTable } from '../db/schema.js'
+import type { DeliveryStatus, Webhook, WebhookDelivery } from './webhook.js'
+
+export function webhookBase(db: Kysely<Database>) {
+  return db.selectFrom('webhooks as w').innerJoin('accounts as a', 'a.id', 'w.account_id')
+}
+
+export const WEBHOOK_COLUMNS = [
+  'w.id',
+  'w.account_id',
+  'a.name as a_name',
+  'w.url',
+  'w.events',
+  'w.description',
+  'w.status',
+  'w.disabled_reason',
+  'w.created_at',
+  'w.created_by',
+  'w.updated_at',
+  'w.updated_by',
+] as const
+
+export type WebhookRow = Awaited<
+  ReturnType<ReturnType<ReturnType<typeof webhookBase>['select']>['executeTakeFirstOrThrow']>
+> & { id: string }
+
+type Row = {
+  id: string
+  account_id: string
+  a_name: string
+  url: string
+  events: string
+  description: string | null
+  status: Webhook['status']
+  disabled_reason: string | null
+  created_at: Date | string
+  created_by: string | null
+  updated_at: Date | string | null
+  updated_by: string | null
+}
+
+export function toWebhook(row: Row): Webhook {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    accountName: row.a_name,
+    url: row.url,
+    events: parseJson<string[]>(row.events, []),
+    description: row.description,
+    status: row.status,
+    disabledReason: row.disabled_reason,
+    createdAt: toDate(row.created_at),
+    createdBy: parseJson(row.created_by, null),
+    updatedAt: toDate(row.updated_at),
+    updatedBy: parseJson(row.updated_by, null),
+  }
+}
+
+export async function findWebhook(
+  db: Kysely<Database>,
+  id: string,
+  accountId: string | undefined,
+): Promise<(Webhook & { sealedSecret: string }) | undefined> {
+  let query = webhookBase(db)
+    .select([...WEBHOOK_COLUMNS, 'w.secret'])
+    .where('w.id', '=', id)
+  if (accountId !== undefined) query = query.where('w.account_id', '=', accountId)
+  const row = await query.executeTakeFirst()
+  return row ? { ...toWebhook(row), sealedSecret: row.secret } : undefined
+}
+
+export async function countWebhooksOfAccount(
+  db: Kysely<Database>,
+  accountId: string,
+): Promise<number> {
+  const row = await db
+    .selectFrom('webhooks')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('account_id', '=', accountId)
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+/** The Enabled endpoints of these accounts, with what they subscribe to: one indexed read. */
+export async function findEnabledWebhooks(
+  db: Kysely<Database>,
+  accountIds: readonly string[],
+): Promise<Array<{ id: string; accountId: string; events: string[] }>> {
+  if (accountIds.length === 0) return []
+  const rows = await db
+    .selectFrom('webhooks')
+    .select(['id', 'account_id', 'events'])
+    .where('account_id', 'in', [...new Set(accountIds)])
+    .where('status', '=', 'Enabled')
+    .execute()
+  return rows.map((r) => ({
+    id: r.id,
+    accountId: r.account_id,
+    events: parseJson<string[]>(r.events, []),
+  }))
+}
+
+export interface NewDelivery {
+  webhookId: string
+  eventId: string
+  eventType: string
+  orderingKey: string
+  payload: string
+  at: Date
+  redeliveryOf?: number
+}
+
+export async function insertDeliveries(
+  db: Kysely<Database>,
+  deliveries: NewDelivery[],
+): Promise<number[]> {
+  if (deliveries.length === 0) return []
+  const rows = await db
+    .insertInto('webhook_deliveries')
+    .values(
+      deliveries.map((d) => ({
+        webhook_id: d.webhookId,
+        event_id: d.eventId,
+        event_type: d.eventType,
+        ordering_key: d.orderingKey,
+        payload: d.payload,
+        status: 'Pending' as const,
+        attempts: 0,
+        next_attempt_at: d.at.toISOString(),
+        created_at: d.at.toISOString(),
+        redelivery_of: d.redeliveryOf ?? null,
+      })),
+    )
+    .returning('id')
+    .execute()
+  return rows.map((r) => Number(r.id))
+}
+
+export const DELIVERY_COLUMNS = [
+  'd.id',
+  'd.webhook_id',
+  'd.event_id',
+  'd.event_type',
+  'd.status',
+  'd.attempts',
+  'd.next_attempt_at',
+  'd.last_attempt_at',
+  'd.response_status',
+  'd.duration_ms',
+  'd.last_error',
+  'd.redelivery_of',
+  'd.created_at',
+  'd.delivered_at',
+] as const
+
+type DeliveryRow = Pick<
+  Selectable<WebhookDeliveryTable>,
+  | 'webhook_id'
+  | 'event_id'
+  | 'event_type'
+  | 'status'
+  | 'attempts'
+  | 'next_attempt_at'
+  | 'last_attempt_at'
+  | 'response_status'
+  | 'duration_ms'
+  | 'last_error'
+  | 'redelivery_of'
+  | 'created_at'
+  | 'delivered_at'
+> & { id: number | string }
+
+export function toDelivery(row: DeliveryRow): WebhookDelivery {
+  return {
+    id: Number(row.id),
+    webhookId: row.webhook_id,
+    eventId: row.event_id,
+    eventType: row.event_type,
+    status: row.status,
+    attempts: Number(row.attempts),
+    nextAttemptAt: toDate(row.next_attempt_at),
+    lastAttemptAt: toDate(row.last_attempt_at),
+    responseStatus: row.response_status === null ? null : Number(row.response_status),
+    durationMs: row.duration_ms === null ? null : Number(row.duration_ms),
+    lastError: row.last_error,
+    redeliveryOf: row.redelivery_of === null ? null : Number(row.redelivery_of),
+    createdAt: toDate(row.created_at),
+    deliveredAt: toDate(row.delivered_at),
+  }
+}
+
+export function deliveryBase(db: Kysely<Database>, webhookId: string) {
+  return db.selectFrom('webhook_deliveries as d').where('d.webhook_id', '=', webhookId)
+}
+
+export async function findDelivery(
+  db: Kysely<Database>,
+  webhookId: string,
+  id: number,
+): Promise<(WebhookDelivery & { payload: string; orderingKey: string }) | undefined> {
+  const row = await deliveryBase(db, webhookId)
+    .select([...DELIVERY_COLUMNS, 'd.payload', 'd.ordering_key'])
+    .where('d.id', '=', id)
+    .executeTakeFirst()
+  return row
+    ? { ...toDelivery(row), payload: row.payload, orderingKey: row.ordering_key }
+    : undefined
+}
+
+/** A delivery the dispatcher may send now, with what it needs to send it. */
+export interface DueDelivery {
+  id: number
+  webhookId: string
+  accountId: string
+  url: string
+  sealedSecret: string
+  eventId: string
+  eventType: string
+  payload: string
+  status: 'Pending' | 'Sending'
+  attempts: number
+  createdAt: Date
+}
+
+/**
+ * Deliveries due now for Enabled endpoints: pending ones whose time has come and that no earlier
+ * undelivered one of the same endpoint and ordering key precedes (events of one object arrive in
+ * order), and claimed ones whose lease ran out (their sender stopped).
+ */
+export async function findDueDeliveries(
+  db: Kysely<Database>,
+  now: Date,
+  limit: number,
+): Promise<DueDelivery[]> {
+  const at = now.toISOString()
+  const rows = await db
+    .selectFrom('webhook_deliveries as d')
+    .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
+    .select([
+      'd.id',
+      'd.webhook_id',
+      'w.account_id',
+      'w.url',
+      'w.secret',
+      'd.event_id',
+      'd.event_type',
+      'd.payload',
+      'd.status',
+      'd.attempts',
+      'd.created_at',
+    ])
+    .where('w.status', '=', 'Enabled')
+    .where((eb) =>
+      eb.or([
+        eb.and([
+          eb('d.status', '=', 'Pending'),
+          eb('d.next_attempt_at', '<=', at),
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('webhook_deliveries as e')
+                .select('e.id')
+                .whereRef('e.webhook_id', '=', 'd.webhook_id')
+                .whereRef('e.ordering_key', '=', 'd.ordering_key')
+                .whereRef('e.id', '<', 'd.id')
+                .where('e.status', 'in', ['Pending', 'Sending']),
+            ),
+          ),
+        ]),
+        eb.and([eb('d.status', '=', 'Sending'), eb('d.lease_expires_at', '<=', at)]),
+      ]),
+    )
+    .orderBy('d.id')
+    .limit(limit)
+    .execute()
+  return rows.flatMap((r) =>
+    r.status === 'Pending' || r.status === 'Sending'
+      ? [
+          {
+            id: Number(r.id),
+            webhookId: r.webhook_id,
+            accountId: r.account_id,
+            url: r.url,
+            sealedSecret: r.secret,
+            eventId: r.event_id,
+            eventType: r.event_type,
+            payload: r.payload,
+            status: r.status,
+            attempts: Number(r.attempts),
+            createdAt: toDate(r.created_at),
+          },
+        ]
+      : [],
+  )
+}
+
+export interface DeliveryClaim {
+  id: number
+  claimedAt: Date
+}
+
+/** Claims a delivery for `leaseMs` with a guarded update (one of several nodes wins). */
+export async function claimDelivery(
+  db: Kysely<Database>,
+  delivery: DueDelivery,
+  now: Date,
+  leaseMs: number,
+): Promise<DeliveryClaim | undefined> {
+  const at = now.toISOString()
+  let update = db
+    .updateTable('webhook_deliveries')
+    .set((eb) => ({
+      status: 'Sending',
+      claimed_at: at,
+      lease_expires_at: new Date(now.getTime() + leaseMs).toISOString(),
+      last_attempt_at: at,
+      attempts: eb('attempts', '+', 1),
+    }))
+    .where('id', '=', delivery.id)
+    .where('status', '=', delivery.status)
+  update =
+    delivery.status === 'Pending'
+      ? update.where('next_attempt_at', '<=', at)
+      : update.where('lease_expires_at', '<=', at)
+  const result = await update.executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1 ? { id: delivery.id, claimedAt: now } : undefined
+}
+
+export async function renewDeliveryLease(
+  db: Kysely<Database>,
+  claim: DeliveryClaim,
+  until: Date,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('webhook_deliveries')
+    .set({ lease_expires_at: until.toISOString() })
+    .where('id', '=', claim.id)
+    .where('status', '=', 'Sending')
+    .where('claimed_at', '=', claim.claimedAt.toISOString())
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}
+
+/** Records a try's outcome while the claim is still ours; false when another node took it over. */
+export async function finishDelivery(
+  db: Kysely<Database>,
+  claim: DeliveryClaim,
+  outcome: {
+    status: DeliveryStatus
+    responseStatus: number | null
+    durationMs: number | null
+    lastError: string | null
+    nextAttemptAt?: Date
+    deliveredAt?: Date
+  },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('webhook_deliveries')
+    .set({
+      status: outcome.status,
+      response_status: outcome.responseStatus,
+      duration_ms: outcome.durationMs,
+      last_error: outcome.lastError,
+      claimed_at: null,
+      lease_expires_at: null,
+      ...(outcome.nextAttemptAt ? { next_attempt_at: outcome.nextAttemptAt.toISOString() } : {}),
+      ...(outcome.deliveredAt ? { delivered_at: outcome.deliveredAt.toISOString() } : {}),
+    })
+    .where('id', '=', claim.id)
+    .where('status', '=', 'Sending')
+    .where('claimed_at', '=', claim.claimedAt.toISOString())
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}
+
+/** How many deliveries wait (pending or being sent), and the age of the oldest pending one. */
+export async function webhookQueueDepth(db: Kysely<Database>) {
+  const rows = await db
+    .selectFrom('webhook_deliveries')
+    .select([
+      'status',
+      (eb) => eb.fn.countAll<number>().as('n'),
+      (eb) => eb.fn.min('created_at').as('oldest'),
+    ])
+    .where('status', 'in', ['Pending', 'Sending'])
+    .groupBy('status')
+    .execute()
+  const of = (status: string) => rows.find((r) => r.status === status)
+  return {
+    pending: Number(of('Pending')?.n ?? 0),
+    sending: Number(of('Sending')?.n ?? 0),
+    oldestPendingAt: toDate(of('Pending')?.oldest as Date | string | null | undefined),
+  }
+}
