@@ -47,6 +47,20 @@ export interface Config {
   mailMaxAttempts: number
   /** email domains an identity provider serves (SSO_DOMAINS): `sso-check` and `sso` read it */
   ssoDomains: readonly string[]
+  /** the Operations account's first administrator, created at start (BOOTSTRAP_ADMIN_EMAIL) */
+  bootstrapAdminEmail: string
+  /** a console session ends after this long without a request (SESSION_IDLE_TIMEOUT) */
+  sessionIdleMs: number
+  /** …and this long after sign-in at the latest (SESSION_MAX_AGE) */
+  sessionMaxAgeMs: number
+  /** the terms of use an invitee accepts when registering (TERMS_URL); none: no checkbox */
+  termsUrl: string | undefined
+  /** the product's name on pages (PRODUCT_NAME) */
+  productName: string
+  /** where people get help (SUPPORT_URL), linked from the pages */
+  supportUrl: string | undefined
+  /** a PNG or SVG file served at /assets/logo and shown on the pages (LOGO_FILE) */
+  logoFile: string | undefined
 }
 
 export class ConfigError extends Error {
@@ -153,6 +167,21 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       problems.push(`SSO_DOMAINS must list email domains like example.com, got "${domain}"`)
   }
 
+  const bootstrapAdminEmail = (env.BOOTSTRAP_ADMIN_EMAIL ?? 'admin@localhost').trim()
+  // Looser than the invite rule on purpose: the default, admin@localhost, has no dot.
+  if (!/^[^@\s]+@[^@\s]+$/.test(bootstrapAdminEmail))
+    problems.push(`BOOTSTRAP_ADMIN_EMAIL must be an email address, got "${bootstrapAdminEmail}"`)
+  const sessionIdleMs = duration(env.SESSION_IDLE_TIMEOUT, '30m', 'SESSION_IDLE_TIMEOUT', problems)
+  const sessionMaxAgeMs = duration(env.SESSION_MAX_AGE, '12h', 'SESSION_MAX_AGE', problems)
+  const termsUrl = optionalUrl(env.TERMS_URL, 'TERMS_URL', problems)
+  const supportUrl = optionalUrl(env.SUPPORT_URL, 'SUPPORT_URL', problems)
+  const productName = (env.PRODUCT_NAME ?? 'Accounts').trim()
+  if (!productName || productName.length > 80 || /[\u0000-\u001f]/.test(productName))
+    problems.push('PRODUCT_NAME must be 1-80 characters on one line')
+  const logoFile = env.LOGO_FILE || undefined
+  if (logoFile !== undefined && !/\.(png|svg)$/i.test(logoFile))
+    problems.push(`LOGO_FILE must be a .png or .svg file, got "${logoFile}"`)
+
   if (problems.length > 0 || !database || invitationTtlMs === undefined)
     throw new ConfigError(problems)
   return Object.freeze({
@@ -182,7 +211,32 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     mailPollIntervalMs,
     mailMaxAttempts,
     ssoDomains: Object.freeze(ssoDomains),
+    bootstrapAdminEmail,
+    sessionIdleMs,
+    sessionMaxAgeMs,
+    termsUrl,
+    productName,
+    supportUrl,
+    logoFile,
   })
+}
+
+function duration(
+  value: string | undefined,
+  fallback: string,
+  name: string,
+  problems: string[],
+): number {
+  const ms = parseDurationMs(value || fallback)
+  if (ms === undefined) problems.push(`${name} must look like 30m, 12h or 7d, got "${value}"`)
+  return ms ?? 0
+}
+
+function optionalUrl(value: string | undefined, name: string, problems: string[]) {
+  if (!value) return undefined
+  if (!/^https?:\/\/[^\s"'<>]+$/.test(value))
+    problems.push(`${name} must be an http(s) URL, got "${value}"`)
+  return value
 }
 
 function parseTrustProxy(value: string | undefined): boolean | number | string {

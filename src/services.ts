@@ -20,6 +20,8 @@ import { createLicenseeService } from './licensees/licensee-service.js'
 import { createCloudTenantService } from './cloud-tenants/cloud-tenant-service.js'
 import { createUserService } from './users/user-service.js'
 import { createUserGroupService } from './user-groups/user-group-service.js'
+import { createSessionService } from './sessions/session-service.js'
+import { createSignInLimit } from './sessions/sign-in-limit.js'
 
 export interface ServiceDeps {
   database: Db
@@ -47,6 +49,7 @@ export function createServices({ database, clock, config }: ServiceDeps) {
     confirmationLimit: config.rateLimit ? createConfirmationLimit(counters) : undefined,
   }
   const authenticator = createTokenAuthenticator({ db, clock })
+  const users = createUserService({ db, clock, dialect, ssoDomains: config.ssoDomains })
   return {
     db,
     box,
@@ -79,7 +82,15 @@ export function createServices({ database, clock, config }: ServiceDeps) {
     erpLinks: createErpLinkService({ db, clock, dialect }),
     licensees: createLicenseeService({ db, clock, dialect }),
     cloudTenants: createCloudTenantService({ db, clock, dialect }),
-    users: createUserService({ db, clock, dialect, ssoDomains: config.ssoDomains }),
+    users,
+    sessions: createSessionService({
+      db,
+      clock,
+      box,
+      config,
+      limit: config.rateLimit ? createSignInLimit(counters) : undefined,
+      users,
+    }),
   }
 }
 
