@@ -2,6 +2,7 @@ import multipart from '@fastify/multipart'
 import Fastify, { LogController, type FastifyInstance, type RouteOptions } from 'fastify'
 import { iconRoutes } from './icons/icon-routes.js'
 import { acceptInvitePage } from './web/accept-invite-page.js'
+import { webPages, type WebConfig } from './web/web-pages.js'
 import { accountRoutes } from './accounts/account-routes.js'
 import { buyerRoutes } from './buyers/buyer-routes.js'
 import { sellerRoutes } from './sellers/seller-routes.js'
@@ -36,7 +37,7 @@ import type { Services } from './services.js'
 import { userGroupRoutes } from './user-groups/user-group-routes.js'
 
 export interface AppDeps {
-  config: Pick<Config, 'logLevel' | 'rateLimit' | 'trustProxy' | 'failureDelayMs'>
+  config: Pick<Config, 'logLevel' | 'rateLimit' | 'trustProxy' | 'failureDelayMs'> & WebConfig
   services: Services
   /** whether the process is shutting down (main.ts); readiness fails while it is */
   lifecycle?: Lifecycle
@@ -130,7 +131,8 @@ export async function buildApp({
   await moduleRoutes(app, services)
   await apiTokenRoutes(app, services)
   await iconRoutes(app, { db: services.db })
-  await acceptInvitePage(app, services, limits)
+  await acceptInvitePage(app, services, config, limits)
+  await webPages(app, services, config, limits)
   await accountRoutes(app, services)
   await buyerRoutes(app, services)
   await sellerRoutes(app, services)

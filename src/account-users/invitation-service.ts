@@ -13,12 +13,14 @@ import {
   type AccountUserKey,
 } from './account-user-lookup.js'
 import { createAccept } from './invitation-accept.js'
+import { createDecline } from './invitation-decline.js'
 import { deleteConfirmation } from './invitation-confirmation-repository.js'
 import { createInvite } from './invite.js'
 import { queueInvitationEmail } from './invitation-email.js'
 
 export type { InviteInput } from './invite.js'
-export type { AcceptInput } from './invitation-accept.js'
+export type { AcceptInput, InviteeContext } from './invitation-accept.js'
+export type { DeclineInput } from './invitation-decline.js'
 
 export function createInvitationService(deps: AccountUserDeps) {
   const { db, clock, box, config } = deps
@@ -105,6 +107,8 @@ export function createInvitationService(deps: AccountUserDeps) {
     },
 
     ...createAccept(deps),
+
+    declineInvite: createDecline(deps),
   }
 
   async function guardedChange(
