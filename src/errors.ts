@@ -67,6 +67,7 @@ export const ERROR_CATALOGUE = {
   LICENSEE_NOT_FOUND: { status: 404, detail: 'Licensee not found.' },
   ERP_LINK_NOT_FOUND: { status: 404, detail: 'ERP link not found.' },
   CLOUD_TENANT_NOT_FOUND: { status: 404, detail: 'Cloud tenant not found.' },
+  SESSION_NOT_FOUND: { status: 404, detail: 'That session has already ended.' },
   ACCOUNT_USER_ALREADY_EXISTS: {
     status: 400,
     detail: 'This user is already a member of the account.',

@@ -148,10 +148,10 @@ export function createSessionService(deps: SessionServiceDeps) {
 
     listSessions: (userId: string): Promise<Session[]> => findSessionsOfUser(db, userId),
 
-    /** Ends one of the person's sessions; SESSION_REQUIRED when they have no such session. */
+    /** Ends one of the person's sessions; SESSION_NOT_FOUND when they have no such session. */
     async revoke(input: { userId: string; sessionId: string }): Promise<void> {
       if (!(await deleteSession(db, { id: input.sessionId, userId: input.userId })))
-        throw new AppError('SESSION_REQUIRED', { detail: 'That session has already ended.' })
+        throw new AppError('SESSION_NOT_FOUND')
     },
 
     async revokeOthers(input: { userId: string; keepSessionId: string }): Promise<number> {

@@ -130,13 +130,17 @@ export function registerConsole(web: FastifyInstance, deps: ConsoleDeps): void {
 function assertSameOrigin(request: FastifyRequest): void {
   const origin = request.headers.origin
   if (origin === undefined) return
-  let host: string | undefined
-  try {
-    host = new URL(origin).host
-  } catch {
-    host = undefined
+  // Compared as URL hosts, so a default port written out (`host: example.com:80`) still matches.
+  const hostOf = (url: string) => {
+    try {
+      return new URL(url).host
+    } catch {
+      return undefined
+    }
   }
-  if (host !== request.headers.host) throw new AppError('CSRF_TOKEN_INVALID')
+  const from = hostOf(origin)
+  if (!from || from !== hostOf(`${new URL(origin).protocol}//${request.headers.host ?? ''}`))
+    throw new AppError('CSRF_TOKEN_INVALID')
 }
 
 /** Throws CSRF_TOKEN_INVALID unless `sent` is the session's anti-forgery token. */

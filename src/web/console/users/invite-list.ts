@@ -34,6 +34,11 @@ function namesFromAddress(email: string): [string, string] | undefined {
 }
 
 function splitName(name: string): [string, string] | undefined {
+  const comma = name.indexOf(',')
+  if (comma > 0) {
+    const [last, first] = [name.slice(0, comma).trim(), name.slice(comma + 1).trim()]
+    return last && first ? [first, last] : undefined
+  }
   const words = name.trim().split(/\s+/).filter(Boolean)
   if (words.length < 2) return undefined
   return [words[0]!, words.slice(1).join(' ')]
@@ -59,49 +64,56 @@ const HEADER_NAMES: Record<string, 'email' | 'firstName' | 'lastName'> = {
  * address itself is checked by the invitation, as the API checks it.
  */
 export function readInviteList(text: string): InviteRow[] {
-  const records = parse(text.replace(/^\uFEFF/, ''), {
-    delimiter: [',', ';', '\t'],
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-    trim: true,
-  }) as string[][]
   let columns: Array<'email' | 'firstName' | 'lastName' | undefined> = [
     'email',
     'firstName',
     'lastName',
   ]
-  const first = records[0]
-  if (first && first.some((cell) => HEADER_NAMES[cell.toLowerCase()] === 'email')) {
-    columns = first.map((cell) => HEADER_NAMES[cell.toLowerCase()])
-    records.shift()
-  }
-  return records
-    .filter((record) => record.some((cell) => cell !== ''))
-    .map((record) => {
-      const source = record.filter((cell) => cell !== '').join(', ')
-      const cells: Partial<Record<'email' | 'firstName' | 'lastName', string>> = {}
-      record.forEach((cell, i) => {
-        const column = columns[i]
-        if (column && cell !== '') cells[column] = cell
-      })
-      let email = cells.email ?? ''
-      let names: [string, string] | undefined =
-        cells.firstName && cells.lastName ? [cells.firstName, cells.lastName] : undefined
-      const display = DISPLAY_FORM.exec(email)
-      if (display) {
-        email = display[2]!
-        names ??= splitName(display[1]!)
-      }
-      names ??= namesFromAddress(email)
-      const row: InviteRow = {
-        source,
-        email,
-        firstName: names?.[0] ?? cells.firstName ?? '',
-        lastName: names?.[1] ?? cells.lastName ?? '',
-      }
-      if (!email) row.problem = 'No email address.'
-      else if (!names) row.problem = 'Add a first and last name: ada@example.com, Ada, Lovelace.'
-      return row
+  const rows: InviteRow[] = []
+  let first = true
+  for (const line of text.replace(/^\uFEFF/, '').split(/\r?\n/)) {
+    if (line.trim() === '') continue
+    const display = DISPLAY_FORM.exec(line)
+    if (display) {
+      // `Ada Lovelace <ada@…>` or, as mail programs copy it, `"Lovelace, Ada" <ada@…>`
+      first = false
+      rows.push(rowOf(line.trim(), display[2]!, splitName(display[1]!)))
+      continue
+    }
+    const [record = []] = parse(line, {
+      delimiter: [',', ';', '\t'],
+      relax_column_count: true,
+      relax_quotes: true,
+      trim: true,
+    }) as string[][]
+    if (first && record.some((cell) => HEADER_NAMES[cell.toLowerCase()] === 'email')) {
+      columns = record.map((cell) => HEADER_NAMES[cell.toLowerCase()])
+      first = false
+      continue
+    }
+    first = false
+    if (!record.some((cell) => cell !== '')) continue
+    const cells: Partial<Record<'email' | 'firstName' | 'lastName', string>> = {}
+    record.forEach((cell, i) => {
+      const column = columns[i]
+      if (column && cell !== '') cells[column] = cell
     })
+    const given: [string, string] | undefined =
+      cells.firstName && cells.lastName ? [cells.firstName, cells.lastName] : undefined
+    rows.push(rowOf(record.filter((cell) => cell !== '').join(', '), cells.email ?? '', given))
+  }
+  return rows
+}
+
+function rowOf(source: string, email: string, given: [string, string] | undefined): InviteRow {
+  const names = given ?? namesFromAddress(email)
+  const row: InviteRow = {
+    source,
+    email,
+    firstName: names?.[0] ?? '',
+    lastName: names?.[1] ?? '',
+  }
+  if (!email) row.problem = 'No email address.'
+  else if (!names) row.problem = 'Add a first and last name: ada@example.com, Ada, Lovelace.'
+  return row
 }
