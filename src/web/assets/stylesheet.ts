@@ -60,8 +60,10 @@ input[aria-invalid=true],textarea[aria-invalid=true]{border-color:var(--bad);box
 .field-error{color:var(--bad);font-size:.88rem;margin:.25rem 0 0}
 fieldset{border:1px solid var(--line);border-radius:var(--radius);margin:1rem 0;padding:.4rem 1rem 1rem}
 legend{font-weight:650;padding:0 .3rem}
-.check{display:flex;gap:.55rem;align-items:flex-start;font-weight:400;margin:.5rem 0}
+.check{display:flex;gap:.55rem;align-items:flex-start;font-weight:400;margin:.55rem 0}
 .check input{margin-top:.3rem;width:1.05rem;height:1.05rem;flex:none}
+.check label{display:inline;margin:0;font-weight:500}
+label+.hint{margin:-.1rem 0 .4rem}
 .row{display:flex;gap:.75rem;flex-wrap:wrap}.row>*{flex:1;min-width:8rem}
 .actions{display:flex;gap:.6rem;flex-wrap:wrap;align-items:center;margin-top:1.25rem}
 button,.button{display:inline-flex;align-items:center;justify-content:center;gap:.4rem;padding:.55rem 1rem;border-radius:6px;border:1px solid var(--brand);

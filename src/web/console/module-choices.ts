@@ -30,7 +30,7 @@ export function moduleCheckboxes(choices: ModuleChoice[], chosen: ReadonlySet<st
   return choices
     .map(
       (m) =>
-        `<label class="check" for="module-${e(m.id)}"><input type="checkbox" id="module-${e(m.id)}" name="moduleIds" value="${e(m.id)}"${chosen.has(m.id) ? ' checked' : ''}><span>${e(m.name)}<span class="hint">${e(m.description)}</span></span></label>`,
+        `<div class="check"><input type="checkbox" id="module-${e(m.id)}" name="moduleIds" value="${e(m.id)}"${chosen.has(m.id) ? ' checked' : ''} aria-describedby="module-${e(m.id)}-hint"><div><label for="module-${e(m.id)}">${e(m.name)}</label><span class="hint" id="module-${e(m.id)}-hint">${e(m.description)}</span></div></div>`,
     )
     .join('\n')
 }

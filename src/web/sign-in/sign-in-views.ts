@@ -75,7 +75,7 @@ ${errors.form ? notice('error', errors.form.join(' ')) : ''}
 <form method="post" action="/set-password" novalidate>
 <input type="hidden" name="token" value="${e(state.token)}">
 <input type="text" name="username" value="${e(state.email)}" autocomplete="username" hidden>
-<label for="password">New password <span class="hint" id="password-hint">At least 8 characters, with an uppercase and a lowercase letter, a digit and a special character.</span></label>
+<label for="password">New password</label><span class="hint" id="password-hint">At least 8 characters, with an uppercase and a lowercase letter, a digit and a special character.</span>
 <input id="password" name="password" type="password" autocomplete="new-password" required${invalid('password') || ' aria-describedby="password-hint"'}>
 ${problem('password')}
 <label for="confirm">Confirm new password</label>

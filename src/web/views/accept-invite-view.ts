@@ -65,7 +65,7 @@ ${
 <div class="row"><div><label for="phonePrefix">Country code</label><input id="phonePrefix" name="phonePrefix" type="tel" inputmode="tel" placeholder="+44" maxlength="6" value="${e(entered.phonePrefix ?? '')}" autocomplete="tel-country-code"></div>
 <div><label for="phoneNumber">Phone number</label><input id="phoneNumber" name="phoneNumber" type="tel" inputmode="tel" maxlength="20" value="${e(entered.phoneNumber ?? '')}" autocomplete="tel-national"></div></div>
 </fieldset>
-<label for="password">Password <span class="hint" id="password-hint">At least 8 characters, with an uppercase and a lowercase letter, a digit and a special character.</span></label><input id="password" name="password" type="password" autocomplete="new-password" aria-describedby="password-hint" required>
+<label for="password">Password</label><span class="hint" id="password-hint">At least 8 characters, with an uppercase and a lowercase letter, a digit and a special character.</span><input id="password" name="password" type="password" autocomplete="new-password" aria-describedby="password-hint" required>
 <label for="confirm">Confirm password</label><input id="confirm" name="confirm" type="password" autocomplete="new-password" required>
 ${terms}`
     : signedInInvitee

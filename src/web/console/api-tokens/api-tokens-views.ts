@@ -81,7 +81,7 @@ export function tokenFormPage(
 <label for="name">Name</label>
 <input id="name" name="name" type="text" required maxlength="200" value="${e(form.name)}"${invalid('name')}>
 ${problem('name')}
-<label for="description">Description <span class="hint">Optional: what uses it.</span></label>
+<label for="description">Description</label><span class="hint">Optional: what uses it.</span>
 <input id="description" name="description" type="text" maxlength="2000" value="${e(form.description)}"${invalid('description')}>
 ${problem('description')}
 <fieldset${errors.modules ? ' aria-describedby="modules-error"' : ''}><legend>Modules</legend>

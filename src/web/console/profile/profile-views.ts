@@ -64,7 +64,7 @@ ${errors.form ? notice('error', errors.form.join(' ')) : ''}
 <label for="currentPassword">Current password</label>
 <input id="currentPassword" name="currentPassword" type="password" autocomplete="current-password" required${invalid('currentPassword')}>
 ${problem('currentPassword')}
-<label for="password">New password <span class="hint" id="password-hint">At least 8 characters, with an uppercase and a lowercase letter, a digit and a special character.</span></label>
+<label for="password">New password</label><span class="hint" id="password-hint">At least 8 characters, with an uppercase and a lowercase letter, a digit and a special character.</span>
 <input id="password" name="password" type="password" autocomplete="new-password" required${invalid('password') || ' aria-describedby="password-hint"'}>
 ${problem('password')}
 <label for="confirm">Confirm new password</label>

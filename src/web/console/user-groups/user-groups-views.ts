@@ -95,10 +95,10 @@ ${options.buyers.map((b) => `<label class="check" for="buyer-${e(b.id)}"><input 
 <label for="name">Name</label>
 <input id="name" name="name" type="text" required maxlength="200" value="${e(form.name)}"${invalid('name')}>
 ${problem('name')}
-<label for="description">Description <span class="hint">Optional.</span></label>
+<label for="description">Description</label><span class="hint">Optional.</span>
 <input id="description" name="description" type="text" maxlength="2000" value="${e(form.description)}"${invalid('description')}>
 ${problem('description')}
-<label class="check" for="isDefault"><input type="checkbox" id="isDefault" name="isDefault" value="true"${form.isDefault ? ' checked' : ''}><span>Default group <span class="hint">Preselected when inviting people; one per account.</span></span></label>
+<div class="check"><input type="checkbox" id="isDefault" name="isDefault" value="true"${form.isDefault ? ' checked' : ''} aria-describedby="isDefault-hint"><div><label for="isDefault">Default group</label><span class="hint" id="isDefault-hint">Preselected when inviting people; one per account.</span></div></div>
 <fieldset${errors.modules ? ' aria-describedby="modules-error"' : ''}><legend>Modules</legend>
 ${problem('modules')}
 ${moduleCheckboxes(options.modules, form.moduleIds)}

@@ -58,10 +58,10 @@ export function invitePage(
 ${errors.form ? notice('error', errors.form.join(' ')) : ''}
 <form class="card" method="post" action="${action}" enctype="multipart/form-data">
 ${csrfField(view)}
-<label for="addresses">Email addresses <span class="hint" id="addresses-hint">One person per line: <code>ada@example.com, Ada, Lovelace</code> or <code>Ada Lovelace &lt;ada@example.com&gt;</code>. At most ${MAX_INVITES} at once.</span></label>
+<label for="addresses">Email addresses</label><span class="hint" id="addresses-hint">One person per line: <code>ada@example.com, Ada, Lovelace</code> or <code>Ada Lovelace &lt;ada@example.com&gt;</code>. At most ${MAX_INVITES} at once.</span>
 <textarea id="addresses" name="addresses" rows="6" aria-describedby="addresses-hint${errors.addresses ? ' addresses-error' : ''}"${errors.addresses ? ' aria-invalid="true"' : ''}>${e(form.addresses ?? '')}</textarea>
 ${problem('addresses')}
-<label for="csv">Or upload a CSV file <span class="hint" id="csv-hint">Columns email, first name, last name (a first row naming them is fine).</span></label>
+<label for="csv">Or upload a CSV file</label><span class="hint" id="csv-hint">Columns email, first name, last name (a first row naming them is fine).</span>
 <input id="csv" name="csv" type="file" accept=".csv,text/csv" aria-describedby="csv-hint">
 <fieldset${errors.groups ? ' aria-describedby="groups-error"' : ''}><legend>User groups</legend>
 ${problem('groups')}

@@ -17,7 +17,7 @@ export function groupCheckboxes(groups: GroupChoice[], chosen: ReadonlySet<strin
   return groups
     .map(
       (g) =>
-        `<label class="check" for="group-${e(g.id)}"><input type="checkbox" id="group-${e(g.id)}" name="groupIds" value="${e(g.id)}"${chosen.has(g.id) ? ' checked' : ''}><span>${e(g.name)}${g.isDefault ? ' <span class="muted">(default)</span>' : ''}${g.description ? `<span class="hint">${e(g.description)}</span>` : ''}</span></label>`,
+        `<div class="check"><input type="checkbox" id="group-${e(g.id)}" name="groupIds" value="${e(g.id)}"${chosen.has(g.id) ? ' checked' : ''}${g.description ? ` aria-describedby="group-${e(g.id)}-hint"` : ''}><div><label for="group-${e(g.id)}">${e(g.name)}</label>${g.isDefault ? ' <span class="muted">(default group)</span>' : ''}${g.description ? `<span class="hint" id="group-${e(g.id)}-hint">${e(g.description)}</span>` : ''}</div></div>`,
     )
     .join('\n')
 }
