@@ -89,7 +89,9 @@ tbody th{text-transform:none;letter-spacing:normal;font-size:inherit;color:inher
 .sub{display:block;color:var(--muted);font-size:.88rem;font-weight:400}
 .nowrap{white-space:nowrap}
 .row-actions{display:flex;flex-wrap:wrap;gap:.35rem;justify-content:flex-end}
-td.actions-cell{width:1%;min-width:12rem}
+td.actions-cell{width:1%;min-width:17rem}
+.row-actions .button,.row-actions button{white-space:nowrap}
+legend .hint{display:inline;margin-left:.4rem}
 .row-actions form{display:contents}
 .pager{display:flex;justify-content:space-between;align-items:center;margin-top:.8rem;gap:1rem;flex-wrap:wrap}
 .pager nav{display:flex;gap:.5rem}
@@ -114,6 +116,7 @@ td.actions-cell{width:1%;min-width:12rem}
 #notices:empty{display:none}
 .secret{display:flex;gap:.5rem;align-items:center}
 .secret input{font-family:ui-monospace,Menlo,Consolas,monospace}
+.secret button{white-space:nowrap}
 .results td:first-child{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9rem}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.35rem 1.25rem;margin:.5rem 0}
 dl.facts dt{color:var(--muted)}dl.facts dd{margin:0}
