@@ -59,10 +59,25 @@ describe('console sessions: expiry, listing, revocation, sign-out (issue #14)', 
     expect((await phone.get(usersPage())).statusCode).toBe(303)
     expect((await browser.get(usersPage())).statusCode).toBe(200)
 
-    const out = await browser.post('/console/sign-out')
+    const out = await browser.post('/sign-out')
     expect(out.headers.location).toBe('/?ended=signed-out')
     expect(await t.db.db.selectFrom('sessions').selectAll().execute()).toHaveLength(0)
     expect((await browser.get(usersPage())).statusCode).toBe(303)
+  })
+
+  it('signs out only with the page’s token, and even someone whose last membership just ended', async () => {
+    await browser.get(usersPage())
+    const forged = await browser.post('/sign-out', { _csrf: 'forged' })
+    expect(forged.statusCode).toBe(403)
+    expect((await browser.get(usersPage())).statusCode).toBe(200)
+    await t.request({
+      method: 'DELETE',
+      url: `/public/v1/accounts/accounts/${ada.accountId}/users/${ada.userId}`,
+    })
+    expect((await browser.get(usersPage())).statusCode).toBe(404)
+    const out = await browser.post('/sign-out')
+    expect(out.statusCode).toBe(303)
+    expect(await t.db.db.selectFrom('sessions').selectAll().execute()).toHaveLength(0)
   })
 
   it("does not let one person end another person's session", async () => {

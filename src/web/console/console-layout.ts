@@ -87,7 +87,7 @@ ${brandMark(branding, '/console')}
 <span class="spacer"></span>
 ${switcher(view)}
 <a href="/console/profile" class="who">${e(signedIn.user.firstName)} ${e(signedIn.user.lastName)}</a>
-<form method="post" action="/console/sign-out">${csrfField(view)}<button class="quiet small" type="submit">Sign out</button></form>
+<form method="post" action="/sign-out">${csrfField(view)}<button class="quiet small" type="submit">Sign out</button></form>
 </div></header>
 <main id="main" class="page">
 <div class="page-head"><div>${crumbs}<h1>${e(page.heading ?? page.title)}</h1></div>${page.action ?? ''}</div>

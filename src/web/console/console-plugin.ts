@@ -107,7 +107,7 @@ export function registerConsole(web: FastifyInstance, deps: ConsoleDeps): void {
     assertCsrf(request, sessions, typeof sent === 'string' ? sent : undefined)
   })
 
-  web.setErrorHandler((error: FastifyError, request, reply) => {
+  web.setErrorHandler(async (error: FastifyError, request, reply) => {
     const problem = toAppError(error, request)
     if (problem.status >= 500) request.log.error({ err: error }, 'unexpected error')
     if (problem.code === 'SESSION_REQUIRED') {
@@ -122,7 +122,7 @@ export function registerConsole(web: FastifyInstance, deps: ConsoleDeps): void {
       reply.header('hx-retarget', '#notices').header('hx-reswap', 'innerHTML')
       return sendHtml(reply, problem.status, notice('error', problem.message))
     }
-    return sendHtml(reply, problem.status, errorPage(request, reply, deps, problem))
+    return sendHtml(reply, problem.status, await errorPage(request, reply, deps, problem))
   })
 }
 
@@ -161,12 +161,12 @@ const HEADINGS: Record<number, string> = {
   429: 'Too many requests',
 }
 
-function errorPage(
+async function errorPage(
   request: FastifyRequest,
   reply: FastifyReply,
   deps: ConsoleDeps,
   problem: AppError,
-): string {
+): Promise<string> {
   const heading = HEADINGS[problem.status] ?? 'Something went wrong'
   const message =
     problem.status >= 500
@@ -174,12 +174,20 @@ function errorPage(
       : problem.message
   const body = `${notice('error', message)}
 <p><a href="/console">Back to the console</a></p>`
-  if (!request.console)
+  if (!request.console) {
+    // No account could be opened (none of the person's, or none left): still a way out.
+    const secret = request.cookies[deps.cookies.session]
+    const signedIn = secret ? await deps.sessions.authenticate(secret) : undefined
+    const signOut =
+      secret && signedIn
+        ? `<form method="post" action="/sign-out"><input type="hidden" name="_csrf" value="${e(deps.sessions.csrfTokenOf(secret))}"><button class="quiet" type="submit">Sign out</button></form>`
+        : ''
     return cardPage({
       title: heading,
       branding: deps.branding,
-      body: `<h1>${e(heading)}</h1>${body}`,
+      body: `<h1>${e(heading)}</h1>${body}${signOut}`,
     })
+  }
   return consolePage(viewOf(request, reply, deps), {
     title: heading,
     tab: 'accounts',

@@ -18,6 +18,7 @@ import {
   forgotPasswordPage,
   linkUnusablePage,
   passwordSetPage,
+  refusedPage,
   setPasswordPage,
   signInPage,
 } from './sign-in-views.js'
@@ -107,6 +108,35 @@ export async function signInRoutes(web: FastifyInstance, deps: SignInPageDeps): 
         if (typeof retry === 'number') reply.header('retry-after', String(retry))
         return again(problem.status, problem.message)
       }
+    },
+  )
+
+  // Sign-out needs only the session (and its anti-forgery token), not an account: a person whose
+  // last membership ended while signed in can still sign out.
+  web.post(
+    '/sign-out',
+    {
+      config: pub,
+      bodyLimit: 4 * 1024,
+      schema: { hide: true, response: pageResponses([303, 403]) },
+    },
+    async (request, reply) => {
+      const secret = request.cookies[cookies.session]
+      if (secret && (await sessions.authenticate(secret))) {
+        if (!sessions.isCsrfTokenValid(secret, field(formOf(request), '_csrf')))
+          return sendHtml(
+            reply,
+            403,
+            refusedPage(
+              branding,
+              'You are still signed in',
+              'This form is out of date or was not sent from this site. Reload the page and sign out again.',
+            ),
+          )
+        await sessions.signOut(secret)
+      }
+      reply.clearCookie(cookies.session, cookies.options)
+      return seeOther(reply, '/?ended=signed-out')
     },
   )
 

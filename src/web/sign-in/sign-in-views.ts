@@ -105,3 +105,14 @@ ${notice('error', message)}
 <p>Links to choose a password work once and only for a short time. <a href="/forgot-password">Ask for a new link</a>.</p>`,
   })
 }
+
+/** A refusal with a way back (a stale sign-out form). */
+export function refusedPage(branding: Branding, heading: string, message: string): string {
+  return cardPage({
+    title: heading,
+    branding,
+    body: `<h1>${e(heading)}</h1>
+${notice('error', message)}
+<p><a href="/console">Back to the console</a></p>`,
+  })
+}

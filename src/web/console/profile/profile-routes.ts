@@ -1,17 +1,16 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
-import { appErrorOf, fieldErrors, formOf, sendHtml, seeOther } from '../../page-kit.js'
+import { appErrorOf, fieldErrors, formOf, sendHtml } from '../../page-kit.js'
 import { consoleOf, redirectWithFlash, viewOf, type ConsoleDeps } from '../console-plugin.js'
 import { consoleRoute } from '../console-route.js'
 import { profilePage } from './profile-views.js'
 
 /**
  * The signed-in person's own page: their password (set as the user themself, through the user
- * service's set-password), their sessions (listed, ended one by one or all but this one), and
- * sign-out.
+ * service's set-password) and their sessions (listed, ended one by one or all but this one).
  */
 export async function profileRoutes(web: FastifyInstance, deps: ConsoleDeps): Promise<void> {
-  const { sessions, cookies } = deps
+  const { sessions } = deps
 
   web.get('/console/profile', consoleRoute('sessions.list'), async (request, reply) => {
     const { signedIn } = consoleOf(request)
@@ -89,16 +88,6 @@ export async function profileRoutes(web: FastifyInstance, deps: ConsoleDeps): Pr
         '/console/profile',
         `Signed out of ${count} other session${count === 1 ? '' : 's'}.`,
       )
-    },
-  )
-
-  web.post(
-    '/console/sign-out',
-    consoleRoute('sessions.revoke', { statuses: [303] }),
-    async (request, reply) => {
-      await sessions.signOut(consoleOf(request).secret)
-      reply.clearCookie(cookies.session, cookies.options)
-      return seeOther(reply, '/?ended=signed-out')
     },
   )
 }
