@@ -45,6 +45,7 @@ code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font
 .tabs a[aria-current=page]{color:var(--brand);border-bottom-color:var(--brand)}
 .card{background:var(--card);border:1px solid var(--line);border-radius:var(--radius);box-shadow:var(--shadow);padding:1.25rem}
 .card+.card{margin-top:1rem}
+.card>h2:first-child{margin-top:0}
 .narrow{max-width:27rem;margin:3.5rem auto}
 .narrow .card{padding:1.75rem}
 .center-brand{text-align:center;margin-bottom:1.25rem}
