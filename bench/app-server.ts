@@ -439,6 +439,52 @@ serveCalls({
       .execute()
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]))
   },
+  /**
+   * The Users page scenario (issue #14): a person who may manage the account's users (a group
+   * with Access Management), signed in (a session cookie), and an API token of the same account
+   * with the same module, so page and API list as equals. The person is created once per
+   * (cached) database; each call signs in afresh and makes a new token.
+   */
+  async consoleFixture(accountId: string) {
+    const email = 'console.bench@example.com'
+    const password = 'Bench#Passw0rd1'
+    const known = await database.db
+      .selectFrom('users')
+      .select('id')
+      .where('email_key', '=', email)
+      .executeTakeFirst()
+    if (!known) {
+      const group = (await services.userGroups.create({
+        actor: actor!,
+        account: { id: accountId },
+        name: 'Console bench',
+        modules: [{ id: 'MOD-1756' }],
+      })) as { id: string }
+      const view = await services.invitations.invite({
+        actor: actor!,
+        accountId,
+        user: { email, firstName: 'Bench', lastName: 'Administrator' },
+        groups: [{ id: group.id }],
+      })
+      await services.invitations.acceptInvite({
+        key: { id: view.id },
+        code: await emailedCode(email),
+        password,
+      })
+    }
+    const { secret } = await services.sessions.signIn({
+      email,
+      password,
+      client: { clientAddress: '127.0.0.1', userAgent: 'autocannon' },
+    })
+    const token = (await services.apiTokens.create({
+      actor: actor!,
+      account: { id: accountId },
+      name: 'Console bench',
+      modules: [{ id: 'MOD-1756' }],
+    })) as { token: string }
+    return { cookie: `accounts_session=${secret}`, token: token.token }
+  },
   async stop() {
     await webhookJobs?.stop()
     for (const runner of rawRunners.values()) await (await runner).close()

@@ -347,7 +347,10 @@ async function main(): Promise<void> {
         `unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`,
       )
   }
-  const chosen = SCENARIOS.filter((s) => s.baseline || !only || only.includes(s.name))
+  const wanted = only
+    ? new Set(only.flatMap((n) => [n, ...(SCENARIOS.find((s) => s.name === n)?.companions ?? [])]))
+    : undefined
+  const chosen = SCENARIOS.filter((s) => s.baseline || !wanted || wanted.has(s.name))
   // Custom scenarios (their own servers and load) run once, after the autocannon ones; the bare
   // baseline runs only when some autocannon scenario is measured against it.
   const customs = chosen.filter((s) => s.custom)
@@ -630,6 +633,16 @@ async function main(): Promise<void> {
         const pass = summary.ratio >= s.target.minRatio
         out.push(
           `Target: ${s.name} ≥ ${(s.target.minRatio * 100).toFixed(0)}% of the bare route's throughput → ${(summary.ratio * 100).toFixed(1)}% ${pass ? 'PASS' : 'MISSED'}`,
+        )
+      }
+    }
+    for (const s of selected) {
+      const summary = summaries.find((x) => x.name === s.name)!
+      const other = s.versus && summaries.find((x) => x.name === s.versus!.scenario)
+      if (s.versus && other && other.reqPerSec > 0) {
+        const ratio = summary.reqPerSec / other.reqPerSec
+        out.push(
+          `Target: ${s.name} ≥ ${(s.versus.minRatio * 100).toFixed(0)}% of ${other.name}'s throughput → ${summary.reqPerSec.toFixed(0)} vs ${other.reqPerSec.toFixed(0)} req/s = ${(ratio * 100).toFixed(1)}% ${ratio >= s.versus.minRatio ? 'PASS' : 'MISSED'}`,
         )
       }
     }

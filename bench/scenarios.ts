@@ -7,6 +7,7 @@
 import type autocannon from 'autocannon'
 import { runAbuse } from './abuse.js'
 import { runWebhooks } from './webhooks.js'
+import { readUsersQuery, toRql } from '../src/web/console/users/users-query.js'
 import type { ServerChild } from './child.js'
 import {
   ensurePostgresListDatabase,
@@ -74,6 +75,10 @@ export interface Scenario {
   pairedRaw?: boolean
   /** pass/fail line: service p99 (latency run) within `maxOverRawMs` of the raw SQL p99 */
   latencyTarget?: { maxOverRawMs: number }
+  /** pass/fail line: this scenario's req/s at least `minRatio` × that of `scenario` (same run) */
+  versus?: { scenario: string; minRatio: number }
+  /** scenarios measured whenever this one is (`--only` picks them too) */
+  companions?: string[]
 }
 
 function bearer(app: ServerChild): Record<string, string> {
@@ -369,6 +374,84 @@ LIST_SCENARIOS[0]!.notes = [
   '  connections). Same number of samples each, for twice the run duration. Δp99 = p99@1 − raw p99.',
 ]
 
+/**
+ * Issue #14: the console's Users page of an account with 10,000 account users, beside the same
+ * list through the API (the page's own RQL: its default filter, sort and page of 25), measured in
+ * the same run on one service child with LIST_CACHE=off, so both take the query path (the API's
+ * repeated list would otherwise be answered from the list cache, which the page does not use).
+ */
+const CONSOLE_ACCOUNT = 'ACC-9000-0001'
+const CONSOLE_API_PATH = `/public/v1/accounts/${CONSOLE_ACCOUNT}/users?${toRql(readUsersQuery({}))}`
+const CONSOLE_PAGE_PATH = `/console/accounts/${CONSOLE_ACCOUNT}/users`
+let consoleDatabase: Promise<ListDatabase> | undefined
+let consoleFixture: Promise<{ cookie: string; token: string }> | undefined
+async function consoleApp(ctx: BenchContext) {
+  consoleDatabase ??= ensureSqliteListDatabase(30_000, {
+    reseed: ctx.options.reseed,
+    log: ctx.log,
+  })
+  const app = await ctx.listApp(await consoleDatabase, false)
+  consoleFixture ??= app.call<{ cookie: string; token: string }>('consoleFixture', CONSOLE_ACCOUNT)
+  return { app, fixture: await consoleFixture }
+}
+function consoleScenario(options: {
+  name: string
+  title: string
+  path: string
+  headers: (fixture: { cookie: string; token: string }) => Record<string, string>
+  versus?: Scenario['versus']
+  companions?: string[]
+  notes?: string[]
+}): Scenario {
+  return {
+    name: options.name,
+    title: options.title,
+    ...(options.versus ? { versus: options.versus } : {}),
+    ...(options.companions ? { companions: options.companions } : {}),
+    ...(options.notes ? { notes: options.notes } : {}),
+    async setup(ctx) {
+      const { app, fixture } = await consoleApp(ctx)
+      const response = await fetch(`${app.url}${options.path}`, {
+        headers: options.headers(fixture),
+      })
+      const body = await response.text()
+      if (response.status !== 200)
+        throw new Error(`${options.name}: ${response.status} ${body.slice(0, 300)}`)
+      ctx.log(`${options.name}: ${Buffer.byteLength(body)} bytes per answer`)
+    },
+    async prepare(ctx) {
+      const { app, fixture } = await consoleApp(ctx)
+      return {
+        server: app,
+        expectStatus: 200,
+        requests: [{ method: 'GET', path: options.path, headers: options.headers(fixture) }],
+      }
+    },
+  }
+}
+const CONSOLE_SCENARIOS: Scenario[] = [
+  consoleScenario({
+    name: 'console-users-api',
+    title: 'GET {ACC}/users, 10k-user account, the Users page query (API token)',
+    path: CONSOLE_API_PATH,
+    headers: (f) => ({ authorization: `Bearer ${f.token}` }),
+    companions: ['console-users'],
+  }),
+  consoleScenario({
+    name: 'console-users',
+    title: 'GET /console/accounts/{ACC}/users, 10k-user account (signed in)',
+    path: CONSOLE_PAGE_PATH,
+    headers: (f) => ({ cookie: f.cookie }),
+    versus: { scenario: 'console-users-api', minRatio: 0.5 },
+    companions: ['console-users-api'],
+    notes: [
+      `console-users: the Users page (${CONSOLE_PAGE_PATH}, a session cookie) vs console-users-api, the same list through`,
+      `  the API (${CONSOLE_API_PATH.split('?')[0]}?${CONSOLE_API_PATH.split('?')[1]}, a token of the account),`,
+      '  one service child on .bench/list-30000.db (10,000 account users in that account), LIST_CACHE=off for both.',
+    ],
+  }),
+]
+
 const abuse: Scenario = {
   name: 'abuse',
   title:
@@ -387,6 +470,7 @@ export const SCENARIOS: Scenario[] = [
   invite,
   sendNewInvite,
   ...LIST_SCENARIOS,
+  ...CONSOLE_SCENARIOS,
   abuse,
   webhooks,
 ]

@@ -4,6 +4,7 @@ import { iconRoutes } from './icons/icon-routes.js'
 import { acceptInvitePage } from './web/accept-invite-page.js'
 import { logoRoute } from './web/branding.js'
 import { webhookRoutes } from './webhooks/webhook-routes.js'
+import { webPages, type WebConfig } from './web/web-pages.js'
 import { accountRoutes } from './accounts/account-routes.js'
 import { buyerRoutes } from './buyers/buyer-routes.js'
 import { sellerRoutes } from './sellers/seller-routes.js'
@@ -38,7 +39,8 @@ import type { Services } from './services.js'
 import { userGroupRoutes } from './user-groups/user-group-routes.js'
 
 export interface AppDeps {
-  config: Pick<Config, 'logLevel' | 'rateLimit' | 'trustProxy' | 'failureDelayMs' | 'logoFile'>
+  config: Pick<Config, 'logLevel' | 'rateLimit' | 'trustProxy' | 'failureDelayMs' | 'logoFile'> &
+    WebConfig
   services: Services
   /** whether the process is shutting down (main.ts); readiness fails while it is */
   lifecycle?: Lifecycle
@@ -132,8 +134,9 @@ export async function buildApp({
   await moduleRoutes(app, services)
   await apiTokenRoutes(app, services)
   await iconRoutes(app, { db: services.db })
-  await acceptInvitePage(app, services, limits)
+  await acceptInvitePage(app, services, config, limits)
   await logoRoute(app, config)
+  await webPages(app, services, config, limits)
   await accountRoutes(app, services)
   await buyerRoutes(app, services)
   await sellerRoutes(app, services)

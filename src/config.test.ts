@@ -123,4 +123,56 @@ describe('loadConfig', () => {
       expect((error as ConfigError).problems).toHaveLength(5)
     }
   })
+
+  it('reads the console settings (issue #14) and refuses bad ones', () => {
+    expect(loadConfig({})).toMatchObject({
+      bootstrapAdminEmail: 'admin@localhost',
+      sessionIdleMs: 30 * 60_000,
+      sessionMaxAgeMs: 12 * 3_600_000,
+      termsUrl: undefined,
+      productName: 'Accounts',
+      supportUrl: null,
+      logoFile: null,
+    })
+    expect(
+      loadConfig({
+        BOOTSTRAP_ADMIN_EMAIL: 'ops@example.com',
+        SESSION_IDLE_TIMEOUT: '15m',
+        SESSION_MAX_AGE: '8h',
+        TERMS_URL: 'https://example.com/terms',
+        PRODUCT_NAME: 'Acme Accounts',
+        SUPPORT_URL: 'https://example.com/help',
+        LOGO_FILE: '/etc/accounts/logo.svg',
+      }),
+    ).toMatchObject({
+      bootstrapAdminEmail: 'ops@example.com',
+      sessionIdleMs: 15 * 60_000,
+      sessionMaxAgeMs: 8 * 3_600_000,
+      termsUrl: 'https://example.com/terms',
+      productName: 'Acme Accounts',
+      supportUrl: 'https://example.com/help',
+      logoFile: '/etc/accounts/logo.svg',
+    })
+    try {
+      loadConfig({
+        BOOTSTRAP_ADMIN_EMAIL: 'nobody',
+        SESSION_IDLE_TIMEOUT: 'soon',
+        SESSION_MAX_AGE: '0h',
+        TERMS_URL: 'javascript:alert(1)',
+        PRODUCT_NAME: ' ',
+        SUPPORT_URL: 'ftp://example.com',
+      })
+      expect.unreachable()
+    } catch (error) {
+      // LOGO_FILE is checked when the service starts (its type and size: branding.test.ts)
+      expect((error as ConfigError).problems.map((p) => p.split(' ')[0]).sort()).toEqual([
+        'BOOTSTRAP_ADMIN_EMAIL',
+        'PRODUCT_NAME',
+        'SESSION_IDLE_TIMEOUT',
+        'SESSION_MAX_AGE',
+        'SUPPORT_URL',
+        'TERMS_URL',
+      ])
+    }
+  })
 })

@@ -74,6 +74,14 @@ export interface Config {
   webhookAllowNetworks: readonly string[]
   /** email domains an identity provider serves (SSO_DOMAINS): `sso-check` and `sso` read it */
   ssoDomains: readonly string[]
+  /** the Operations account's first administrator, created at start (BOOTSTRAP_ADMIN_EMAIL) */
+  bootstrapAdminEmail: string
+  /** a console session ends after this long without a request (SESSION_IDLE_TIMEOUT) */
+  sessionIdleMs: number
+  /** …and this long after sign-in at the latest (SESSION_MAX_AGE) */
+  sessionMaxAgeMs: number
+  /** the terms of use an invitee accepts when registering (TERMS_URL); none: no checkbox */
+  termsUrl: string | undefined
 }
 
 export class ConfigError extends Error {
@@ -224,6 +232,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       problems.push(`SSO_DOMAINS must list email domains like example.com, got "${domain}"`)
   }
 
+  const bootstrapAdminEmail = (env.BOOTSTRAP_ADMIN_EMAIL ?? 'admin@localhost').trim()
+  // Looser than the invite rule on purpose: the default, admin@localhost, has no dot.
+  if (!/^[^@\s]+@[^@\s]+$/.test(bootstrapAdminEmail))
+    problems.push(`BOOTSTRAP_ADMIN_EMAIL must be an email address, got "${bootstrapAdminEmail}"`)
+  const sessionIdleMs = duration(env.SESSION_IDLE_TIMEOUT, '30m', 'SESSION_IDLE_TIMEOUT', problems)
+  const sessionMaxAgeMs = duration(env.SESSION_MAX_AGE, '12h', 'SESSION_MAX_AGE', problems)
+  const termsUrl = optionalUrl(env.TERMS_URL, 'TERMS_URL', problems)
+
   if (problems.length > 0 || !database || invitationTtlMs === undefined)
     throw new ConfigError(problems)
   return Object.freeze({
@@ -264,7 +280,18 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     webhookTimeoutMs,
     webhookAllowNetworks: Object.freeze(webhookAllowNetworks),
     ssoDomains: Object.freeze(ssoDomains),
+    bootstrapAdminEmail,
+    sessionIdleMs,
+    sessionMaxAgeMs,
+    termsUrl,
   })
+}
+
+function optionalUrl(value: string | undefined, name: string, problems: string[]) {
+  if (!value) return undefined
+  if (!/^https?:\/\/[^\s"'<>]+$/.test(value))
+    problems.push(`${name} must be an http(s) URL, got "${value}"`)
+  return value
 }
 
 function parseTrustProxy(value: string | undefined): boolean | number | string {

@@ -33,6 +33,24 @@ export const ERROR_CATALOGUE = {
     detail: 'limit and offset must be non-negative integers.',
   },
   AUTHENTICATION_REQUIRED: { status: 401, detail: 'A valid bearer token is required.' },
+  SIGN_IN_FAILED: { status: 401, detail: 'The email address or the password is wrong.' },
+  SIGN_IN_LOCKED: {
+    status: 429,
+    detail: 'Too many failed sign-ins for this email address; it is locked for a while.',
+  },
+  SIGN_IN_NO_ACCOUNT: {
+    status: 403,
+    detail: 'You do not belong to any account yet: accept an invitation first.',
+  },
+  SESSION_REQUIRED: { status: 401, detail: 'Sign in to continue; your session has ended.' },
+  CSRF_TOKEN_INVALID: {
+    status: 403,
+    detail: 'The form is out of date or was not sent from this site; reload the page and retry.',
+  },
+  PASSWORD_TOKEN_INVALID: {
+    status: 400,
+    detail: 'The link to choose a password is wrong, was used already, or has expired.',
+  },
   ACCESS_DENIED: {
     status: 403,
     detail: 'Your account type, or the modules you hold, do not allow this operation.',
@@ -61,6 +79,7 @@ export const ERROR_CATALOGUE = {
     status: 400,
     detail: 'The account has as many webhooks as it may have.',
   },
+  SESSION_NOT_FOUND: { status: 404, detail: 'That session has already ended.' },
   ACCOUNT_USER_ALREADY_EXISTS: {
     status: 400,
     detail: 'This user is already a member of the account.',

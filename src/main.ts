@@ -7,6 +7,7 @@ import { migrateToLatest } from './db/migrate.js'
 import { createEmailDispatcher } from './email/email-dispatcher.js'
 import { createDevMailbox, createSmtpMailer } from './email/mailer.js'
 import { ensureFirstStart } from './first-start.js'
+import { ensureBootstrapAdmin } from './sessions/bootstrap-admin.js'
 import { buildJobs } from './jobs/jobs.js'
 import { createWebhookDispatcher } from './webhooks/webhook-dispatcher.js'
 import { createWebhookSender } from './webhooks/webhook-sender.js'
@@ -39,6 +40,16 @@ async function main(): Promise<void> {
   const firstStart = await ensureFirstStart(
     { db: database.db, dialect: database.dialect, clock },
     { bootstrapToken: config.bootstrapToken },
+  )
+
+  const admin = await ensureBootstrapAdmin(
+    { db: database.db, dialect: database.dialect, clock },
+    {
+      email: config.bootstrapAdminEmail,
+      operationsAccountId: firstStart.operationsAccountId,
+      groupId: firstStart.defaultGroupId,
+      publicUrl: config.publicUrl,
+    },
   )
 
   const mailer = config.smtpUrl
@@ -75,6 +86,7 @@ async function main(): Promise<void> {
       remindInvitations: () => services.invitations.sendReminders(),
       metrics,
       isStopping: lifecycle.isDraining,
+      pruneSessions: () => services.sessions.pruneEnded(),
     }),
     app.log,
   )
@@ -116,6 +128,20 @@ async function main(): Promise<void> {
     app.log.info(
       { operationsAccountId: firstStart.operationsAccountId },
       'database already initialised',
+    )
+  }
+  if (admin.setupUrl) {
+    // Printed to the terminal only: the link is stored as a hash, and a restart prints a new one.
+    process.stdout.write(
+      [
+        '',
+        `Console: ${config.publicUrl}/ (sign in as ${admin.email}, an administrator of the Operations account).`,
+        `Choose their password first: this link works once, for 1 hour (until ${admin.setupExpiresAt?.toISOString().slice(11, 16)} UTC);`,
+        'a restart before a password is set prints a new one.',
+        '',
+        `  ${admin.setupUrl}`,
+        '',
+      ].join('\n'),
     )
   }
 

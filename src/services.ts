@@ -26,6 +26,8 @@ import { createLicenseeService } from './licensees/licensee-service.js'
 import { createCloudTenantService } from './cloud-tenants/cloud-tenant-service.js'
 import { createUserService } from './users/user-service.js'
 import { createUserGroupService } from './user-groups/user-group-service.js'
+import { createSessionService } from './sessions/session-service.js'
+import { createSignInLimit } from './sessions/sign-in-limit.js'
 
 export interface ServiceDeps {
   database: Db
@@ -71,6 +73,7 @@ export function createServices({ database, clock, config }: ServiceDeps) {
     ownAddresses: [new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, '')],
     ownHostnames: [new URL(config.publicUrl).hostname],
   })
+  const users = createUserService({ db, clock, dialect, ssoDomains: config.ssoDomains })
   return {
     db,
     box,
@@ -105,9 +108,18 @@ export function createServices({ database, clock, config }: ServiceDeps) {
     erpLinks: createErpLinkService({ db, clock, dialect }),
     licensees: createLicenseeService({ db, clock, dialect }),
     cloudTenants: createCloudTenantService({ db, clock, dialect }),
-    users: createUserService({ db, clock, dialect, ssoDomains: config.ssoDomains }),
+    users,
     webhookAddresses,
     webhooks: createWebhookService({ db, clock, box, dialect, policy: webhookAddresses }),
+    sessions: createSessionService({
+      db,
+      clock,
+      box,
+      config,
+      limit: config.rateLimit ? createSignInLimit(counters) : undefined,
+      users,
+      templates,
+    }),
   }
 }
 

@@ -85,6 +85,9 @@ export const PERMISSIONS = {
   'licensees.delete': allow([C, O], ACCOUNT),
   'modules.list': allow([O]),
   'modules.get': allow([O]),
+  // A person signed in to the console lists and ends their own sessions (issue #14).
+  'sessions.list': allow(ALL),
+  'sessions.revoke': allow(ALL),
   'sellers.create': allow([O], ACCOUNT),
   'sellers.list': allow([C, O], ACCOUNT, MARKETPLACE),
   'sellers.get': allow([C, O], ACCOUNT, MARKETPLACE),

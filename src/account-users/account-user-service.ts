@@ -7,10 +7,11 @@ import { enqueueEmail } from '../email/outbox.js'
 import { accountIdExists } from '../accounts/account-repository.js'
 import { AppError, ruleError } from '../errors.js'
 import type { ListCache } from '../db/list-cache.js'
-import { serveList } from '../db/list-page.js'
+import { fetchListPage, serveList } from '../db/list-page.js'
+import { parseListQuery } from '../rql/rql-parser.js'
 import { embeddedReferences } from '../references/embedded-references.js'
 import { projectWithReferences } from '../rql/rql-select.js'
-import type { PhoneNumber } from './account-user.js'
+import type { AccountUser, PhoneNumber } from './account-user.js'
 import { ACCOUNT_CONTEXT_USER_FIELDS, LEGACY_ACCOUNT_USER_FIELDS } from './account-user-fields.js'
 import {
   assertAccountVisible,
@@ -81,27 +82,21 @@ export function createAccountUserService(
     return found
   }
 
-  async function list(input: {
+  interface ListInput {
     actor: Actor
     family: AccountUserFamily
     accountId?: string
     rawQuery: string
     now?: Date
-  }) {
-    // Another account's list is refused before any query. The existence check runs beside the
-    // list's queries (one round trip less on PostgreSQL); its 404 still wins over whatever the
-    // list answered or failed with.
-    if (input.accountId) assertNotForeignAccount(input.accountId, input.actor)
-    const exists = input.accountId ? accountExists(input.accountId) : undefined
+  }
+
+  /** Where every list of account users reads from: the caller's scope, the family's fields. */
+  function listSource(input: ListInput, now: Date) {
     const scope = input.accountId ?? visibleAccountId(input.actor)
-    const now = input.now ?? clock.now()
-    const listed = serveList({
-      rawQuery: input.rawQuery,
-      output: outputOf(input.family),
-      expand: references[input.family].expand,
+    return {
       base: {
         joins: ACCOUNT_USER_JOINS,
-        build: (joins) => {
+        build: (joins: ReadonlySet<string>) => {
           const from = accountUserBaseJoining(db, joins)
           return scope ? from.where('au.account_id', '=', scope) : from
         },
@@ -110,15 +105,56 @@ export function createAccountUserService(
       ctx: { dialect: deps.dialect, now },
       tieBreak: 'au.id',
       columns: selectAccountUserColumns,
-      hydrate: (rows) => hydrateAccountUsers(db, rows as AccountUserRow[], now),
-      present: (au) => PRESENTERS[input.family](toView(deps, au)),
-    })
+      hydrate: (rows: unknown[]) => hydrateAccountUsers(db, rows as AccountUserRow[], now),
+    }
+  }
+
+  /**
+   * Another account's list is refused before any query. The existence check runs beside the
+   * list's queries (one round trip less on PostgreSQL); its 404 still wins over whatever the list
+   * answered or failed with.
+   */
+  async function scopedList<T>(input: ListInput, run: () => Promise<T>): Promise<T> {
+    if (input.accountId) assertNotForeignAccount(input.accountId, input.actor)
+    const exists = input.accountId ? accountExists(input.accountId) : undefined
+    const listed = run()
     if (!exists) return listed
     const [found, answer] = await Promise.allSettled([exists, listed])
     if (found.status === 'rejected') throw found.reason
     if (!found.value) throw new AppError('ACCOUNT_NOT_FOUND')
     if (answer.status === 'rejected') throw answer.reason
     return answer.value
+  }
+
+  async function list(input: ListInput) {
+    const now = input.now ?? clock.now()
+    return scopedList(input, () =>
+      serveList({
+        ...listSource(input, now),
+        rawQuery: input.rawQuery,
+        output: outputOf(input.family),
+        expand: references[input.family].expand,
+        present: (au) => PRESENTERS[input.family](toView(deps, au)),
+      }),
+    )
+  }
+
+  /**
+   * The same list (RQL, scope, fields, order, page) as its models rather than a wire shape: the
+   * console's Users page, which shows what no wire shape carries (the invitation's expiry).
+   */
+  async function listViews(input: ListInput) {
+    const now = input.now ?? clock.now()
+    const query = parseListQuery(input.rawQuery)
+    return scopedList(input, async () => {
+      const page = await fetchListPage({ ...listSource(input, now), query })
+      return {
+        views: (page.models as AccountUser[]).map((au) => toView(deps, au)),
+        total: page.total,
+        limit: query.limit,
+        offset: query.offset,
+      }
+    })
   }
 
   /** Presents an account user in a family's shape, honouring `select` from the raw query. */
@@ -225,6 +261,8 @@ export function createAccountUserService(
     },
 
     list,
+
+    listViews,
 
     /**
      * The list as its serialized response body, from the list cache while nothing it depends on

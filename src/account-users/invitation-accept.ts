@@ -39,8 +39,19 @@ export interface AcceptInput {
 }
 
 /** How the invitee proved who they are. */
-type Confirmation =
-  { via: 'emailed-link' | 'password' } | { via: 'one-time-code'; codeHash: string }
+export type Confirmation =
+  { via: 'emailed-link' | 'password' | 'session' } | { via: 'one-time-code'; codeHash: string }
+
+/**
+ * What only the server knows about the caller, never read from a request body: the person a
+ * console session signed in (issue #14). Being signed in as the invited user proves who they are.
+ */
+export interface InviteeContext {
+  signedInUserId?: string | undefined
+}
+
+/** What proves the invitee, beside the link's code (accept and decline ask the same). */
+export type InviteeProof = Pick<AcceptInput, 'oneTimeCode' | 'password'>
 
 /**
  * Accepting an invitation, in the order that keeps refusals cheap: the code first (constant-time,
@@ -52,34 +63,12 @@ type Confirmation =
  */
 export function createAccept(deps: AccountUserDeps) {
   const { db, clock } = deps
+  const confirmInvitee = createInviteeProof(deps)
 
-  async function confirmInvitee(
-    current: AccountUser,
-    mailboxProven: boolean,
+  async function acceptInvite(
     input: AcceptInput,
-  ): Promise<Confirmation> {
-    if (mailboxProven) return { via: 'emailed-link' }
-    if (input.oneTimeCode !== undefined && input.oneTimeCode !== '') {
-      const result = await checkConfirmationCode(db, deps, current.id, input.oneTimeCode)
-      if (!result.ok)
-        throw ruleError('INVITATION_CONFIRMATION_INVALID', result.reason, ['oneTimeCode'])
-      return { via: 'one-time-code', codeHash: result.codeHash }
-    }
-    if (current.user.hasPassword && input.password !== undefined && input.password !== '') {
-      const stored = await findPasswordHash(db, current.user.id)
-      const matches =
-        stored !== null && (await passwordWork(() => verifyPassword(input.password!, stored)))
-      if (!matches)
-        throw ruleError('INVITATION_CONFIRMATION_INVALID', 'The password is wrong.', ['password'])
-      return { via: 'password' }
-    }
-    const sent = await db
-      .transaction()
-      .execute((trx) => requestConfirmationCode(trx, deps, current))
-    throw confirmationRequired(current, sent)
-  }
-
-  async function acceptInvite(input: AcceptInput): Promise<AccountUserView> {
+    context: InviteeContext = {},
+  ): Promise<AccountUserView> {
     const check = checkPersonInput()
     const firstName = check.name('firstName', input.firstName)
     const lastName = check.name('lastName', input.lastName)
@@ -102,15 +91,7 @@ export function createAccept(deps: AccountUserDeps) {
       )
     }
     assertAcceptable(current)
-    const limit = deps.confirmationLimit ?? NO_CONFIRMATION_LIMIT
-    if (!mailboxProven) await limit.assertOpen(current.id)
-    const confirmation = await confirmInvitee(current, mailboxProven, input).catch(
-      async (error: unknown) => {
-        if (error instanceof AppError && error.code === 'INVITATION_CONFIRMATION_INVALID')
-          await limit.countFailure(current.id)
-        throw error
-      },
-    )
+    const confirmation = await confirmInvitee(current, mailboxProven, input, context)
     const isNewUser = !current.user.hasPassword
     let passwordHash: string | undefined
     if (isNewUser) {
@@ -221,8 +202,8 @@ export function createAccept(deps: AccountUserDeps) {
   return { acceptInvite, requestConfirmation }
 }
 
-/** An invitation still Invited that its account and user allow accepting now. */
-function assertAcceptable(current: AccountUser): void {
+/** An invitation still Invited that its account and user allow accepting (or declining) now. */
+export function assertAcceptable(current: AccountUser): void {
   if (current.status === 'InvitationExpired') {
     throw ruleError(
       'INVITATION_EXPIRED',
@@ -259,6 +240,60 @@ function confirmationRequired(current: AccountUser, sent: ConfirmationRequest): 
     [current.user.hasPassword ? 'password' : 'oneTimeCode'],
     { oneTimeCode: sent },
   )
+}
+
+/**
+ * Checks that the caller is the invitee, for a pending invitation the code opened: the emailed
+ * link, a console session of the invited person, a one-time code mailed to the address, or, for a
+ * person who already has a password, that password. Without any, a one-time code is mailed and
+ * INVITATION_CONFIRMATION_REQUIRED is thrown. Wrong codes and passwords count towards the account
+ * user's confirmation limit.
+ */
+export function createInviteeProof(deps: AccountUserDeps) {
+  const { db } = deps
+  async function confirm(
+    current: AccountUser,
+    mailboxProven: boolean,
+    input: InviteeProof,
+    context: InviteeContext,
+  ): Promise<Confirmation> {
+    if (mailboxProven) return { via: 'emailed-link' }
+    if (context.signedInUserId !== undefined && context.signedInUserId === current.user.id)
+      return { via: 'session' }
+    if (input.oneTimeCode !== undefined && input.oneTimeCode !== '') {
+      const result = await checkConfirmationCode(db, deps, current.id, input.oneTimeCode)
+      if (!result.ok)
+        throw ruleError('INVITATION_CONFIRMATION_INVALID', result.reason, ['oneTimeCode'])
+      return { via: 'one-time-code', codeHash: result.codeHash }
+    }
+    if (current.user.hasPassword && input.password !== undefined && input.password !== '') {
+      const stored = await findPasswordHash(db, current.user.id)
+      const matches =
+        stored !== null && (await passwordWork(() => verifyPassword(input.password!, stored)))
+      if (!matches)
+        throw ruleError('INVITATION_CONFIRMATION_INVALID', 'The password is wrong.', ['password'])
+      return { via: 'password' }
+    }
+    const sent = await db
+      .transaction()
+      .execute((trx) => requestConfirmationCode(trx, deps, current))
+    throw confirmationRequired(current, sent)
+  }
+  return async function confirmInvitee(
+    current: AccountUser,
+    mailboxProven: boolean,
+    input: InviteeProof,
+    context: InviteeContext = {},
+  ): Promise<Confirmation> {
+    const limit = deps.confirmationLimit ?? NO_CONFIRMATION_LIMIT
+    const proven = mailboxProven || context.signedInUserId === current.user.id
+    if (!proven) await limit.assertOpen(current.id)
+    return confirm(current, mailboxProven, input, context).catch(async (error: unknown) => {
+      if (error instanceof AppError && error.code === 'INVITATION_CONFIRMATION_INVALID')
+        await limit.countFailure(current.id)
+      throw error
+    })
+  }
 }
 
 /** Password work that cannot wait in line right now answers 429 instead of piling up. */

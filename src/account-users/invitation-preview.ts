@@ -4,6 +4,8 @@ import { openInvitation } from './invitation-code.js'
 
 export interface InvitationPreview {
   accountUserId: string
+  /** the invited person (`USR-`): a console session of theirs may accept with one click */
+  userId: string
   accountName: string
   /** `Disabled`: the account cannot be joined now */
   accountStatus: string
@@ -29,6 +31,7 @@ export async function previewInvitation(
   const { accountUser, mailboxProven } = await openInvitation(deps, deps.db, undefined, code)
   return {
     accountUserId: accountUser.id,
+    userId: accountUser.user.id,
     accountName: accountUser.account.name,
     accountStatus: accountUser.account.status,
     email: accountUser.user.email,

@@ -13,6 +13,7 @@ import {
   type AccountUserKey,
 } from './account-user-lookup.js'
 import { createAccept } from './invitation-accept.js'
+import { createDecline } from './invitation-decline.js'
 import { deleteConfirmation } from './invitation-confirmation-repository.js'
 import { createInvite } from './invite.js'
 import { queueInvitationEmail, reminderDueAt } from './invitation-email.js'
@@ -20,8 +21,9 @@ import { createNewLinkRequest } from './new-link-request.js'
 import { sendInvitationReminders } from './invitation-reminders.js'
 
 export type { InviteInput } from './invite.js'
-export type { AcceptInput } from './invitation-accept.js'
+export type { AcceptInput, InviteeContext } from './invitation-accept.js'
 export type { NewLinkRequestOutcome } from './new-link-request.js'
+export type { DeclineInput } from './invitation-decline.js'
 
 export function createInvitationService(deps: AccountUserDeps) {
   const { db, clock, box, config } = deps
@@ -131,6 +133,7 @@ export function createInvitationService(deps: AccountUserDeps) {
 
     /** The reminders due now (the job `remind-invitations`); how many were queued. */
     sendReminders: (batchSize?: number) => sendInvitationReminders(deps, batchSize),
+    declineInvite: createDecline(deps),
   }
 
   async function guardedChange(

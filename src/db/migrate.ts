@@ -14,6 +14,7 @@ import * as rateLimits from './migrations/2026-12-03-1210-rate-limits.js'
 import * as iconOwners from './migrations/2026-12-03-1220-icon-owners.js'
 import * as sellersLicenseesErpLinksCloudTenants from './migrations/2026-12-03-1300-sellers-licensees-erp-links-cloud-tenants.js'
 import * as buyerSellersToErpLinks from './migrations/2026-12-03-1310-buyer-sellers-to-erp-links.js'
+import * as sessions from './migrations/2026-12-03-1400-sessions.js'
 import * as emailDelivery from './migrations/2026-12-03-1500-email-delivery.js'
 import * as invitationReminders from './migrations/2026-12-03-1510-invitation-reminders.js'
 import * as webhooks from './migrations/2026-12-03-1520-webhooks.js'
@@ -35,6 +36,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-03-1220-icon-owners': iconOwners,
   '2026-12-03-1300-sellers-licensees-erp-links-cloud-tenants': sellersLicenseesErpLinksCloudTenants,
   '2026-12-03-1310-buyer-sellers-to-erp-links': buyerSellersToErpLinks,
+  '2026-12-03-1400-sessions': sessions,
   '2026-12-03-1500-email-delivery': emailDelivery,
   '2026-12-03-1510-invitation-reminders': invitationReminders,
   '2026-12-03-1520-webhooks': webhooks,

@@ -36,6 +36,9 @@ export function createTableCounters(db: Kysely<Database>, clock: Clock): WindowC
       if (!row || Number(row.reset_at) <= now) return { count: 0, ttlMs: 0 }
       return { count: Number(row.hits), ttlMs: Number(row.reset_at) - now }
     },
+    async clear(key) {
+      await db.deleteFrom('rate_limits').where('key', '=', key).execute()
+    },
   }
 }
 

@@ -390,6 +390,35 @@ export interface IconTable {
   created_at: Timestamp
 }
 
+/** A signed-in browser (issue #14): the cookie's secret is stored only as its SHA-256. */
+export interface SessionTable {
+  /** a random public handle (the session list, sign-out); opens nothing */
+  id: string
+  /** SHA-256 of the cookie's secret */
+  secret_hash: string
+  user_id: string
+  /** the account the person last opened in the console */
+  account_id: string | null
+  user_agent: string | null
+  client_address: string | null
+  created_at: Timestamp
+  /** written at most once a minute; the idle limit counts from here */
+  last_seen_at: Timestamp
+  /** the absolute limit */
+  expires_at: Timestamp
+}
+
+/** A single-use link to choose a password: `reset` (mailed) or `setup` (printed at start). */
+export interface PasswordTokenTable {
+  /** SHA-256 of the token the link carries */
+  token_hash: string
+  user_id: string
+  purpose: 'reset' | 'setup'
+  created_at: Timestamp
+  expires_at: Timestamp
+  used_at: Timestamp | null
+}
+
 export interface Database {
   icons: IconTable
   accounts: AccountTable
@@ -414,4 +443,6 @@ export interface Database {
   rate_limits: RateLimitTable
   webhooks: WebhookTable
   webhook_deliveries: WebhookDeliveryTable
+  sessions: SessionTable
+  password_tokens: PasswordTokenTable
 }

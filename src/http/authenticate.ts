@@ -9,8 +9,11 @@ declare module 'fastify' {
     actor: Actor | undefined
   }
   interface FastifyContextConfig {
-    /** `public`: no token needed, and one sent is not read */
-    auth?: 'required' | 'public'
+    /**
+     * `public`: no token needed, and one sent is not read; `session`: a console page, whose
+     * session cookie the console plugin reads (src/web/console/console-plugin.ts), never a token
+     */
+    auth?: 'required' | 'public' | 'session'
   }
 }
 
@@ -27,7 +30,7 @@ export function registerAuthentication(
   app.decorateRequest('actor', undefined)
   app.addHook('onRequest', async (request: FastifyRequest) => {
     const mode = request.routeOptions.config.auth ?? 'required'
-    if (mode === 'public') return
+    if (mode === 'public' || mode === 'session') return
     const header = request.headers.authorization
     if (!header) {
       throw new AppError('AUTHENTICATION_REQUIRED', {

@@ -18,7 +18,7 @@ type Document = {
   components: { schemas: Record<string, { properties: Record<string, { enum?: string[] }> }> }
 }
 
-const observed: Array<{ method: string; url: string; auth?: string }> = []
+const observed: Array<{ method: string; url: string; auth?: string; hidden?: boolean }> = []
 
 function record(route: RouteOptions) {
   for (const method of ([] as string[]).concat(route.method)) {
@@ -26,13 +26,17 @@ function record(route: RouteOptions) {
       method,
       url: route.url,
       auth: (route.config as { auth?: string } | undefined)?.auth,
+      hidden: (route.schema as { hide?: boolean } | undefined)?.hide === true,
     })
   }
 }
 
-/** Every route that is part of the API (the reference page's own assets are not). */
+/**
+ * Every route that is part of the API: not the reference page's own assets, and not the
+ * console's pages and assets (issue #14), which are HTML for people and marked `hide`.
+ */
 function apiRoutes(routes: typeof observed) {
-  return routes.filter((r) => r.method !== 'HEAD' && !/^\/docs(\/|$)/.test(r.url))
+  return routes.filter((r) => r.method !== 'HEAD' && !/^\/docs(\/|$)/.test(r.url) && !r.hidden)
 }
 
 const toOpenApiPath = (url: string) => url.replace(/:(\w+)/g, '{$1}')
@@ -71,6 +75,15 @@ describe('the OpenAPI document (GET /public/v1/openapi.json)', () => {
 
   it('documents every registered route', () => {
     expect(apiRoutes(observed).length).toBeGreaterThan(50)
+    expect(undocumented(observed, doc)).toEqual([])
+  })
+
+  it('leaves out only the pages for people: the sign-in and console pages and their assets', () => {
+    const hidden = observed.filter((r) => r.hidden).map((r) => r.url)
+    expect(hidden).toContain('/console/accounts/:accountId/users')
+    expect(hidden).toContain('/sign-in')
+    for (const url of hidden)
+      expect(url).toMatch(/^\/(console|assets|sign-in|forgot-password|set-password|docs|$)/)
     expect(undocumented(observed, doc)).toEqual([])
   })
 

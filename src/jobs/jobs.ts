@@ -20,6 +20,8 @@ export interface JobDeps {
   metrics: Metrics
   /** true once shutdown began: a job finishes its current batch and takes no other */
   isStopping: () => boolean
+  /** deletes ended console sessions and used or expired password links (sessions service) */
+  pruneSessions?: () => Promise<number>
 }
 
 /** The background jobs every node runs, each counted and timed in the metrics. */
@@ -62,6 +64,9 @@ export function buildJobs(deps: JobDeps): ScheduledJob[] {
             run: () => pruneRateLimits({ db: database.db, clock }),
           },
         ]
+      : []),
+    ...(deps.pruneSessions
+      ? [{ name: 'prune-sessions', intervalMs: 10 * 60_000, run: deps.pruneSessions }]
       : []),
     {
       name: 'dispatch-email',

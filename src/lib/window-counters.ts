@@ -12,6 +12,8 @@ export interface WindowCounters {
   hit(key: string, windowMs: number): Promise<WindowCount>
   /** The count of the open window, without counting. */
   peek(key: string, windowMs: number): Promise<WindowCount>
+  /** Ends the key's window now (a lockout lifted by a password reset). */
+  clear(key: string): Promise<void>
 }
 
 /**
@@ -44,6 +46,9 @@ export function createMemoryCounters(clock: Clock, capacity = 50_000): WindowCou
       const window = windows.get(key)
       if (!window || window.endsAt <= now) return { count: 0, ttlMs: 0 }
       return { count: window.count, ttlMs: window.endsAt - now }
+    },
+    async clear(key) {
+      windows.delete(key)
     },
   }
 }

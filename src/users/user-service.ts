@@ -19,6 +19,7 @@ import { USER_ACTIONS, type User, type UserAction, type UserStatus } from './use
 import { userFields, userOutput } from './user-fields.js'
 import { presentUser } from './user-presenter.js'
 import { createUserSsoUseCases } from './user-sso.js'
+import { deleteSessionsOfUser } from '../sessions/session-repository.js'
 import {
   USER_COLUMNS,
   emailKey,
@@ -275,9 +276,15 @@ export function createUserService(deps: {
     /**
      * Only the user themself sets their password (issue #12): no administrator, API token or
      * Operations caller chooses it for someone, whatever accounts they manage. Refused before any
-     * hashing. Today every caller is an API token; a signed-in user (UserActor) may set their own.
+     * hashing. A person signed in to the console (UserActor) sets their own, whichever accounts
+     * they belong to; their other sessions end (`keepSessionId` is the one they act through).
      */
-    async setPassword(input: { actor: Actor; id: string; password: string }) {
+    async setPassword(input: {
+      actor: Actor
+      id: string
+      password: string
+      keepSessionId?: string | undefined
+    }) {
       if (input.actor.kind !== 'User' || input.actor.id !== input.id) {
         throw new AppError('USER_PASSWORD_SELF_ONLY', {
           detail:
@@ -289,13 +296,13 @@ export function createUserService(deps: {
       const hash = await hashPassword(input.password)
       return db.transaction().execute(async (trx) => {
         const current = await getUser(trx, input.actor, input.id)
-        await assertSoleAccount(trx, input.actor, current.id)
         if (current.status === 'Blocked')
           throw ruleError('USER_BLOCKED', 'The user is blocked and cannot set a password.', [
             'status',
           ])
         if (current.status === 'Deleted') throw refuse(current, 'set a password')
         await write(trx, input.actor, current, { password_hash: hash }, 'password-set')
+        await deleteSessionsOfUser(trx, current.id, input.keepSessionId)
         return present(await getUser(trx, input.actor, input.id), input.actor)
       })
     },

@@ -1,21 +1,26 @@
+import cookie from '@fastify/cookie'
 import helmet from '@fastify/helmet'
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AccountUserDeps } from '../account-users/account-user-lookup.js'
 import { ACCEPT_BODY_LIMIT } from '../account-users/account-user-routes.js'
 import type { ConfirmationRequest } from '../account-users/invitation-confirmation.js'
 import { previewInvitation, type InvitationPreview } from '../account-users/invitation-preview.js'
-import type { InvitationService } from '../account-users/invitation-service.js'
+import type { InvitationService, InviteeContext } from '../account-users/invitation-service.js'
 import { AppError } from '../errors.js'
 import type { PublicRouteLimits } from '../http/rate-limit.js'
-import type { Branding } from './branding.js'
+import type { SessionService } from '../sessions/session-service.js'
+import { brandingOf } from './branding.js'
+import { cookiePolicy, field, registerFormParser, type FormFields } from './page-kit.js'
 import {
   acceptInviteDone,
   acceptInviteExpired,
   acceptInviteForm,
   acceptInviteProblem,
+  declineDone,
   newLinkRequested,
+  type AcceptPageContext,
 } from './views/accept-invite-view.js'
-import { STYLE_HASH } from './views/html.js'
+import { PAGE_CSP, type WebConfig } from './web-pages.js'
 
 const SENT: Record<ConfirmationRequest, string> = {
   sent: 'We have emailed you a code. Enter it above.',
@@ -25,46 +30,39 @@ const SENT: Record<ConfirmationRequest, string> = {
 
 /**
  * The page an invitation link opens (`PUBLIC_URL/accept-invite?code=…`): the invitee sees the
- * account, registers if new, and accepts. From a copied link they first prove who they are (a code
- * emailed to them, or their password). Server-rendered, no script; the forms post back here.
- * Sent with a strict Content-Security-Policy (no framing, nothing but its own inline style), no
- * referrer (the URL carries the code) and no caching.
+ * account, registers if new (names, phone, password, the terms of use when TERMS_URL is set), and
+ * accepts or declines. From a copied link they first prove who they are (a code emailed to them,
+ * or their password); signed in to the console as the invited person, the session is the proof
+ * and accepting is one click (that form carries the session's anti-forgery token). Plain forms:
+ * no script needed. Sent with a strict Content-Security-Policy (no framing, only this service's
+ * own stylesheet), no referrer (the URL carries the code) and no caching.
  */
 export async function acceptInvitePage(
   app: FastifyInstance,
-  deps: { invitations: InvitationService; accountUserDeps: AccountUserDeps; branding: Branding },
+  deps: {
+    invitations: InvitationService
+    accountUserDeps: AccountUserDeps
+    sessions: SessionService
+  },
+  config: WebConfig,
   limits: Pick<PublicRouteLimits, 'acceptByAddress' | 'pageByAddress' | 'newLinkByAddress'>,
 ): Promise<void> {
-  const { branding } = deps
+  const branding = brandingOf(config)
+  const cookies = cookiePolicy(config)
   await app.register(async (web) => {
     await web.register(helmet, {
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'none'"],
-          styleSrc: [STYLE_HASH],
-          // the logo (/assets/logo, LOGO_FILE), when there is one
-          imgSrc: branding.logoUrl ? ["'self'"] : ["'none'"],
-          formAction: ["'self'"],
-          frameAncestors: ["'none'"],
-          baseUri: ["'none'"],
-        },
-      },
+      contentSecurityPolicy: PAGE_CSP,
       frameguard: { action: 'deny' },
       referrerPolicy: { policy: 'no-referrer' },
       strictTransportSecurity: false,
+      crossOriginEmbedderPolicy: false,
     })
+    await web.register(cookie)
     // Form posts are read only inside this plugin; the API itself takes JSON.
-    web.addContentTypeParser(
-      'application/x-www-form-urlencoded',
-      { parseAs: 'string' },
-      (_req, body, done) => {
-        done(null, Object.fromEntries(new URLSearchParams(String(body))))
-      },
-    )
+    registerFormParser(web)
     const page = {
       response: {
-        200: htmlResponse('The page: the invitation, or that it was accepted.'),
+        200: htmlResponse('The page: the invitation, or that it was accepted or declined.'),
         400: htmlResponse('The page explaining why the link cannot be used.'),
       },
     }
@@ -74,6 +72,27 @@ export async function acceptInvitePage(
         .type('text/html; charset=utf-8')
         .header('cache-control', 'no-store')
         .send(body)
+
+    /** Who is signed in on this browser (a console session), as the page shows it. */
+    async function contextOf(
+      request: FastifyRequest,
+      preview: InvitationPreview | undefined,
+    ): Promise<AcceptPageContext & { signedInUserId?: string; secret?: string }> {
+      const base = { branding, termsUrl: config.termsUrl }
+      const secret = request.cookies[cookies.session]
+      const signedIn = secret ? await deps.sessions.authenticate(secret) : undefined
+      if (!secret || !signedIn || !preview) return base
+      return {
+        ...base,
+        signedInUserId: signedIn.user.id,
+        secret,
+        signedIn: {
+          email: signedIn.user.email,
+          isInvitee: signedIn.user.id === preview.userId,
+          csrfToken: deps.sessions.csrfTokenOf(secret),
+        },
+      }
+    }
 
     web.get(
       '/accept-invite',
@@ -88,13 +107,13 @@ export async function acceptInvitePage(
         try {
           preview = await previewInvitation(deps.accountUserDeps, code)
         } catch (error) {
-          return html(reply, 400, acceptInviteProblem(branding, messageOf(error)))
+          return html(reply, 400, acceptInviteProblem({ branding }, messageOf(error)))
         }
         if (preview.status === 'InvitationExpired' && preview.accountStatus !== 'Disabled')
-          return html(reply, 400, acceptInviteExpired(branding, preview.accountName, code))
+          return html(reply, 400, acceptInviteExpired({ branding }, preview.accountName, code))
         const unusable = unusableBecause(preview)
-        if (unusable) return html(reply, 400, acceptInviteProblem(branding, unusable))
-        return html(reply, 200, acceptInviteForm(branding, preview, code))
+        if (unusable) return html(reply, 400, acceptInviteProblem({ branding }, unusable))
+        return html(reply, 200, acceptInviteForm(preview, code, await contextOf(request, preview)))
       },
     )
 
@@ -107,60 +126,96 @@ export async function acceptInvitePage(
         onRequest: [limits.pageByAddress, limits.acceptByAddress],
       },
       async (request, reply) => {
-        const form = (request.body ?? {}) as Record<string, string | undefined>
-        const code = form.code ?? ''
+        const form = (request.body ?? {}) as FormFields
+        const code = field(form, 'code')
         let preview: InvitationPreview
         try {
           preview = await previewInvitation(deps.accountUserDeps, code)
         } catch (error) {
-          return html(reply, 400, acceptInviteProblem(branding, messageOf(error)))
+          return html(reply, 400, acceptInviteProblem({ branding }, messageOf(error)))
         }
-        if (form.action === 'ask-new-link') {
+        if (field(form, 'action') === 'ask-new-link') {
           if (preview.status !== 'InvitationExpired')
             return html(
               reply,
               400,
-              acceptInviteProblem(branding, 'This invitation has not expired.'),
+              acceptInviteProblem({ branding }, 'This invitation has not expired.'),
             )
           await limits.newLinkByAddress(request)
           try {
             const outcome = await deps.invitations.requestNewLink({ code })
-            return html(reply, 200, newLinkRequested(branding, outcome === 'renewed'))
+            return html(reply, 200, newLinkRequested({ branding }, outcome === 'renewed'))
           } catch (error) {
-            return html(reply, 400, acceptInviteProblem(branding, messageOf(error)))
+            return html(reply, 400, acceptInviteProblem({ branding }, messageOf(error)))
           }
         }
         if (preview.status === 'InvitationExpired' && preview.accountStatus !== 'Disabled')
-          return html(reply, 400, acceptInviteExpired(branding, preview.accountName, code))
+          return html(reply, 400, acceptInviteExpired({ branding }, preview.accountName, code))
         const unusable = unusableBecause(preview)
-        if (unusable) return html(reply, 400, acceptInviteProblem(branding, unusable))
-        const entered = { firstName: form.firstName, lastName: form.lastName }
+        if (unusable) return html(reply, 400, acceptInviteProblem({ branding }, unusable))
+        const context = await contextOf(request, preview)
+        const entered = {
+          firstName: field(form, 'firstName') || undefined,
+          lastName: field(form, 'lastName') || undefined,
+          phonePrefix: field(form, 'phonePrefix') || undefined,
+          phoneNumber: field(form, 'phoneNumber') || undefined,
+        }
         const again = (messages: { error?: string; notice?: string }) =>
-          html(reply, 400, acceptInviteForm(branding, preview, code, messages, entered))
+          html(reply, 400, acceptInviteForm(preview, code, context, messages, entered))
+        // The session proves the invitee only on a form this page gave that session.
+        const invitee: InviteeContext =
+          context.secret && deps.sessions.isCsrfTokenValid(context.secret, field(form, '_csrf'))
+            ? { signedInUserId: context.signedInUserId }
+            : {}
+        const proof = {
+          oneTimeCode: field(form, 'oneTimeCode') || undefined,
+          password: typeof form.password === 'string' && form.password ? form.password : undefined,
+        }
 
-        if (form.action === 'send-code') {
+        if (field(form, 'action') === 'send-code') {
           try {
             const sent = await deps.invitations.requestConfirmation({ code })
             return html(
               reply,
               200,
-              acceptInviteForm(branding, preview, code, { notice: SENT[sent] }, entered),
+              acceptInviteForm(preview, code, context, { notice: SENT[sent] }, entered),
             )
           } catch (error) {
             return again({ error: messageOf(error) })
           }
         }
-        if (preview.isNewUser && form.password !== form.confirm)
-          return again({ error: 'The passwords do not match.' })
         try {
-          await deps.invitations.acceptInvite({
-            key: { id: preview.accountUserId },
-            code,
-            oneTimeCode: form.oneTimeCode || undefined,
-            password: form.password || undefined,
-            ...(preview.isNewUser ? { firstName: form.firstName, lastName: form.lastName } : {}),
-          })
-          return html(reply, 200, acceptInviteDone(branding, preview.accountName))
+          if (field(form, 'action') === 'decline') {
+            const { accountName } = await deps.invitations.declineInvite(
+              { code, ...proof },
+              invitee,
+            )
+            return html(reply, 200, declineDone(context, accountName))
+          }
+          if (preview.isNewUser && form.password !== form.confirm)
+            return again({ error: 'The passwords do not match.' })
+          if (preview.isNewUser && config.termsUrl && field(form, 'terms') !== 'accepted')
+            return again({ error: 'To register, accept the terms of use.' })
+          const phone =
+            entered.phonePrefix || entered.phoneNumber
+              ? { prefix: entered.phonePrefix ?? null, number: entered.phoneNumber ?? null }
+              : undefined
+          await deps.invitations.acceptInvite(
+            {
+              key: { id: preview.accountUserId },
+              code,
+              ...proof,
+              ...(preview.isNewUser
+                ? { firstName: entered.firstName, lastName: entered.lastName, phone }
+                : {}),
+            },
+            invitee,
+          )
+          return html(
+            reply,
+            200,
+            acceptInviteDone(context, preview.accountName, invitee.signedInUserId !== undefined),
+          )
         } catch (error) {
           if (error instanceof AppError && error.code === 'INVITATION_CONFIRMATION_REQUIRED') {
             const sent = error.options.errors

@@ -47,7 +47,7 @@ export function readLogo(file: string): { data: Buffer; contentType: string } {
 
 /**
  * `GET /assets/logo`: public, cacheable for an hour; an SVG logo cannot run script (its own
- * Content-Security-Policy forbids everything), whether opened directly or shown in a page.
+ * Content-Security-Policy forbids everything and sandboxes it), whether opened directly or shown in a page.
  */
 export async function logoRoute(
   app: FastifyInstance,
@@ -73,7 +73,7 @@ export async function logoRoute(
       reply
         .type(logo.contentType)
         .header('cache-control', 'public, max-age=3600')
-        .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
+        .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox")
         .send(logo.data),
   )
 }

@@ -18,6 +18,8 @@ export const EMAIL_KINDS = [
   'account-user-removed',
   'new-link-requested',
   'webhook-disabled',
+  'password-reset',
+  'invitation-declined',
 ] as const
 
 export type EmailKind = (typeof EMAIL_KINDS)[number]
@@ -157,5 +159,29 @@ Fix the endpoint, then enable the webhook again (POST /public/v1/notifications/w
 <p>The webhook <strong>{{webhookId}}</strong> of {{accountName}} (<code>{{webhookUrl}}</code>) has been disabled: its deliveries failed for {{retryWindow}}.</p>
 <p>The last failure: {{lastError}}</p>
 <p>Fix the endpoint, then enable the webhook again (<code>POST /public/v1/notifications/webhooks/{{webhookId}}/enable</code>). Deliveries that had not failed yet resume then; failed ones can be sent again from its delivery log. Events that happen while it is disabled are not queued for it.</p>`,
+  },
+  'password-reset': {
+    subject: `Reset your {{productName}} password`,
+    text: `Hello {{firstName}},
+
+Someone asked to reset the password of {{email}} on {{productName}}. To choose a new password, open this link:
+{{url}}
+
+The link works once, until {{expiresAt}}. Choosing a new password signs you out everywhere.
+If it was not you, ignore this email: your password stays as it is.`,
+    html: `<p>Hello {{firstName}},</p>
+<p>Someone asked to reset the password of {{email}} on {{productName}}. To choose a new password, open this link:</p>
+<p><a href="{{url}}" style="${BUTTON}">Choose a new password</a></p>
+<p>Or copy this link into your browser:<br><a href="{{url}}">{{url}}</a></p>
+<p>The link works once, until <strong>{{expiresAt}}</strong>. Choosing a new password signs you out everywhere.</p>
+<p>If it was not you, ignore this email: your password stays as it is.</p>`,
+  },
+  'invitation-declined': {
+    subject: `{{inviteeEmail}} declined the invitation to {{accountName}}`,
+    text: `Hello,
+
+{{inviteeName}} ({{inviteeEmail}}) declined the invitation to join {{accountName}} on {{productName}}. The pending invitation was removed; you can invite them again if it was a mistake.`,
+    html: `<p>Hello,</p>
+<p>{{inviteeName}} ({{inviteeEmail}}) declined the invitation to join {{accountName}} on {{productName}}. The pending invitation was removed; you can invite them again if it was a mistake.</p>`,
   },
 }

@@ -147,6 +147,21 @@ export function createEmailTemplates(options: EmailTemplateOptions) {
     ) {
       return render('webhook-disabled', to, input)
     },
+    /** "Forgot password": the single-use link to choose a new password (issue #14). */
+    passwordReset(to: Recipient, input: { url: string; expiresAt: Date }) {
+      return render('password-reset', to, {
+        ...input,
+        email: to.email,
+        expiresAt: date(input.expiresAt, to),
+      })
+    },
+    /** To whoever sent an invitation: the invitee declined it (issue #14). */
+    invitationDeclined(
+      to: string,
+      input: { inviteeName: string; inviteeEmail: string; accountName: string },
+    ) {
+      return render('invitation-declined', { email: to, firstName: '' }, input)
+    },
   }
 }
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { ASSETS } from '../assets/asset-routes.js'
 import type { Branding } from '../branding.js'
 
 const ESCAPES: Record<string, string> = {
@@ -13,36 +13,102 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ESCAPES[c]!)
 }
 
-const STYLE = `
-body{font-family:system-ui,sans-serif;background:#f4f5f7;color:#1d1d1f;margin:0}
-main{max-width:28rem;margin:3rem auto;background:#fff;padding:2rem;border-radius:8px;box-shadow:0 1px 3px #0002}
-h1{font-size:1.35rem;margin-top:0}label{display:block;margin:.8rem 0 .2rem;font-weight:600}
-input{width:100%;box-sizing:border-box;padding:.5rem;border:1px solid #bbb;border-radius:4px;font-size:1rem}
-button{margin-top:1.2rem;width:100%;padding:.7rem;border:0;border-radius:4px;background:#472aff;color:#fff;font-size:1rem;cursor:pointer}
-button.secondary{background:#fff;color:#472aff;border:1px solid #472aff}
-fieldset{border:1px solid #ddd;border-radius:4px;margin:1rem 0;padding:.2rem 1rem 1rem}
-.error{background:#fde8e8;color:#8a1c1c;padding:.7rem;border-radius:4px}.ok{background:#e6f6ea;color:#14532d;padding:.7rem;border-radius:4px}
-.muted{color:#666;font-size:.9rem}
-.logo img{max-height:48px}footer{max-width:28rem;margin:0 auto 2rem;text-align:center}
-`
+/** htmx as the CSP allows it: no eval, no inline styles of its own, no scripts in swapped HTML. */
+const HTMX_CONFIG = escapeHtml(
+  JSON.stringify({
+    includeIndicatorStyles: false,
+    allowEval: false,
+    allowScriptTags: false,
+    historyCacheSize: 0,
+    selfRequestsOnly: true,
+    // Refusals carry a message (retargeted to #notices by the server): swap them too.
+    responseHandling: [
+      { code: '204', swap: false },
+      { code: '[23]..', swap: true },
+      { code: '[45]..', swap: true, error: true },
+    ],
+  }),
+)
 
-/** The pages' one inline stylesheet, allowed by its hash in their Content-Security-Policy. */
-export const STYLE_HASH = `'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`
+export interface DocumentOptions {
+  title: string
+  branding: Branding
+  body: string
+  /** the session's anti-forgery token: every htmx request sends it as X-CSRF-Token */
+  csrfToken?: string | undefined
+}
 
-/**
- * A complete page: no external assets but the logo (/assets/logo), no script. The product's name
- * ends the title, its logo heads the page and its support link ends it (PRODUCT_NAME, LOGO_FILE,
- * SUPPORT_URL).
- */
-export function page(title: string, body: string, branding: Branding): string {
-  const logo = branding.logoUrl
-    ? `<p class="logo"><img src="${escapeHtml(branding.logoUrl)}" alt="${escapeHtml(branding.productName)}"></p>`
-    : ''
-  const support = branding.supportUrl
-    ? ` · <a href="${escapeHtml(branding.supportUrl)}">Help</a>`
+/** A complete page: the stylesheet, htmx and the console script from /assets, nothing inline. */
+export function htmlDocument(options: DocumentOptions): string {
+  const { title, branding, body, csrfToken } = options
+  const headers = csrfToken
+    ? ` hx-headers="${escapeHtml(JSON.stringify({ 'X-CSRF-Token': csrfToken }))}"`
     : ''
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · ${escapeHtml(branding.productName)}</title>
-<style>${STYLE}</style></head><body><main>${logo}${body}</main><footer class="muted">${escapeHtml(branding.productName)}${support}</footer></body></html>`
+<meta name="htmx-config" content="${HTMX_CONFIG}">
+<link rel="icon" href="${ASSETS.icon.path}" type="image/svg+xml">
+<link rel="stylesheet" href="${ASSETS.stylesheet.path}">
+<script src="${ASSETS.htmx.path}" defer></script>
+<script src="${ASSETS.script.path}" defer></script>
+</head><body${headers}>
+<a class="skip" href="#main">Skip to content</a>
+${body}
+</body></html>`
 }
+
+/** The product's name and logo (or a monogram), linking home. */
+export function brandMark(branding: Branding, href: string): string {
+  const mark = branding.logoUrl
+    ? `<img src="${escapeHtml(branding.logoUrl)}" alt="">`
+    : `<span class="brand-mark" aria-hidden="true">${escapeHtml(branding.productName.charAt(0).toUpperCase())}</span>`
+  return `<a class="brand" href="${escapeHtml(href)}">${mark}<span>${escapeHtml(branding.productName)}</span></a>`
+}
+
+function supportLine(branding: Branding): string {
+  return branding.supportUrl
+    ? `<p class="footer">Need help? <a href="${escapeHtml(branding.supportUrl)}">Contact support</a>.</p>`
+    : ''
+}
+
+/**
+ * A page of one card in the middle (sign-in, passwords, the invitation page): the product on
+ * top, the card, the support link below.
+ */
+export function cardPage(options: {
+  title: string
+  branding: Branding
+  body: string
+  csrfToken?: string
+}): string {
+  const { branding } = options
+  return htmlDocument({
+    ...options,
+    body: `<main id="main" class="narrow">
+<div class="center-brand">${brandMark(branding, '/')}</div>
+<div class="card">${options.body}</div>
+${supportLine(branding)}
+</main>`,
+  })
+}
+
+/** A message box: `error` is an alert (read out at once), the others a status. */
+export function notice(kind: 'ok' | 'error' | 'info' | 'warn', message: string): string {
+  const role = kind === 'error' ? 'alert' : 'status'
+  return `<p class="notice ${kind}" role="${role}">${escapeHtml(message)}</p>`
+}
+
+/** `12 Jan 2026, 09:00 UTC`: no reader mistakes day for month. */
+export function formatInstant(at: Date | null | undefined): string {
+  if (!at) return '—'
+  return `${formatDay(at)}, ${at.toISOString().slice(11, 16)} UTC`
+}
+
+/** `12 Jan 2026` */
+export function formatDay(at: Date): string {
+  const months = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ')
+  return `${at.getUTCDate()} ${months[at.getUTCMonth()]} ${at.getUTCFullYear()}`
+}
+
+export { supportLine }
