@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import { actorRef, type Actor } from '../access/actor.js'
 import { recordAuditEvents } from '../db/audit.js'
+import { retryingLostRaces } from '../db/lost-race.js'
 import type { Database } from '../db/schema.js'
 import { AppError, ruleError } from '../errors.js'
 import { randomSecret } from '../lib/secrets.js'
@@ -35,7 +36,7 @@ export function createInvitationService(deps: AccountUserDeps) {
      * while the invitation is valid. An invitation from before the mailbox proof gets one now.
      */
     async resendInvite(input: { actor: Actor; key: AccountUserKey }): Promise<AccountUserView> {
-      return db.transaction().execute(async (trx) => {
+      return retryingLostRaces(db, async (trx) => {
         const current = await getAccountUser(deps, trx, input.key, input.actor)
         if (current.status !== 'Invited' || !current.sealedSecret) {
           throw invitationStatusError('resend the invitation', 'Invited', current)
@@ -70,7 +71,9 @@ export function createInvitationService(deps: AccountUserDeps) {
      * fresh window; only once the previous one has expired.
      */
     async sendNewInvite(input: { actor: Actor; key: AccountUserKey }): Promise<AccountUserView> {
-      return db.transaction().execute(async (trx) => {
+      // A lost race (another send-new-invite, the sweep storing the expiry) is decided again on
+      // what the row now says: a 400 naming the status, or the renewal; not 409 (issue #17).
+      return retryingLostRaces(db, async (trx) => {
         const current = await getAccountUser(deps, trx, input.key, input.actor)
         if (current.status !== 'InvitationExpired') {
           throw invitationStatusError('send a new invitation', 'InvitationExpired', current)
