@@ -6,6 +6,7 @@
  */
 import type autocannon from 'autocannon'
 import { runAbuse } from './abuse.js'
+import { runSweep } from './sweep.js'
 import type { ServerChild } from './child.js'
 import {
   ensurePostgresListDatabase,
@@ -375,4 +376,18 @@ const abuse: Scenario = {
   custom: (ctx) => runAbuse(ctx.log),
 }
 
-export const SCENARIOS: Scenario[] = [bare, invite, sendNewInvite, ...LIST_SCENARIOS, abuse]
+const sweep1m: Scenario = {
+  name: 'sweep-1m',
+  title:
+    'issue #17: the expiry sweep, 100k due of 1M account users, beside its floor, alone and under reads (SQLite; PostgreSQL with BENCH_DATABASE_URL)',
+  custom: (ctx) => runSweep(ctx.log, { reseed: ctx.options.reseed }),
+}
+
+export const SCENARIOS: Scenario[] = [
+  bare,
+  invite,
+  sendNewInvite,
+  ...LIST_SCENARIOS,
+  abuse,
+  sweep1m,
+]
