@@ -38,7 +38,7 @@ import {
   type ApiNode,
   type NodeSettings,
 } from './soak/nodes.js'
-import { answerChecks, latencyTable, type Window } from './soak/report.js'
+import { answerChecks, latencyTable, phaseOf, PHASES, type Window } from './soak/report.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const TOKEN = 'idt:TKN-0000-0001:soak-operations-secret-0123456789'
@@ -110,6 +110,7 @@ async function main(): Promise<void> {
       // As the Docker image sets it: glibc hands big blocks (scrypt's 16 MiB) back to the system
       // instead of keeping them in a per-thread arena (measured: RSS 250-340 → 130-200 MB).
       MALLOC_MMAP_THRESHOLD_: '131072',
+      NODE_OPTIONS: '--max-semi-space-size=4',
     },
   }
   const nodes = defineNodes(
@@ -254,7 +255,7 @@ async function soak(
     failures: ctx.surprises,
     notes: [],
   })
-  results.push(memoryCheck(nodes))
+  results.push(memoryCheck(nodes, windows, startedAt))
   results.push({ name: 'nodes stop cleanly on SIGTERM', failures: exits, notes: [] })
 
   const out: string[] = ['', 'fault timeline (s since start):']
@@ -324,16 +325,21 @@ async function drain(databaseUrl: string, seconds: number, say: (m: string) => v
   }
 }
 
-function memoryCheck(nodes: ApiNode[]): CheckResult {
+function memoryCheck(nodes: ApiNode[], windows: Window[], startedAt: number): CheckResult {
   const failures: string[] = []
   const notes = nodes.map((n) => {
-    const max = Math.max(...n.rssMb)
-    const sorted = [...n.rssMb].sort((a, b) => a - b)
-    const median = sorted[Math.floor(sorted.length / 2)] ?? NaN
+    const mbs = n.rss.map((r) => r.mb)
+    const max = Math.max(...mbs)
+    const median = [...mbs].sort((a, b) => a - b)[Math.floor(mbs.length / 2)] ?? NaN
     if (max >= RSS_LIMIT_MB) failures.push(`node ${n.index + 1}: RSS reached ${max.toFixed(0)} MB`)
     const heap = (key: 'total' | 'used' | 'external') =>
       Math.max(...n.heapMb.map((h) => h[key])).toFixed(0)
-    return `node ${n.index + 1}: RSS median ${median.toFixed(0)} MB, max ${max.toFixed(0)} MB over ${n.rssMb.length} samples (${n.starts} process${n.starts > 1 ? 'es' : ''}); V8 heap max ${heap('total')} MB reserved, ${heap('used')} MB used, external ${heap('external')} MB`
+    const byPhase = PHASES.map((p) => {
+      const inPhase = n.rss.filter((r) => phaseOf(r.at - startedAt, windows) === p).map((r) => r.mb)
+      return `${p} ${inPhase.length ? Math.max(...inPhase).toFixed(0) : '-'}`
+    }).join(', ')
+    const peakAt = ((n.rss.find((r) => r.mb === max)?.at ?? startedAt) - startedAt) / 1000
+    return `node ${n.index + 1}: RSS median ${median.toFixed(0)} MB, max ${max.toFixed(0)} MB at ${peakAt.toFixed(0)} s over ${mbs.length} samples (${n.starts} process${n.starts > 1 ? 'es' : ''}; max by phase: ${byPhase}); V8 heap max ${heap('total')} MB reserved, ${heap('used')} MB used, external ${heap('external')} MB`
   })
   return {
     name: `each node's RSS stays under ${RSS_LIMIT_MB} MB (sampled every second)`,

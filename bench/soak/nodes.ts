@@ -29,8 +29,8 @@ export interface ApiNode {
   logFile: string
   /** the current process (a new one after a restart) */
   child: ChildProcess | undefined
-  /** RSS samples (MB) of every process this node ran */
-  rssMb: number[]
+  /** RSS samples (MB, and when: ms epoch) of every process this node ran */
+  rss: Array<{ at: number; mb: number }>
   /** V8 heap samples (MB) from the node's /metrics: total (reserved) and used */
   heapMb: Array<{ total: number; used: number; external: number }>
   starts: number
@@ -48,7 +48,7 @@ export function defineNodes(settings: NodeSettings, ports: number[]): ApiNode[] 
       mailDir: join(dir, 'mail'),
       logFile: join(dir, 'node.log'),
       child: undefined,
-      rssMb: [],
+      rss: [],
       heapMb: [],
       starts: 0,
       exits: [],
@@ -164,7 +164,7 @@ export function sampleRss(nodes: ApiNode[], everyMs = 1000): { stop(): void } {
       try {
         const status = readFileSync(`/proc/${pid}/status`, 'utf8')
         const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1]
-        if (kb) node.rssMb.push(Number(kb) / 1024)
+        if (kb) node.rss.push({ at: Date.now(), mb: Number(kb) / 1024 })
       } catch {
         // the process just exited (the kill)
       }
