@@ -16,11 +16,15 @@ RUN npm run build \
  && npm prune --omit=dev
 
 FROM node:20-bookworm-slim AS runtime
+# MALLOC_MMAP_THRESHOLD_: glibc returns blocks of 128 KiB and more (a password hash's 16 MiB of
+# scrypt memory, on libuv's threads) to the system when freed, instead of raising its threshold and
+# keeping them in per-thread arenas: measured under the soak (issue #17), RSS 250-340 → 130-200 MB.
 ENV NODE_ENV=production \
     PORT=8080 \
     HOST=0.0.0.0 \
     DATA_DIR=/data \
-    LOG_FORMAT=json
+    LOG_FORMAT=json \
+    MALLOC_MMAP_THRESHOLD_=131072
 WORKDIR /app
 COPY --from=build --chown=root:root /app/package.json /app/package-lock.json ./
 COPY --from=build --chown=root:root /app/node_modules ./node_modules

@@ -20,6 +20,7 @@ import { loadConfig } from '../src/config.js'
 import { connectDatabase } from '../src/db/connect.js'
 import { migrateToLatest } from '../src/db/migrate.js'
 import { ensureFirstStart } from '../src/first-start.js'
+import { expireInvitations } from '../src/jobs/expire-invitations.js'
 import { createServices } from '../src/services.js'
 import { drainOutbox } from '../src/jobs/jobs.js'
 import { startScheduler } from '../src/jobs/scheduler.js'
@@ -96,7 +97,7 @@ const webhookJobs = webhookDispatcher
           run: () => drainOutbox(webhookDispatcher),
         },
       ],
-      { info() {}, error() {} },
+      { info() {}, warn() {}, error() {} },
     )
   : undefined
 const actor = await services.authenticator.authenticate(BENCH_TOKEN)
@@ -385,6 +386,15 @@ serveCalls({
     const t0 = performance.now()
     await services.users.setPassword({ actor: self, id: userId, password })
     return performance.now() - t0
+  },
+  /**
+   * The expiry sweep as the job runs it (src/jobs/jobs.ts), in this process beside the API, with
+   * the service's clock: how many it expired and how long it took (ms).
+   */
+  async sweep() {
+    const t0 = performance.now()
+    const expired = await expireInvitations({ db: database.db, clock })
+    return { expired, ms: performance.now() - t0 }
   },
   /** Resident set size of this process, in bytes. */
   rss() {

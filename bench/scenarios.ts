@@ -8,6 +8,7 @@ import type autocannon from 'autocannon'
 import { runAbuse } from './abuse.js'
 import { runWebhooks } from './webhooks.js'
 import { readUsersQuery, toRql } from '../src/web/console/users/users-query.js'
+import { runSweep } from './sweep.js'
 import type { ServerChild } from './child.js'
 import {
   ensurePostgresListDatabase,
@@ -465,6 +466,13 @@ const webhooks: Scenario = {
   custom: (ctx) => runWebhooks(ctx.options, ctx.log),
 }
 
+const sweep1m: Scenario = {
+  name: 'sweep-1m',
+  title:
+    'issue #17: the expiry sweep, 100k due of 1M account users, beside its floor, alone and under reads (SQLite; PostgreSQL with BENCH_DATABASE_URL)',
+  custom: (ctx) => runSweep(ctx.log, { reseed: ctx.options.reseed }),
+}
+
 export const SCENARIOS: Scenario[] = [
   bare,
   invite,
@@ -473,4 +481,5 @@ export const SCENARIOS: Scenario[] = [
   ...CONSOLE_SCENARIOS,
   abuse,
   webhooks,
+  sweep1m,
 ]

@@ -227,6 +227,11 @@ export const ERROR_CATALOGUE = {
   CONCURRENT_UPDATE: { status: 409, detail: 'The object was changed by another request; retry.' },
   RATE_LIMITED: { status: 429, detail: 'Too many requests; retry later.' },
   INTERNAL_ERROR: { status: 500, detail: 'An unexpected error occurred.' },
+  DATABASE_UNAVAILABLE: {
+    status: 503,
+    detail:
+      'The database cannot be reached at the moment (restarting, or out of connections); retry after the Retry-After delay.',
+  },
   SERVICE_NOT_READY: {
     status: 503,
     detail: 'The service is not ready: its database is unreachable or behind, or it is stopping.',

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import { actorRef, visibleAccountId, type Actor } from '../access/actor.js'
 import { recordAuditEvents } from '../db/audit.js'
+import { retryingLostRaces } from '../db/lost-race.js'
 import type { Database } from '../db/schema.js'
 import type { Dialect } from '../db/connect.js'
 import { enqueueEmail } from '../email/outbox.js'
@@ -197,7 +198,8 @@ export function createAccountUserService(
       current: Awaited<ReturnType<typeof getAccountUser>>,
     ) => Promise<void>,
   ) {
-    return db.transaction().execute(async (trx) => {
+    // A lost race (the expiry sweep, another change) is decided again on what the row now says.
+    return retryingLostRaces(db, async (trx) => {
       const current = await getAccountUser(deps, trx, input.key, input.actor)
       const groupIds = [...new Set(next(current.groups.map((g) => g.id)))]
       if (groupIds.length === 0) {
@@ -369,7 +371,9 @@ export function createAccountUserService(
      * Disabled when this was their last (§6.2 #5).
      */
     async remove(input: { actor: Actor; key: AccountUserKey }): Promise<void> {
-      await db.transaction().execute(async (trx) => {
+      // A lost race is decided again: a change that landed first goes with the membership; a
+      // removal that landed first makes this one a 404.
+      await retryingLostRaces(db, async (trx) => {
         const current = await getAccountUser(deps, trx, input.key, input.actor)
         const now = clock.now()
         const deleted = await trx

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import { actorRef, type Actor, type ActorRef } from '../access/actor.js'
 import { recordAuditEvents } from '../db/audit.js'
+import { retryingLostRaces } from '../db/lost-race.js'
 import type { Database } from '../db/schema.js'
 import { AppError, ruleError } from '../errors.js'
 import { randomSecret } from '../lib/secrets.js'
@@ -86,7 +87,7 @@ export function createInvitationService(deps: AccountUserDeps) {
      * Its reminder is due again, once, before the new expiry.
      */
     async resendInvite(input: { actor: Actor; key: AccountUserKey }): Promise<AccountUserView> {
-      return db.transaction().execute(async (trx) => {
+      return retryingLostRaces(db, async (trx) => {
         const current = await getAccountUser(deps, trx, input.key, input.actor)
         if (current.status !== 'Invited' || !current.sealedSecret) {
           throw invitationStatusError('resend the invitation', 'Invited', current)
@@ -120,7 +121,9 @@ export function createInvitationService(deps: AccountUserDeps) {
 
     /** send-new-invite: a fresh link once the previous one has expired (see `renew`). */
     async sendNewInvite(input: { actor: Actor; key: AccountUserKey }): Promise<AccountUserView> {
-      return db.transaction().execute(async (trx) => {
+      // A lost race (another send-new-invite, the sweep storing the expiry) is decided again on
+      // what the row now says: a 400 naming the status, or the renewal; not 409 (issue #17).
+      return retryingLostRaces(db, async (trx) => {
         const current = await getAccountUser(deps, trx, input.key, input.actor)
         await renew(trx, current, actorRef(input.actor))
         return reload(trx, current.id)

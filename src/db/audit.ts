@@ -55,5 +55,17 @@ export async function recordAuditEvents(
       })),
     )
     .execute()
+  await notifyAuditListeners(db, events)
+}
+
+/**
+ * Lets the listeners act on events a caller wrote to the audit history itself (a set-based
+ * statement, the expiry sweep), in the caller's transaction.
+ */
+export async function notifyAuditListeners(
+  db: Kysely<Database>,
+  events: AuditEventInput[],
+): Promise<void> {
+  if (events.length === 0) return
   for (const listener of listeners) await listener(db, events)
 }

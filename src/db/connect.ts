@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
-import { Kysely, PostgresDialect, sql } from 'kysely'
+import { Kysely, sql } from 'kysely'
 import pg from 'pg'
 import type { DatabaseTarget } from '../config.js'
+import { mappingUnreachable, UnavailableAwarePostgresDialect } from './database-unavailable.js'
 import { freshSingleFlight } from './fresh-single-flight.js'
 import type { Database } from './schema.js'
 import { GroupCommitSqliteDialect, type SqliteHandle } from './sqlite-group-commit.js'
@@ -43,23 +44,41 @@ export interface PoolStats {
   waiting: number
 }
 
+/** How long a request may wait for a PostgreSQL connection before it is answered 503. */
+export const POOL_WAIT_MS = 10_000
+
 // pg parses int8 (count(*), bigserial) as strings by default; counts here never exceed 2^53.
 pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10))
 
 export function connectDatabase(target: DatabaseTarget, options: { poolSize?: number } = {}): Db {
   if (target.dialect === 'postgres') {
     const max = options.poolSize ?? 10
-    const pool = new pg.Pool({ connectionString: target.connectionString, max })
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    const pool = new pg.Pool({
+      connectionString: target.connectionString,
+      max,
+      // A request waits at most this long for a connection (a full pool, a server that does not
+      // answer), then gets 503 DATABASE_UNAVAILABLE instead of hanging. A server that is down or
+      // restarting refuses at once and needs no timeout.
+      connectionTimeoutMillis: POOL_WAIT_MS,
+      keepAlive: true,
+    })
+    // A connection the server closed (a restart, an administrator) is dropped by the pool, and the
+    // next query opens a new one. The error also reaches the query that was running on it; an
+    // unheard 'error' event would end the process.
+    pool.on('error', () => undefined)
+    pool.on('connect', (client) => client.on('error', () => undefined))
+    const db = new Kysely<Database>({ dialect: new UnavailableAwarePostgresDialect({ pool }) })
     return {
       db,
       dialect: 'postgres',
       // Equal snapshots (xmin, xmax, in-progress xids) see exactly the same committed data; any
       // commit anywhere in the cluster changes it. One round trip, no write, no contention,
       // shared by the requests that arrived while the previous one was out.
-      dataVersion: freshSingleFlight(
-        async () =>
-          (await pool.query<{ v: string }>('SELECT pg_current_snapshot()::text AS v')).rows[0]!.v,
+      dataVersion: freshSingleFlight(() =>
+        mappingUnreachable(
+          async () =>
+            (await pool.query<{ v: string }>('SELECT pg_current_snapshot()::text AS v')).rows[0]!.v,
+        ),
       ),
       optimize: async () => {},
       poolStats: () => ({

@@ -10,7 +10,8 @@
  * The data version (see `Db.dataVersion`): on SQLite this connection's write count and PRAGMA
  * data_version (other processes' commits), read in microseconds; on PostgreSQL the current
  * snapshot, one round trip, which every node of a cluster sees change at any commit.
- * Bounded by entries and by characters; least recently used out first.
+ * Bounded by entries and by characters; least recently used out first. Only the entries of one data
+ * version are held: storing one of another version drops the rest.
  */
 export interface ListCache {
   /** The data version now: read it before computing an entry, and to look one up. */
@@ -33,6 +34,8 @@ export function createListCache(
   const maxChars = limits.maxChars ?? 16 * 1024 * 1024
   const entries = new Map<string, Entry>()
   let chars = 0
+  /** the data version of every entry held: an entry of another one can never be served again */
+  let heldVersion: string | undefined
 
   const remove = (key: string, entry: Entry) => {
     entries.delete(key)
@@ -57,6 +60,13 @@ export function createListCache(
 
     set(key, { json, version, validUntil }) {
       if (json.length > maxChars / 4) return
+      // The data version only moves on: once a list of a newer one is stored, the older entries
+      // are dead weight (under steady writes, on several nodes, up to maxChars of it: issue #17).
+      if (version !== heldVersion) {
+        entries.clear()
+        chars = 0
+        heldVersion = version
+      }
       const old = entries.get(key)
       if (old) remove(key, old)
       entries.set(key, { json, version, validUntil: validUntil?.getTime() ?? Infinity })

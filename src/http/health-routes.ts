@@ -89,6 +89,8 @@ async function databaseProblems(db: Kysely<Database>): Promise<Record<string, st
 }
 
 function describe(error: unknown): string {
+  // DATABASE_UNAVAILABLE carries the driver's error (ECONNREFUSED, 57P03 …) as its cause.
+  if (error instanceof AppError && error.cause) return describe(error.cause)
   const code = (error as { code?: unknown }).code
   if (typeof code === 'string') return code
   return /^no answer/.test((error as Error).message) ? (error as Error).message : 'error'

@@ -21,6 +21,7 @@ const TYPE_BY_STATUS: Record<number, string> = {
   431: 'https://tools.ietf.org/html/rfc6585#section-5',
   429: 'https://tools.ietf.org/html/rfc6585#section-4',
   500: `${RFC9110}15.6.1`,
+  503: `${RFC9110}15.6.4`,
 }
 
 export interface Problem {
@@ -278,7 +279,14 @@ export function registerProblemHandlers(app: FastifyInstance): void {
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const appError = toAppError(error, request)
-    if (appError.status >= 500) {
+    if (appError.code === 'DATABASE_UNAVAILABLE' || appError.code === 'SERVICE_NOT_READY') {
+      // Expected while the database restarts: one line with the reason, no stack.
+      const cause = appError.cause as { code?: unknown; message?: unknown } | undefined
+      request.log.warn(
+        { code: appError.code, reason: cause?.code ?? cause?.message ?? appError.message },
+        'database unavailable or not ready',
+      )
+    } else if (appError.status >= 500) {
       // A client that hung up mid-body is not a server error: a debug line, no stack.
       if (isClientAbort(request, error))
         request.log.debug({ code: error.code ?? null }, 'request aborted by the client')

@@ -1,5 +1,8 @@
+import { sql } from 'kysely'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { inviteAndAccept, inviteUser, type Invited } from '../../test/support/account-users.js'
+import { testDialect } from '../../test/support/database.js'
+import { holdRowLock } from '../../test/support/row-lock.js'
 import { buildTestApp, type TestApp } from '../../test/support/test-app.js'
 import { expireInvitations } from './expire-invitations.js'
 
@@ -35,9 +38,7 @@ describe('expireInvitations (the sweep)', () => {
     t.clock.advance(t.config.invitationTtlMs)
     const fresh = await inviteUser(t)
 
-    expect(await expireInvitations({ db: t.db.db, clock: t.clock, dialect: t.db.dialect }, 2)).toBe(
-      5,
-    )
+    expect(await expireInvitations({ db: t.db.db, clock: t.clock }, 2)).toBe(5)
 
     const statuses = await storedStatuses()
     for (const d of due) expect(statuses.get(d.accountUserId)).toBe('InvitationExpired')
@@ -51,28 +52,22 @@ describe('expireInvitations (the sweep)', () => {
   it('leaves invitations whose window has not passed', async () => {
     await inviteMany(2)
     t.clock.advance(t.config.invitationTtlMs - 1)
-    expect(await expireInvitations({ db: t.db.db, clock: t.clock, dialect: t.db.dialect }, 2)).toBe(
-      0,
-    )
+    expect(await expireInvitations({ db: t.db.db, clock: t.clock }, 2)).toBe(0)
     expect([...(await storedStatuses()).values()]).toEqual(['Invited', 'Invited'])
   })
 
   it('is idempotent: a second run expires nothing and audits nothing more', async () => {
     await inviteMany(5)
     t.clock.advance(t.config.invitationTtlMs)
-    expect(await expireInvitations({ db: t.db.db, clock: t.clock, dialect: t.db.dialect }, 2)).toBe(
-      5,
-    )
-    expect(await expireInvitations({ db: t.db.db, clock: t.clock, dialect: t.db.dialect }, 2)).toBe(
-      0,
-    )
+    expect(await expireInvitations({ db: t.db.db, clock: t.clock }, 2)).toBe(5)
+    expect(await expireInvitations({ db: t.db.db, clock: t.clock }, 2)).toBe(0)
     expect(await expiryAudits()).toHaveLength(5)
   })
 
   it('expires each row exactly once when two sweeps run at the same time', async () => {
     const due = await inviteMany(5)
     t.clock.advance(t.config.invitationTtlMs)
-    const deps = { db: t.db.db, clock: t.clock, dialect: t.db.dialect }
+    const deps = { db: t.db.db, clock: t.clock }
     const [a, b] = await Promise.all([expireInvitations(deps, 2), expireInvitations(deps, 2)])
     // A sweep that met rows the other held locked stops early; the next run takes the rest.
     const rest = await expireInvitations(deps, 2)
@@ -84,11 +79,46 @@ describe('expireInvitations (the sweep)', () => {
     )
   })
 
+  it('takes the oldest deadlines first', async () => {
+    const first = await inviteMany(3)
+    t.clock.advance(60_000)
+    const later = await inviteMany(3)
+    t.clock.advance(t.config.invitationTtlMs)
+    expect(await expireInvitations({ db: t.db.db, clock: t.clock }, 3)).toBe(6)
+    const audits = await expiryAudits()
+    const order = [...audits].sort((a, b) => a.id - b.id).map((a) => a.object_id)
+    expect(order.slice(0, 3).sort()).toEqual(first.map((d) => d.accountUserId).sort())
+    expect(order.slice(3).sort()).toEqual(later.map((d) => d.accountUserId).sort())
+  })
+
+  it.runIf(testDialect === 'postgres')(
+    'skips a row a request holds locked instead of waiting for it, and takes it on the next run',
+    async () => {
+      const [held, free] = await inviteMany(2)
+      t.clock.advance(t.config.invitationTtlMs)
+      const lock = await holdRowLock(
+        t.db,
+        sql`SELECT id FROM account_users WHERE id = ${held!.accountUserId} FOR UPDATE`,
+      )
+      try {
+        expect(await expireInvitations({ db: t.db.db, clock: t.clock }, 10)).toBe(1)
+        expect((await storedStatuses()).get(free!.accountUserId)).toBe('InvitationExpired')
+        expect((await storedStatuses()).get(held!.accountUserId)).toBe('Invited')
+      } finally {
+        await lock.release()
+      }
+      expect(await expireInvitations({ db: t.db.db, clock: t.clock }, 10)).toBe(1)
+      expect((await expiryAudits()).map((a) => a.object_id).sort()).toEqual(
+        [held!.accountUserId, free!.accountUserId].sort(),
+      )
+    },
+  )
+
   it('changes nothing a reader sees: the status read before and after the sweep is the same', async () => {
     const invited = await inviteUser(t)
     t.clock.advance(t.config.invitationTtlMs)
     const before = (await t.request({ method: 'GET', url: invited.path })).json().invitation
-    await expireInvitations({ db: t.db.db, clock: t.clock, dialect: t.db.dialect }, 2)
+    await expireInvitations({ db: t.db.db, clock: t.clock }, 2)
     const after = (await t.request({ method: 'GET', url: invited.path })).json().invitation
     expect(after).toEqual(before)
     expect(after.status).toBe('InvitationExpired')

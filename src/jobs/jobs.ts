@@ -32,11 +32,7 @@ export function buildJobs(deps: JobDeps): ScheduledJob[] {
       name: 'expire-invitations',
       intervalMs: config.sweepIntervalMs,
       run: async () => {
-        const expired = await expireInvitations({
-          db: database.db,
-          clock,
-          dialect: database.dialect,
-        })
+        const expired = await expireInvitations({ db: database.db, clock })
         metrics.countInvitations('expired', expired)
         return expired
       },

@@ -1,3 +1,5 @@
+import { isDatabaseUnreachable } from '../db/database-unavailable.js'
+
 export interface ScheduledJob {
   name: string
   intervalMs: number
@@ -7,6 +9,7 @@ export interface ScheduledJob {
 
 export interface JobLogger {
   info(obj: object, msg: string): void
+  warn(obj: object, msg: string): void
   error(obj: object, msg: string): void
 }
 
@@ -20,15 +23,24 @@ export function startScheduler(jobs: ScheduledJob[], logger: JobLogger): { stop(
   let stopped = false
   for (const job of jobs) {
     let busy = false
+    /** the database could not be reached on the last run: said once, not every tick */
+    let waiting = false
     const tick = () => {
       if (busy || stopped) return
       busy = true
       const run = job
         .run()
         .then((count) => {
+          if (waiting) logger.info({ job: job.name }, 'job resumed: the database answers again')
+          waiting = false
           if (count > 0) logger.info({ job: job.name, count }, 'job ran')
         })
-        .catch((err: unknown) => logger.error({ err, job: job.name }, 'job failed'))
+        .catch((err: unknown) => {
+          if (!isDatabaseUnreachable(err)) return logger.error({ err, job: job.name }, 'job failed')
+          if (!waiting)
+            logger.warn({ job: job.name }, 'job waiting: the database cannot be reached')
+          waiting = true
+        })
         .finally(() => {
           busy = false
           running.delete(run)

@@ -72,7 +72,7 @@ describe(`webhooks to a real receiver (${testDialect})`, () => {
     const path = invited.path
     expect((await t.request({ method: 'POST', url: `${path}/resend-invite` })).statusCode).toBe(200)
     t.clock.advance(t.config.invitationTtlMs)
-    await expireInvitations({ db: t.db.db, clock: t.clock, dialect: t.db.dialect })
+    await expireInvitations({ db: t.db.db, clock: t.clock })
     expect((await t.request({ method: 'POST', url: `${path}/send-new-invite` })).statusCode).toBe(
       200,
     )

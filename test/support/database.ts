@@ -12,8 +12,13 @@ export const testDialect = process.env.TEST_DATABASE_URL ? 'postgres' : 'sqlite'
  * A fresh, migrated database for one test file: in-memory SQLite, or on PostgreSQL a schema of
  * its own (dropped on close), so test files can run in parallel against one server.
  */
-export async function createTestDb(options: { poolSize?: number } = {}): Promise<Db> {
-  const url = process.env.TEST_DATABASE_URL
+export async function createTestDb(
+  options: {
+    poolSize?: number
+    /** a PostgreSQL server other than TEST_DATABASE_URL's */ url?: string
+  } = {},
+): Promise<Db> {
+  const url = options.url ?? process.env.TEST_DATABASE_URL
   if (!url) {
     const db = connectDatabase({ dialect: 'sqlite', filename: ':memory:' })
     await migrateToLatest(db.db)
@@ -29,7 +34,7 @@ export async function createTestDb(options: { poolSize?: number } = {}): Promise
     `${url}${separator}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
   )
   if (!target) throw new Error('TEST_DATABASE_URL is not a postgres URL')
-  const db = connectDatabase(target, options)
+  const db = connectDatabase(target, { poolSize: options.poolSize })
   // Kysely looks for its lock table in every schema on the search path and beyond; name ours.
   await retryingCatalogRaces(() => migrateToLatest(db.db, { migrationTableSchema: schema }))
   return {
