@@ -70,6 +70,43 @@ describe("the invitee's page: decline, terms of use, phone, one click when signe
     ).toBe(400)
   })
 
+  it("announces the decline to the account's webhooks with the membership as it was", async () => {
+    const app = await buildTestApp({ webhookAllowNetworks: ['127.0.0.0/8'] })
+    try {
+      const member = await registeredMember(app)
+      const hook = await app.request({
+        method: 'POST',
+        url: '/public/v1/notifications/webhooks',
+        payload: {
+          url: 'http://127.0.0.1:9/hook',
+          events: ['account-user.declined'],
+          account: { id: member.accountId },
+        },
+      })
+      expect(hook.statusCode, hook.body).toBe(201)
+      const invited = await inviteUser(app, { accountId: member.accountId })
+      const res = await new Browser(app).post('/accept-invite', {
+        code: invited.code,
+        action: 'decline',
+      })
+      expect(res.statusCode).toBe(200)
+      const deliveries = await app.db.db
+        .selectFrom('webhook_deliveries')
+        .select(['event_type', 'payload'])
+        .where('webhook_id', '=', hook.json().id)
+        .execute()
+      expect(deliveries.map((d) => d.event_type)).toEqual(['account-user.declined'])
+      const body = JSON.parse(String(deliveries[0]!.payload))
+      expect(body.data).toMatchObject({
+        id: invited.accountUserId,
+        invitation: { status: 'Invited' },
+        account: { id: member.accountId },
+      })
+    } finally {
+      await app.close()
+    }
+  })
+
   it('does not decline from a copied link without proof of the mailbox', async () => {
     const invited = await inviteUser(t, { accountId: inviter.accountId })
     const browser = new Browser(t)

@@ -6,7 +6,8 @@ import { enqueueEmail } from '../email/outbox.js'
 import { AppError, ruleError } from '../errors.js'
 import { disableIfDetached } from '../users/user-repository.js'
 import type { AccountUser } from './account-user.js'
-import type { AccountUserDeps } from './account-user-lookup.js'
+import { toView, type AccountUserDeps } from './account-user-lookup.js'
+import { PRESENTERS } from './account-user-presenter.js'
 import {
   assertAcceptable,
   createInviteeProof,
@@ -76,6 +77,8 @@ export function createDecline(deps: AccountUserDeps) {
           at: now,
           by,
           details: { email: current.user.email },
+          // what listeners (webhooks) announce: the row is gone by then
+          object: PRESENTERS.legacy({ ...toView(deps, current), invitationUrl: null }),
         },
         ...(detached
           ? [
