@@ -83,7 +83,9 @@ describe('the OpenAPI document (GET /public/v1/openapi.json)', () => {
     expect(hidden).toContain('/console/accounts/:accountId/users')
     expect(hidden).toContain('/sign-in')
     for (const url of hidden)
-      expect(url).toMatch(/^\/(console|assets|sign-in|forgot-password|set-password|docs|$)/)
+      expect(url).toMatch(
+        /^\/(console|assets|sign-in|sign-out|forgot-password|set-password|docs|$)/,
+      )
     expect(undocumented(observed, doc)).toEqual([])
   })
 
