@@ -92,10 +92,8 @@ export function createAccountUserService(
       expand: references[input.family].expand,
       base: {
         joins: ACCOUNT_USER_JOINS,
-        build: (joins) => {
-          const from = accountUserBaseJoining(db, joins)
-          return scope ? from.where('au.account_id', '=', scope) : from
-        },
+        build: (joins) => accountUserBaseJoining(db, joins),
+        scope: (qb) => (scope ? qb.where('au.account_id', '=', scope) : qb),
       },
       fields: FIELDS[input.family],
       ctx: { dialect: deps.dialect, now },
