@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import { defineQuery } from '../db/defined-query.js'
 import type { Database, EmailOutboxTable } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
 import type { SecretBox } from '../lib/secrets.js'
@@ -14,19 +15,23 @@ export async function enqueueEmail(
   deps: { box: SecretBox; clock: Clock },
   email: OutgoingEmail,
 ): Promise<void> {
-  const now = deps.clock.now().toISOString()
-  await trx
-    .insertInto('email_outbox')
-    .values({
-      kind: email.kind,
-      payload: deps.box.seal(JSON.stringify(email)),
-      status: 'pending',
-      attempts: 0,
-      next_attempt_at: now,
-      created_at: now,
-    })
-    .execute()
+  await INSERT_EMAIL.execute(trx, {
+    kind: email.kind,
+    payload: deps.box.seal(JSON.stringify(email)),
+    now: deps.clock.now().toISOString(),
+  })
 }
+
+const INSERT_EMAIL = defineQuery((db, v: { kind: string; payload: string; now: string }) =>
+  db.insertInto('email_outbox').values({
+    kind: v.kind,
+    payload: v.payload,
+    status: 'pending',
+    attempts: 0,
+    next_attempt_at: v.now,
+    created_at: v.now,
+  }),
+)
 
 export interface DueEmail {
   id: number
