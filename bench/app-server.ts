@@ -11,7 +11,9 @@
  * file or PostgreSQL database, see bench/list-data.ts) and BENCH_CLOCK_AT (the dataset's seed
  * instant: the clock starts there and runs in real time).
  */
+import crypto from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
+import { syncBuiltinESMExports } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CompiledQuery, sql } from 'kysely'
@@ -30,8 +32,33 @@ import { ControllableClock } from './controllable-clock.js'
 import { serveCalls } from './protocol.js'
 import { captureListSql, openRawRunner, type CapturedQuery, type RawSample } from './list-sql.js'
 import { installSqlTiming, takeSqlStats } from './sql-timing.js'
+import { startCpuProfile, stopCpuProfile } from './cpu-profile.js'
+import { installCommitCounter, takeCommitCounts } from './commit-counter.js'
+import { hashPassword } from '../src/lib/secrets.js'
+import { insertWithUniqueId } from '../src/lib/ids.js'
 
 if (process.env.BENCH_SQL_TIMING === '1') installSqlTiming()
+installCommitCounter()
+
+/**
+ * Time spent in scrypt (password hashing and checking, on the libuv pool): the accept of a new
+ * user reports its hashing share from it. Wraps node:crypto's scrypt for the whole process.
+ */
+let scryptMs = 0
+let scryptCalls = 0
+{
+  const original = crypto.scrypt
+  crypto.scrypt = ((...args: unknown[]) => {
+    const callback = args.pop() as (error: Error | null, key: Buffer) => void
+    const t0 = performance.now()
+    ;(original as (...a: unknown[]) => void)(...args, (error: Error | null, key: Buffer) => {
+      scryptMs += performance.now() - t0
+      scryptCalls += 1
+      callback(error, key)
+    })
+  }) as typeof crypto.scrypt
+  syncBuiltinESMExports()
+}
 
 const BENCH_TOKEN = 'idt:TKN-0000-0001:bench-operations-secret-0123456789'
 
@@ -55,6 +82,8 @@ const config = Object.freeze({
     RATE_LIMIT: process.env.BENCH_RATE_LIMIT ?? 'on',
     // The webhook scenario: its receiver listens on loopback.
     ...(process.env.BENCH_WEBHOOKS === '1' ? { WEBHOOK_ALLOW_NETWORKS: '127.0.0.0/8' } : {}),
+    // Only the abuse scenario sends failures; the throughput scenarios expect none.
+    FAILURE_DELAY_MS: process.env.BENCH_FAILURE_DELAY_MS ?? '1000',
   }),
   secretKey: 'bench-secret-key-bench-secret-key-0123456789',
 })
@@ -227,7 +256,145 @@ async function seedAccount(): Promise<{ accountId: string; groupId: string }> {
   return { accountId, groupId }
 }
 
+/** Runs `work` over `items`, `concurrency` at a time (so that seeding batches its commits). */
+async function inBatches<T, R>(items: T[], concurrency: number, work: (item: T) => Promise<R>) {
+  const out: R[] = []
+  for (let i = 0; i < items.length; i += concurrency)
+    out.push(...(await Promise.all(items.slice(i, i + concurrency).map(work))))
+  return out
+}
+
+let lastOutboxId = 0
+/**
+ * The emailed link's code of every invitation email queued since the previous call, by address:
+ * what each invitee finds in their mailbox (the outbox is not drained here).
+ */
+async function takeEmailedCodes(): Promise<Map<string, string>> {
+  const rows = await database.db
+    .selectFrom('email_outbox')
+    .select(['id', 'payload'])
+    .where('kind', '=', 'invitation')
+    .where('id', '>', lastOutboxId)
+    .orderBy('id')
+    .execute()
+  const codes = new Map<string, string>()
+  for (const row of rows) {
+    lastOutboxId = Math.max(lastOutboxId, Number(row.id))
+    const email = JSON.parse(services.box.open(row.payload)) as { to: string; text: string }
+    const match = /accept-invite\?code=([A-Za-z0-9_%=-]+)/.exec(email.text)
+    if (match) codes.set(email.to, decodeURIComponent(match[1]!))
+  }
+  return codes
+}
+
+let registeredPasswordHash: Promise<string> | undefined
+/** People who registered before (a password of their own), created directly: `count` users. */
+async function insertRegisteredUsers(prefix: string, count: number): Promise<string[]> {
+  registeredPasswordHash ??= hashPassword('Bench-password-0123456789!')
+  const passwordHash = await registeredPasswordHash
+  const at = clock.now().toISOString()
+  const emails: string[] = []
+  await database.db.transaction().execute(async (trx) => {
+    for (let i = 0; i < count; i++) {
+      seeded += 1
+      const email = `${prefix}-${seeded}@example.com`
+      emails.push(email)
+      await insertWithUniqueId('user', async (id) => {
+        const row = await trx
+          .insertInto('users')
+          .values({
+            id,
+            email,
+            email_key: email,
+            first_name: 'Grace',
+            last_name: 'Hopper',
+            phone_prefix: null,
+            phone_number: null,
+            icon: null,
+            status: 'Active',
+            status_before_block: null,
+            password_hash: passwordHash,
+            settings: null,
+            last_login_at: null,
+            invitation_accepted_at: at,
+            created_at: at,
+            created_by: null,
+            updated_at: null,
+            updated_by: null,
+          })
+          .onConflict((oc) => oc.column('id').doNothing())
+          .returning('id')
+          .executeTakeFirst()
+        return row !== undefined
+      })
+    }
+  })
+  return emails
+}
+
 serveCalls({
+  /** Starts a CPU profile of this process (bench/cpu-profile.ts). */
+  profileStart: () => startCpuProfile(),
+  /** Stops it: the file written, and the process's CPU time meanwhile (every thread). */
+  profileStop: (label: string) => stopCpuProfile(label),
+  /** This process's CPU time so far (µs, every thread). */
+  cpuUsage: () => process.cpuUsage(),
+  /** Group-commit batching since the previous call (bench/commit-counter.ts). */
+  commitCounts: () => takeCommitCounts(),
+  /** Time spent in scrypt since the previous call: total ms (from call to callback) and calls. */
+  takeScrypt() {
+    const taken = { ms: scryptMs, calls: scryptCalls }
+    scryptMs = 0
+    scryptCalls = 0
+    return taken
+  },
+  /**
+   * A Client account of its own with `count` people invited into it (all Invited) through the
+   * service: the list scenarios' "10 Invited of an account".
+   */
+  async seedListAccount(count: number) {
+    const { accountId, groupId } = await seedAccount()
+    const emails = Array.from({ length: count }, () => `list-${(seeded += 1)}@example.com`)
+    await inBatches(emails, 8, (email) =>
+      services.invitations.invite({
+        actor,
+        accountId,
+        user: { email, firstName: 'Ada', lastName: 'Lovelace' },
+        groups: [{ id: groupId }],
+        invitation: { status: 'Invited' },
+      }),
+    )
+    return accountId
+  },
+  /**
+   * `count` pending invitations into the Operations account and what each invitee holds: the
+   * account-user path and the code of the emailed link (with the mailbox proof). `registered`:
+   * people who already have a password (their accept hashes nothing); otherwise new people
+   * (their accept sets a password: one scrypt).
+   */
+  async acceptPool(count: number, registered: boolean) {
+    const emails = registered
+      ? await insertRegisteredUsers('accept-registered', count)
+      : Array.from({ length: count }, () => `accept-new-${(seeded += 1)}@example.com`)
+    const views = await inBatches(emails, 8, (email) =>
+      services.invitations.invite({
+        actor,
+        accountId: first.operationsAccountId,
+        user: { email, firstName: 'Ada', lastName: 'Lovelace' },
+        groups: [{ id: first.defaultGroupId }],
+        invitation: { status: 'Invited' },
+      }),
+    )
+    const codes = await takeEmailedCodes()
+    return views.map((view) => {
+      const code = codes.get(view.user.email)
+      if (!code) throw new Error(`no invitation email for ${view.user.email}`)
+      return {
+        path: `/public/v1/accounts/accounts/${first.operationsAccountId}/users/${view.user.id}/accept-invite`,
+        code,
+      }
+    })
+  },
   /** The SQL the service issues for a list request (count, page, the rest), captured from its own code path. */
   listSql,
   /**

@@ -138,7 +138,10 @@ export async function ensureSqliteListDatabase(
 }
 
 /** `postgres://…/accounts_test` → the same server, database `accounts_test_bench_<count>`. */
-export function benchDatabaseUrl(baseUrl: string, count: number): { url: string; name: string } {
+export function benchDatabaseUrl(
+  baseUrl: string,
+  count: number | string,
+): { url: string; name: string } {
   const parsed = new URL(baseUrl)
   const base = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || 'postgres'
   const name = `${base}_bench_${count}`.replace(/[^a-zA-Z0-9_]/g, '_')
@@ -217,4 +220,23 @@ export async function ensurePostgresListDatabase(
   } finally {
     await database.close()
   }
+}
+
+/**
+ * A fresh, empty database `<the URL's database>_bench_<suffix>` on BENCH_DATABASE_URL's server
+ * (dropped first if it exists): for the service and floor children of the write scenarios.
+ */
+export async function freshPostgresDatabase(baseUrl: string, suffix: string): Promise<string> {
+  if (parseDatabaseUrl(baseUrl)?.dialect !== 'postgres')
+    throw new Error(`BENCH_DATABASE_URL must be a postgres:// URL, got "${baseUrl}"`)
+  const { url, name } = benchDatabaseUrl(baseUrl, suffix)
+  const admin = new pg.Client({ connectionString: baseUrl })
+  await admin.connect()
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
+    await admin.query(`CREATE DATABASE "${name}"`)
+  } finally {
+    await admin.end()
+  }
+  return url
 }

@@ -80,14 +80,18 @@ export async function captureListSql(
     sql: q.sql,
     parameters: [...q.parameters],
   }))
-  // fetchListPage builds the count first, then the page (both before awaiting either).
+  // fetchListPage builds the count first, then the page (both before awaiting either); a page
+  // with a deferred join is seen twice, its keys' subquery alone and then the whole page (the
+  // one that runs), which holds it.
   const count = out.findIndex((q) => /count\(\*\) as "total"/i.test(q.sql))
-  if (count < 0 || !out[count + 1])
+  const deferred = (at: number) => out[at]?.sql.includes('"page_key"') ?? false
+  const page = count < 0 ? -1 : deferred(count + 1) && deferred(count + 2) ? count + 2 : count + 1
+  if (count < 0 || !out[page])
     throw new Error(
       `could not find the count and page queries among: ${out.map((q) => q.sql).join('\n')}`,
     )
   out[count]!.role = 'count'
-  out[count + 1]!.role = 'page'
+  out[page]!.role = 'page'
   return out
 }
 

@@ -6,8 +6,11 @@
  *   npm run bench                      3 rounds × 5 s per scenario (+1 s warm-up), ~1.5 min
  *   npm run bench -- --quick           1 round × 2 s (npm run bench:quick)
  *   npm run bench -- --only=invite     the named scenarios (comma-separated) + the baseline
- *   npm run bench -- --profile         also write a V8 CPU profile of the service child
- *                                      (summarise it: npx tsx bench/profile-summary.ts <file>)
+ *   npm run bench -- --profile=off     skip the profiled run of each scenario (on by default: one
+ *                                      more run after the measured ones, under a V8 CPU profile of
+ *                                      its server child, summarised per request under the table)
+ *   npm run bench -- --cpu-prof        also a V8 CPU profile of each service child's whole life
+ *                                      (start-up included; npx tsx bench/profile-summary.ts <file>)
  *   npm run bench -- --sql-timing      time every SQL statement in the service child, print per scenario
  *   options: --runs=N --duration=S --warmup=S --connections=N --paired-min=N --list
  *   (--paired-min: samples per round, at least, of the 1-connection runs paired with raw SQL; 300)
@@ -16,7 +19,7 @@
  * hits every scenario alike. Results: table on stdout, JSON in .bench/results-<timestamp>.json.
  */
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
 import { cpus, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
@@ -25,7 +28,15 @@ import { startChild, type ServerChild } from './child.js'
 import type { SqlStat } from './sql-timing.js'
 import type { ListDatabase } from './list-data.js'
 import { summarize, summarizeRaw, type RawSample, type RawTiming } from './list-sql.js'
-import { SCENARIOS, type BenchContext, type BenchOptions, type Scenario } from './scenarios.js'
+import { freshPostgresDatabase } from './list-data.js'
+import { formatPerRequest, summarizeProfile } from './profile-summary.js'
+import {
+  SCENARIOS,
+  type BenchContext,
+  type BenchOptions,
+  type Scenario,
+  type ServiceVariant,
+} from './scenarios.js'
 
 interface RunResult {
   round: number
@@ -84,6 +95,7 @@ function parseArgs(argv: string[]) {
     'connections',
     'paired-min',
     'profile',
+    'cpu-prof',
     'sql-timing',
     'list',
     'reseed',
@@ -113,10 +125,13 @@ function parseArgs(argv: string[]) {
     ?.split(',')
     .map((s) => s.trim())
     .filter(Boolean)
+  const profile = flags.get('profile') ?? 'on'
+  if (!['on', 'off', 'true'].includes(profile)) throw new Error('--profile must be on or off')
   return {
     options,
     only,
-    profile: flags.has('profile'),
+    profile: profile !== 'off',
+    cpuProf: flags.has('cpu-prof'),
     sqlTiming: flags.has('sql-timing'),
     list: flags.has('list'),
   }
@@ -281,27 +296,111 @@ async function measurePaired(
   }
 }
 
+/** A profiled run's summary lines (the profile of its server child over that run). */
+const profileLines = new Map<string, string[]>()
+
 async function measure(
   scenario: Scenario,
   ctx: BenchContext,
   durationSec: number,
   warmup: boolean,
   round: number,
+  profiled = false,
+): Promise<RunResult> {
+  const result = scenario.direct
+    ? await measureDirect(scenario, ctx, durationSec, warmup, round, profiled)
+    : await measureHttp(scenario, ctx, durationSec, warmup, round, profiled)
+  if (scenario.afterRun)
+    await scenario.afterRun(ctx, { warmup: warmup || profiled, total: result.ok })
+  return result
+}
+
+async function profiling<T>(
+  server: ServerChild,
+  label: string,
+  on: boolean,
+  work: () => Promise<T>,
+  requestsOf: (result: T) => number,
+): Promise<T> {
+  if (!on) return work()
+  await server.call('profileStart')
+  const result = await work()
+  const taken = await server.call<{ file: string; processCpuMs: number; wallMs: number }>(
+    'profileStop',
+    label,
+  )
+  const summary = summarizeProfile(JSON.parse(readFileSync(taken.file, 'utf8')))
+  const requests = requestsOf(result)
+  const perRequest = (taken.processCpuMs * 1000) / Math.max(1, requests)
+  profileLines.set(label, [
+    `  ${label}: ${requests} requests; process CPU (every thread) ${perRequest.toFixed(0)} µs/request; profile ${taken.file.slice(ROOT.length)}`,
+    ...formatPerRequest(summary, requests),
+  ])
+  return result
+}
+
+async function measureDirect(
+  scenario: Scenario,
+  ctx: BenchContext,
+  durationSec: number,
+  warmup: boolean,
+  round: number,
+  profiled: boolean,
+): Promise<RunResult> {
+  const server = await scenario.direct!.server(ctx)
+  const run = await profiling(
+    server,
+    scenario.name,
+    profiled,
+    () => scenario.direct!.run(ctx, { durationSec, warmup }),
+    (r) => r.total,
+  )
+  if (!warmup && !profiled && run.detail && round === 1) ctx.log(`${scenario.name}: ${run.detail}`)
+  return {
+    round,
+    reqPerSec: run.total / run.durationSec,
+    p50: run.p50,
+    p99: run.p99,
+    total: run.total,
+    ok: run.total,
+    non2xx: 0,
+    errors: 0,
+    timeouts: 0,
+    durationSec: run.durationSec,
+    statusCodes: {},
+    samples: [],
+  }
+}
+
+async function measureHttp(
+  scenario: Scenario,
+  ctx: BenchContext,
+  durationSec: number,
+  warmup: boolean,
+  round: number,
+  profiled: boolean,
 ): Promise<RunResult> {
   const plan = await scenario.prepare!(ctx, { durationSec, warmup })
   // Requests of the previous run still being answered would queue ahead of this run's first ones.
   if (plan.server.name !== 'bare') await plan.server.call('idle')
   const unexpected = sampler(plan.expectStatus)
-  const timed = sqlTiming && plan.server.name === 'service'
+  const timed = sqlTiming && plan.server.name.startsWith('service') && !profiled
   if (timed) await plan.server.call('takeSqlStats') // drop what prepare() issued
-  const result = await autocannon({
-    url: plan.server.url,
-    connections: ctx.options.connections,
-    pipelining: ctx.options.pipelining,
-    duration: durationSec,
-    timeout: 10,
-    requests: plan.requests.map((r) => ({ ...r, onResponse: unexpected.onResponse })),
-  })
+  const result = await profiling(
+    plan.server,
+    scenario.name,
+    profiled,
+    () =>
+      autocannon({
+        url: plan.server.url,
+        connections: ctx.options.connections,
+        pipelining: ctx.options.pipelining,
+        duration: durationSec,
+        timeout: 10,
+        requests: plan.requests.map((r) => ({ ...r, onResponse: unexpected.onResponse })),
+      }),
+    (r) => r.requests.total,
+  )
   if (timed && !warmup)
     recordSql(
       scenario.name,
@@ -331,7 +430,14 @@ async function measure(
 }
 
 async function main(): Promise<void> {
-  const { options, only, profile, sqlTiming: timing, list } = parseArgs(process.argv.slice(2))
+  const {
+    options,
+    only,
+    profile,
+    cpuProf,
+    sqlTiming: timing,
+    list,
+  } = parseArgs(process.argv.slice(2))
   sqlTiming = timing
   if (list) {
     for (const s of SCENARIOS)
@@ -347,10 +453,14 @@ async function main(): Promise<void> {
         `unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`,
       )
   }
-  const wanted = only
-    ? new Set(only.flatMap((n) => [n, ...(SCENARIOS.find((s) => s.name === n)?.companions ?? [])]))
-    : undefined
-  const chosen = SCENARIOS.filter((s) => s.baseline || !wanted || wanted.has(s.name))
+  // A scenario measured against another one (target.of, versus) brings it along.
+  const wanted = new Set(only ?? SCENARIOS.map((s) => s.name))
+  for (const s of SCENARIOS) {
+    if (!wanted.has(s.name)) continue
+    if (s.target?.of) wanted.add(s.target.of)
+    if (s.versus) wanted.add(s.versus)
+  }
+  const chosen = SCENARIOS.filter((s) => s.baseline || wanted.has(s.name))
   // Custom scenarios (their own servers and load) run once, after the autocannon ones; the bare
   // baseline runs only when some autocannon scenario is measured against it.
   const customs = chosen.filter((s) => s.custom)
@@ -371,14 +481,68 @@ async function main(): Promise<void> {
   }
   const rates = new Map<string, number[]>()
   const listApps = new Map<string, () => Promise<ServerChild>>()
+  const execArgv = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []
+  const postgresUrl = process.env.BENCH_DATABASE_URL
+  const startService = (variant: ServiceVariant) => async () => {
+    const name = variant.postgres ? 'service-pg' : 'service'
+    const env: Record<string, string> = sqlTiming ? { BENCH_SQL_TIMING: '1' } : {}
+    if (variant.listCache === false) env.BENCH_LIST_CACHE = 'off'
+    if (variant.rateLimit === false) env.BENCH_RATE_LIMIT = 'off'
+    if (variant.postgres) {
+      if (!postgresUrl) throw new Error('a PostgreSQL scenario needs BENCH_DATABASE_URL')
+      env.BENCH_APP_DATABASE_URL = await freshPostgresDatabase(postgresUrl, 'app')
+    }
+    const child = await startChild(name, './app-server.ts', { execArgv, env })
+    const settings = Object.entries(env)
+      .filter(([k]) => k !== 'BENCH_APP_DATABASE_URL')
+      .map(([k, v]) => `${k.replace(/^BENCH_/, '')}=${v}`)
+    log(
+      `${name}: ${String(child.info.database).replace(ROOT, '')}${settings.length ? `, ${settings.join(', ')}` : ''}, pid ${child.pid}`,
+    )
+    return child
+  }
+  const services = new Map<string, () => Promise<ServerChild>>()
+  const service = (variant: ServiceVariant) => {
+    const key = JSON.stringify({
+      listCache: variant.listCache ?? true,
+      rateLimit: variant.rateLimit ?? true,
+      postgres: variant.postgres ?? false,
+    })
+    let start = services.get(key)
+    if (!start) {
+      start = lazy(startService(variant))
+      services.set(key, start)
+    }
+    return start()
+  }
+  const floors = new Map<string, () => Promise<ServerChild>>()
+  const floor = (dialect: 'sqlite' | 'postgres') => {
+    let start = floors.get(dialect)
+    if (!start) {
+      start = lazy(async () => {
+        const env: Record<string, string> = {
+          BENCH_FLOOR_CONCURRENCY: String(options.connections),
+        }
+        if (dialect === 'postgres') {
+          if (!postgresUrl) throw new Error('a PostgreSQL scenario needs BENCH_DATABASE_URL')
+          env.BENCH_FLOOR_DATABASE_URL = await freshPostgresDatabase(postgresUrl, 'floor')
+        }
+        const child = await startChild(`floor-${dialect}`, './floor-server.ts', { execArgv, env })
+        log(
+          `floor-${dialect}: one invite captured (${String(child.info.statements)} statements), pid ${child.pid}`,
+        )
+        return child
+      })
+      floors.set(dialect, start)
+    }
+    return start()
+  }
   const ctx: BenchContext = {
     options,
-    app: lazy(() =>
-      startChild('service', './app-server.ts', {
-        execArgv: profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
-        env: sqlTiming ? { BENCH_SQL_TIMING: '1' } : {},
-      }),
-    ),
+    app: () => service({}),
+    service,
+    floor,
+    shared: new Map(),
     bare: lazy(() => startChild('bare', './bare-server.ts')),
     listApp: (database: ListDatabase, listCache: boolean) => {
       const key = `${database.url} cache=${listCache}`
@@ -457,10 +621,6 @@ async function main(): Promise<void> {
       if (s.setup) await s.setup(ctx)
     }
     const app = selected.some((s) => !s.baseline) || baseline ? await ctx.app() : undefined
-    if (app)
-      log(
-        `service: SQLite file (WAL) in ${String(app.info.dataDir)}, INVITATION_TTL ${Number(app.info.invitationTtlMs) / 1000} s, pid ${app.pid}${profile ? ', CPU profile on' : ''}`,
-      )
     for (let round = 1; round <= options.runs; round++) {
       for (const s of selected) {
         if (round === 1 && options.warmupSec > 0) {
@@ -504,6 +664,15 @@ async function main(): Promise<void> {
               `(count p50 ${t.count.p50.toFixed(2)}, page p50 ${t.page.p50.toFixed(2)}; total ${t.total}, ${t.pageRows} rows)`,
           )
         }
+      }
+    }
+    // One more run of each scenario under a CPU profile of its server child (not in the figures).
+    if (profile) {
+      log('profiled runs (one per scenario, not counted in the figures):')
+      for (const s of selected) {
+        if (s.baseline) continue
+        const r = await measure(s, ctx, options.durationSec, false, 0, true)
+        log(`profiled ${s.name.padEnd(16)} ${r.reqPerSec.toFixed(0).padStart(7)} req/s`)
       }
     }
     const stats = app ? await app.call<Record<string, number>>('stats') : undefined
@@ -629,7 +798,14 @@ async function main(): Promise<void> {
     }
     for (const s of selected) {
       const summary = summaries.find((x) => x.name === s.name)!
-      if (s.target && summary.ratio !== undefined) {
+      const of = s.target?.of ? summaries.find((x) => x.name === s.target!.of) : undefined
+      if (s.target && of) {
+        const ratio = summary.reqPerSec / of.reqPerSec
+        const pass = ratio >= s.target.minRatio
+        out.push(
+          `Target: ${s.name} ≥ ${(s.target.minRatio * 100).toFixed(0)}% of ${of.name} (${of.reqPerSec.toFixed(0)} req/s, same run) → ${summary.reqPerSec.toFixed(0)} req/s = ${(ratio * 100).toFixed(1)}% ${pass ? 'PASS' : 'MISSED'}`,
+        )
+      } else if (s.target && summary.ratio !== undefined) {
         const pass = summary.ratio >= s.target.minRatio
         out.push(
           `Target: ${s.name} ≥ ${(s.target.minRatio * 100).toFixed(0)}% of the bare route's throughput → ${(summary.ratio * 100).toFixed(1)}% ${pass ? 'PASS' : 'MISSED'}`,
@@ -638,14 +814,13 @@ async function main(): Promise<void> {
     }
     for (const s of selected) {
       const summary = summaries.find((x) => x.name === s.name)!
-      const other = s.versus && summaries.find((x) => x.name === s.versus!.scenario)
-      if (s.versus && other && other.reqPerSec > 0) {
-        const ratio = summary.reqPerSec / other.reqPerSec
+      const other = s.versus ? summaries.find((x) => x.name === s.versus) : undefined
+      if (other)
         out.push(
-          `Target: ${s.name} ≥ ${(s.versus.minRatio * 100).toFixed(0)}% of ${other.name}'s throughput → ${summary.reqPerSec.toFixed(0)} vs ${other.reqPerSec.toFixed(0)} req/s = ${(ratio * 100).toFixed(1)}% ${ratio >= s.versus.minRatio ? 'PASS' : 'MISSED'}`,
+          `${s.name} beside ${other.name}: ${summary.reqPerSec.toFixed(0)} vs ${other.reqPerSec.toFixed(0)} req/s (${((summary.reqPerSec / other.reqPerSec) * 100).toFixed(0)}%), p99 ${ms(summary.p99)} vs ${other.p99.toFixed(1)} ms`,
         )
-      }
     }
+    for (const s of selected) if (s.report) out.push(...(await s.report(ctx)))
     for (const s of selected) {
       const summary = summaries.find((x) => x.name === s.name)!
       if (s.latencyTarget && summary.latency && summary.raw) {
@@ -667,6 +842,16 @@ async function main(): Promise<void> {
         'NOTE: --sql-timing was on (every statement timed): the figures above include its overhead.',
         ...sqlReport(),
       )
+    if (profileLines.size) {
+      out.push(
+        '',
+        'Where the time goes: one more run of each scenario under a V8 CPU profile of its server child (sampling every',
+        '250 µs; not in the figures above). Main-thread time per request by area and function (self time; SQLite work runs',
+        "inside the calling frame: 'SQLite exec' is better-sqlite3's native statement time), and the process's CPU on every",
+        'thread (the libuv pool included: scrypt, pg). Full summary: npx tsx bench/profile-summary.ts <file> --requests=N',
+      )
+      for (const lines of profileLines.values()) out.push(...lines)
+    }
     out.push(
       "Both servers and autocannon share this machine's cores: the figures compare, they are not capacity numbers.",
     )
@@ -688,9 +873,9 @@ async function main(): Promise<void> {
       `${JSON.stringify({ startedAt, finishedAt: new Date(), commit, node: process.version, cpus: cpus().length, loadavg: loadavg(), options, serviceStats: stats, summaries }, null, 2)}\n`,
     )
     process.stdout.write(`\nResults written to ${file.slice(ROOT.length)}\n`)
-    if (profile)
+    if (cpuProf)
       process.stdout.write(
-        `CPU profile of the service child: ${profileDir.slice(ROOT.length)}/ (written when it exits; open in Chrome DevTools → Performance)\n`,
+        `CPU profiles of the children's whole lives: ${profileDir.slice(ROOT.length)}/ (written when they exit; open in Chrome DevTools → Performance)\n`,
       )
     if (failed.length) {
       process.stderr.write(

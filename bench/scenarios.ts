@@ -10,6 +10,7 @@ import { runWebhooks } from './webhooks.js'
 import { readUsersQuery, toRql } from '../src/web/console/users/users-query.js'
 import { runSweep } from './sweep.js'
 import type { ServerChild } from './child.js'
+import type { ReplayResult } from './invite-floor.js'
 import {
   ensurePostgresListDatabase,
   ensureSqliteListDatabase,
@@ -29,10 +30,26 @@ export interface BenchOptions {
   reseed: boolean
 }
 
+/** How a service child differs from the default one (each variant is a child of its own). */
+export interface ServiceVariant {
+  /** LIST_CACHE (default on, as deployed) */
+  listCache?: boolean
+  /** RATE_LIMIT (default on, as deployed) */
+  rateLimit?: boolean
+  /** on a fresh PostgreSQL database (BENCH_DATABASE_URL's server) instead of a SQLite file */
+  postgres?: boolean
+}
+
 export interface BenchContext {
   options: BenchOptions
   /** the real service (bench/app-server.ts), started on first use */
   app(): Promise<ServerChild>
+  /** a service child with other settings (on its own database), started on first use */
+  service(variant: ServiceVariant): Promise<ServerChild>
+  /** the invite floor's child (bench/floor-server.ts) on its own database, started on first use */
+  floor(dialect: 'sqlite' | 'postgres'): Promise<ServerChild>
+  /** what a scenario's afterRun leaves for a later one of the same round (e.g. the invite batching) */
+  shared: Map<string, unknown>
   /** the bare Fastify baseline (bench/bare-server.ts), started on first use */
   bare(): Promise<ServerChild>
   /** a service child on a seeded list database (bench/list-data.ts), one per database, started on first use */
@@ -50,13 +67,37 @@ export interface RunPlan {
   expectStatus: number
 }
 
+/** A run that is not HTTP load (a raw SQL replay): the scenario measures itself. */
+export interface DirectRun {
+  total: number
+  durationSec: number
+  p50: number
+  p99: number
+  /** one line on what was run (printed once per round) */
+  detail?: string
+}
+
 export interface Scenario {
   name: string
   title: string
   /** the scenario every other is divided by; always measured */
   baseline?: boolean
-  /** pass/fail line: this scenario's req/s must be at least `minRatio` × the baseline's */
-  target?: { minRatio: number }
+  /**
+   * pass/fail line: this scenario's req/s must be at least `minRatio` × the baseline's, or × the
+   * req/s of the scenario named by `of` (measured in the same run: it is always selected too)
+   */
+  target?: { minRatio: number; of?: string }
+  /** a line comparing this scenario's req/s and p99 with the scenario named (no pass/fail) */
+  versus?: string
+  /** measured itself instead of by autocannon (no `prepare`): on `server`, by `run` */
+  direct?: {
+    server(ctx: BenchContext): Promise<ServerChild>
+    run(ctx: BenchContext, run: { durationSec: number; warmup: boolean }): Promise<DirectRun>
+  }
+  /** after each run (warm-up included), e.g. to read what the service child counted meanwhile */
+  afterRun?(ctx: BenchContext, run: { warmup: boolean; total: number }): Promise<void>
+  /** lines under the table, computed after the last round */
+  report?(ctx: BenchContext): Promise<string[]>
   /** once, before the first run of this scenario */
   setup?(ctx: BenchContext): Promise<void>
   /** before every run (warm-up included); returns what to send (not for a `custom` scenario) */
@@ -76,10 +117,6 @@ export interface Scenario {
   pairedRaw?: boolean
   /** pass/fail line: service p99 (latency run) within `maxOverRawMs` of the raw SQL p99 */
   latencyTarget?: { maxOverRawMs: number }
-  /** pass/fail line: this scenario's req/s at least `minRatio` × that of `scenario` (same run) */
-  versus?: { scenario: string; minRatio: number }
-  /** scenarios measured whenever this one is (`--only` picks them too) */
-  companions?: string[]
 }
 
 function bearer(app: ServerChild): Record<string, string> {
@@ -142,32 +179,70 @@ function constantOfSize(sampleJson: string, size: number): string {
   return JSON.stringify({ data: 'x'.repeat(Math.max(0, size - Buffer.byteLength(skeleton))) })
 }
 
+/** The invite request of a run: a new person per request into the Operations account. */
+function inviteRequests(app: ServerChild): autocannon.Request[] {
+  const path = `/public/v1/accounts/${String(app.info.operationsAccountId)}/users`
+  const groupId = String(app.info.defaultGroupId)
+  return [
+    {
+      method: 'POST',
+      path,
+      headers: { ...bearer(app), 'content-type': 'application/json' },
+      setupRequest: (request) => {
+        emailCounter += 1
+        return { ...request, body: inviteJson(`bench-${emailCounter}@example.com`, groupId) }
+      },
+    },
+  ]
+}
+
 const invite: Scenario = {
   name: 'invite',
   title: 'POST /public/v1/accounts/{ACC}/users (invite)',
-  target: { minRatio: 0.15 },
+  // Issue #18: at least half of what SQLite allows for the same statements, durability and
+  // batching (the invite-floor scenario, measured right after it in every round).
+  target: { minRatio: 0.5, of: 'invite-floor' },
   async prepare(ctx) {
     const app = await ctx.app()
-    const path = `/public/v1/accounts/${String(app.info.operationsAccountId)}/users`
-    const groupId = String(app.info.defaultGroupId)
-    return {
-      server: app,
-      expectStatus: 201,
-      requests: [
-        {
-          method: 'POST',
-          path,
-          headers: { ...bearer(app), 'content-type': 'application/json' },
-          setupRequest: (request) => {
-            emailCounter += 1
-            return { ...request, body: inviteJson(`bench-${emailCounter}@example.com`, groupId) }
-          },
-        },
-      ],
-    }
+    await app.call('commitCounts') // drop what happened before this run
+    return { server: app, expectStatus: 201, requests: inviteRequests(app) }
+  },
+  async afterRun(ctx) {
+    const { commits, transactions } = await (
+      await ctx.app()
+    ).call<{ commits: number; transactions: number }>('commitCounts')
+    if (commits > 0) ctx.shared.set('invite.batching', { commits, transactions })
   },
   notes: [
     'invite: a new user per request (bench-<n>@example.com) into the Operations account, its default group.',
+  ],
+}
+
+const inviteFloor: Scenario = {
+  name: 'invite-floor',
+  title: "raw SQL of one invite, replayed at the service's batching (SQLite)",
+  direct: {
+    server: (ctx) => ctx.floor('sqlite'),
+    async run(ctx, run) {
+      const floor = await ctx.floor('sqlite')
+      const batching = ctx.shared.get('invite.batching') as
+        { commits: number; transactions: number } | undefined
+      const mean = batching ? batching.transactions / batching.commits : 1
+      const r = await floor.call<ReplayResult>('replay', run.durationSec, mean)
+      return {
+        total: r.invites,
+        durationSec: r.seconds,
+        p50: r.p50,
+        p99: r.p99,
+        detail: `${mean.toFixed(2)} invites per COMMIT (the service's ${batching ? `${batching.transactions} transactions in ${batching.commits} commits in the invite run before` : 'batching is unknown: 1'}); per invite ${r.statementsUs!.toFixed(0)} µs statements + ${r.commitUs!.toFixed(0)} µs COMMIT`,
+      }
+    },
+  },
+  notes: [
+    'invite-floor: the statements one invite of the service issues (captured from its own code), replayed raw',
+    '  (prepared better-sqlite3, fresh ids, no HTTP/validation/query building) on a SQLite file opened as the service',
+    "  opens its own (WAL, synchronous NORMAL), as many per COMMIT as the service's group commit put in one during the",
+    "  invite run just before (bench/invite-floor.ts, bench/floor-server.ts); p50/p99: one invite's share of its transaction.",
   ],
 }
 
@@ -400,15 +475,13 @@ function consoleScenario(options: {
   title: string
   path: string
   headers: (fixture: { cookie: string; token: string }) => Record<string, string>
-  versus?: Scenario['versus']
-  companions?: string[]
+  target?: Scenario['target']
   notes?: string[]
 }): Scenario {
   return {
     name: options.name,
     title: options.title,
-    ...(options.versus ? { versus: options.versus } : {}),
-    ...(options.companions ? { companions: options.companions } : {}),
+    ...(options.target ? { target: options.target } : {}),
     ...(options.notes ? { notes: options.notes } : {}),
     async setup(ctx) {
       const { app, fixture } = await consoleApp(ctx)
@@ -430,21 +503,55 @@ function consoleScenario(options: {
     },
   }
 }
+
+/** Issue #18's list: 10 Invited members of one account, newest first (200 Invited in it). */
+export const INVITED_QUERY = 'eq(invitation.status,Invited)&order=-audit.created.at&limit=10'
+const INVITED_MEMBERS = 200
+
+function invitedListScenario(options: {
+  name: string
+  title: string
+  variant: ServiceVariant
+  target?: { minRatio: number }
+}): Scenario {
+  const accounts = new Map<ServerChild, Promise<string>>()
+  const accountOf = (app: ServerChild) => {
+    let account = accounts.get(app)
+    if (!account) {
+      account = app.call<string>('seedListAccount', INVITED_MEMBERS)
+      accounts.set(app, account)
+    }
+    return account
+  }
+  return {
+    name: options.name,
+    title: options.title,
+    ...(options.target ? { target: options.target } : {}),
+    async prepare(ctx) {
+      const app = await ctx.service(options.variant)
+      const path = `/public/v1/accounts/${await accountOf(app)}/users?${INVITED_QUERY}`
+      return {
+        server: app,
+        expectStatus: 200,
+        requests: [{ method: 'GET', path, headers: bearer(app) }],
+      }
+    },
+  }
+}
+
 const CONSOLE_SCENARIOS: Scenario[] = [
   consoleScenario({
     name: 'console-users-api',
     title: 'GET {ACC}/users, 10k-user account, the Users page query (API token)',
     path: CONSOLE_API_PATH,
     headers: (f) => ({ authorization: `Bearer ${f.token}` }),
-    companions: ['console-users'],
   }),
   consoleScenario({
     name: 'console-users',
     title: 'GET /console/accounts/{ACC}/users, 10k-user account (signed in)',
     path: CONSOLE_PAGE_PATH,
     headers: (f) => ({ cookie: f.cookie }),
-    versus: { scenario: 'console-users-api', minRatio: 0.5 },
-    companions: ['console-users-api'],
+    target: { minRatio: 0.5, of: 'console-users-api' },
     notes: [
       `console-users: the Users page (${CONSOLE_PAGE_PATH}, a session cookie) vs console-users-api, the same list through`,
       `  the API (${CONSOLE_API_PATH.split('?')[0]}?${CONSOLE_API_PATH.split('?')[1]}, a token of the account),`,
@@ -452,6 +559,189 @@ const CONSOLE_SCENARIOS: Scenario[] = [
     ],
   }),
 ]
+
+const INVITED_LIST_SCENARIOS: Scenario[] = [
+  invitedListScenario({
+    name: 'list-invited',
+    title: 'GET {ACC}/users, 10 Invited of an account (LIST_CACHE on)',
+    variant: {},
+  }),
+  invitedListScenario({
+    name: 'list-invited-nocache',
+    title: 'GET {ACC}/users, 10 Invited of an account, LIST_CACHE=off',
+    variant: { listCache: false },
+    target: { minRatio: 0.1 },
+  }),
+]
+INVITED_LIST_SCENARIOS[0]!.notes = [
+  `list-invited*: GET /public/v1/accounts/{ACC}/users?${INVITED_QUERY} (Operations token) on a Client account`,
+  `  with ${INVITED_MEMBERS} Invited members (invited through the service); -nocache: a service child with LIST_CACHE=off.`,
+]
+
+/**
+ * Accepts with the emailed link's code, one invitation per request, from a pool invited before
+ * each run (sized from the rate measured so far). `registered`: people who already have a
+ * password (nothing is hashed); otherwise new people, who set one (one scrypt each).
+ */
+function acceptScenario(options: {
+  name: string
+  title: string
+  registered: boolean
+  variant: ServiceVariant
+  target?: { minRatio: number }
+  /** req/s to size the first pool by, before anything was measured */
+  guessRate: number
+}): Scenario {
+  let cpuAtStart: { user: number; system: number } | undefined
+  const totals = { runs: 0, accepts: 0, scryptMs: 0, scryptCalls: 0, cpuMs: 0, wallMs: 0 }
+  let startedAt = 0
+  return {
+    name: options.name,
+    title: options.title,
+    ...(options.target ? { target: options.target } : {}),
+    async prepare(ctx, run) {
+      const app = await ctx.service(options.variant)
+      const rate = ctx.lastRate(options.name) ?? options.guessRate
+      const count = Math.ceil(rate * run.durationSec * 1.6) + 50
+      const t0 = performance.now()
+      const pool = await app.call<Array<{ path: string; code: string }>>(
+        'acceptPool',
+        count,
+        options.registered,
+      )
+      if (!run.warmup)
+        ctx.log(
+          `${options.name}: ${count} invitations to accept (emailed codes), invited through the service in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+        )
+      await app.call('takeScrypt')
+      cpuAtStart = await app.call<{ user: number; system: number }>('cpuUsage')
+      startedAt = performance.now()
+      let next = 0
+      return {
+        server: app,
+        expectStatus: 200,
+        requests: [
+          {
+            method: 'POST',
+            path: pool[0]!.path,
+            headers: { 'content-type': 'application/json' },
+            setupRequest: (request) => {
+              const invitation = pool[next++]
+              if (!invitation) throw new Error(`${options.name}: the pool of ${count} ran out`)
+              return {
+                ...request,
+                path: invitation.path,
+                body: JSON.stringify(
+                  options.registered
+                    ? { code: invitation.code }
+                    : { code: invitation.code, password: 'Bench-Passw0rd-new!' },
+                ),
+              }
+            },
+          },
+        ],
+      }
+    },
+    async afterRun(ctx, run) {
+      const app = await ctx.service(options.variant)
+      const scrypt = await app.call<{ ms: number; calls: number }>('takeScrypt')
+      const cpu = await app.call<{ user: number; system: number }>('cpuUsage')
+      if (run.warmup || !cpuAtStart) return
+      totals.runs += 1
+      totals.accepts += run.total
+      totals.scryptMs += scrypt.ms
+      totals.scryptCalls += scrypt.calls
+      totals.cpuMs += (cpu.user - cpuAtStart.user + cpu.system - cpuAtStart.system) / 1000
+      totals.wallMs += performance.now() - startedAt
+    },
+    async report() {
+      if (!totals.accepts) return []
+      const perAccept = (ms: number) => (ms / totals.accepts).toFixed(2)
+      return [
+        `${options.name}: service process CPU ${perAccept(totals.cpuMs)} ms per accept (all threads)` +
+          (totals.scryptCalls
+            ? `; scrypt ${perAccept(totals.scryptMs)} ms per accept on the libuv pool (${totals.scryptCalls} hashes), ` +
+              `${((totals.scryptMs / totals.cpuMs) * 100).toFixed(0)}% of that CPU: the hashing share. At ` +
+              `PASSWORD_WORK_CONCURRENCY = 2 hashes at a time the ceiling is 2 × 1000 / ${(totals.scryptMs / totals.scryptCalls).toFixed(0)} ms ≈ ` +
+              `${((2 * 1000) / (totals.scryptMs / totals.scryptCalls)).toFixed(0)} accepts/s on an idle machine.`
+            : '; no password hashed.'),
+      ]
+    },
+  }
+}
+
+const ACCEPT_SCENARIOS: Scenario[] = [
+  acceptScenario({
+    name: 'accept',
+    title: 'POST …/users/{USR}/accept-invite, existing user, emailed code',
+    registered: true,
+    variant: { rateLimit: false },
+    target: { minRatio: 0.05 },
+    guessRate: 1500,
+  }),
+  acceptScenario({
+    name: 'accept-new',
+    title: 'POST …/users/{USR}/accept-invite, new user (sets a password: scrypt), emailed code',
+    registered: false,
+    variant: { rateLimit: false },
+    guessRate: 60,
+  }),
+]
+ACCEPT_SCENARIOS[0]!.notes = [
+  'accept*: the invitee POSTs the code of the emailed link (with its mailbox proof) to accept-invite, one invitation per',
+  '  request (a pool invited into the Operations account before each run); accept: people who already have a password',
+  '  (nothing hashed); accept-new: new people, who choose a password (one scrypt each). Their service child runs with',
+  '  RATE_LIMIT=off: accept-invite allows 30 per 10 minutes per client address, and every request here comes from',
+  '  127.0.0.1 (the abuse scenario measures the limits).',
+]
+
+/** PostgreSQL, one node (BENCH_DATABASE_URL): invite and accept beside one invite's raw SQL. */
+const PG_WRITE_SCENARIOS: Scenario[] = process.env.BENCH_DATABASE_URL
+  ? [
+      {
+        name: 'invite-pg',
+        title: 'POST {ACC}/users (invite), PostgreSQL, one node',
+        versus: 'invite-raw-pg',
+        async prepare(ctx) {
+          const app = await ctx.service({ postgres: true, rateLimit: false })
+          return { server: app, expectStatus: 201, requests: inviteRequests(app) }
+        },
+      },
+      {
+        name: 'invite-raw-pg',
+        title: 'raw SQL of one invite replayed on the same PostgreSQL server',
+        direct: {
+          server: (ctx) => ctx.floor('postgres'),
+          async run(ctx, run) {
+            const floor = await ctx.floor('postgres')
+            const r = await floor.call<ReplayResult>('replay', run.durationSec)
+            return {
+              total: r.invites,
+              durationSec: r.seconds,
+              p50: r.p50,
+              p99: r.p99,
+              detail: `${String(floor.info.statements)} statements in BEGIN … COMMIT, on ${ctx.options.connections} clients at once`,
+            }
+          },
+        },
+        notes: [
+          'invite-raw-pg: the statements of one invite of the service (captured from its own code) replayed with fresh ids',
+          "  on as many pg clients as autocannon's connections, each BEGIN; the statements; COMMIT, one invite after another;",
+          '  p50/p99: one invite. The service child of invite-pg/accept-pg runs on a fresh database of the same server.',
+        ],
+      },
+      {
+        ...acceptScenario({
+          name: 'accept-pg',
+          title: 'POST …/accept-invite, existing user, emailed code, PostgreSQL, one node',
+          registered: true,
+          variant: { postgres: true, rateLimit: false },
+          guessRate: 800,
+        }),
+        versus: 'invite-raw-pg',
+      },
+    ]
+  : []
 
 const abuse: Scenario = {
   name: 'abuse',
@@ -476,7 +766,11 @@ const sweep1m: Scenario = {
 export const SCENARIOS: Scenario[] = [
   bare,
   invite,
+  inviteFloor,
   sendNewInvite,
+  ...INVITED_LIST_SCENARIOS,
+  ...ACCEPT_SCENARIOS,
+  ...PG_WRITE_SCENARIOS,
   ...LIST_SCENARIOS,
   ...CONSOLE_SCENARIOS,
   abuse,

@@ -50,8 +50,17 @@ export function installSqlTiming(): void {
   }
 }
 
+/**
+ * The timings since the previous call. The counters are reset in place, not dropped: the service
+ * keeps its prepared statements (its statement cache), which keep counting into the same entries.
+ */
 export function takeSqlStats(): SqlStat[] {
-  const list = [...stats.values()]
-  stats.clear()
+  const list = [...stats.values()].filter((s) => s.calls > 0).map((s) => ({ ...s }))
+  for (const s of stats.values()) {
+    s.calls = 0
+    s.prepareMs = 0
+    s.execMs = 0
+    s.rows = 0
+  }
   return list
 }

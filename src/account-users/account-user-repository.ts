@@ -1,6 +1,7 @@
 import { ACCOUNT_REF_COLUMNS, toAccountRef } from '../accounts/account-repository.js'
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely'
 import type { ActorRef } from '../access/actor.js'
+import { defineQuery } from '../db/defined-query.js'
 import type { Database } from '../db/schema.js'
 import { parseJson, toDate } from '../db/rows.js'
 import { MODULE_REF_COLUMNS, toModuleRef, type ModuleRef } from '../modules/module-ref.js'
@@ -86,15 +87,28 @@ export type AccountUserRow = Awaited<
 >
 type Row = AccountUserRow
 
+const ACCOUNT_USER_ROWS = defineQuery(
+  (
+    db,
+    where: { id: string | undefined; accountId: string | undefined; userId: string | undefined },
+  ) => {
+    let query = selectAccountUserColumns(accountUserBase(db))
+    if (where.id !== undefined) query = query.where('au.id', '=', where.id)
+    if (where.accountId !== undefined) query = query.where('au.account_id', '=', where.accountId)
+    if (where.userId !== undefined) query = query.where('au.user_id', '=', where.userId)
+    return query
+  },
+)
+
 export async function findAccountUserRows(
   db: Kysely<Database>,
   where: { id?: string; accountId?: string; userId?: string },
 ): Promise<Row[]> {
-  let query = selectAccountUserColumns(accountUserBase(db))
-  if (where.id) query = query.where('au.id', '=', where.id)
-  if (where.accountId) query = query.where('au.account_id', '=', where.accountId)
-  if (where.userId) query = query.where('au.user_id', '=', where.userId)
-  return query.execute()
+  return ACCOUNT_USER_ROWS.rows(db, {
+    id: where.id || undefined,
+    accountId: where.accountId || undefined,
+    userId: where.userId || undefined,
+  })
 }
 
 /**
@@ -121,19 +135,8 @@ interface GrantRow {
 
 type Flag = Database['user_groups']['is_default']
 
-/**
- * The groups, modules and buyers of a page of memberships, in one query (one round trip: on
- * PostgreSQL the page's hydration overlaps the list's count, and every extra query there costs
- * the count CPU on a small machine). Modules and buyers come through the member's groups, once
- * each; groups in name order, modules and buyers in id order.
- */
-export async function hydrateAccountUsers(
-  db: Kysely<Database>,
-  rows: Row[],
-  now: Date,
-): Promise<AccountUser[]> {
-  if (rows.length === 0) return []
-  const ids = rows.map((r) => r.id)
+/** The hydration's one query (see hydrateAccountUsers), built once per number of memberships. */
+const GRANTS_OF_ACCOUNT_USERS = defineQuery((db, { ids }: { ids: readonly string[] }) => {
   // Typed NULLs: PostgreSQL types an untyped NULL of a DISTINCT branch as text, and a UNION's
   // columns must agree.
   const none = sql<null>`CAST(NULL AS TEXT)`
@@ -196,13 +199,27 @@ export async function hydrateAccountUsers(
     ])
     .distinct()
     .$castTo<GrantRow>()
-  const grants = await groupRows
+  return groupRows
     .unionAll(moduleRows)
     .unionAll(buyerRows)
     .orderBy('kind')
     .orderBy('sort_name')
     .orderBy('id')
-    .execute()
+})
+
+/**
+ * The groups, modules and buyers of a page of memberships, in one query (one round trip: on
+ * PostgreSQL the page's hydration overlaps the list's count, and every extra query there costs
+ * the count CPU on a small machine). Modules and buyers come through the member's groups, once
+ * each; groups in name order, modules and buyers in id order.
+ */
+export async function hydrateAccountUsers(
+  db: Kysely<Database>,
+  rows: Row[],
+  now: Date,
+): Promise<AccountUser[]> {
+  if (rows.length === 0) return []
+  const grants = await GRANTS_OF_ACCOUNT_USERS.rows(db, { ids: rows.map((r) => r.id) })
   const groups = new Map<string, UserGroupRef[]>()
   const allBuyers = new Set<string>()
   const modules = new Map<string, ModuleRef[]>()
@@ -317,19 +334,34 @@ function toAccountUser(
  * Applies a change only if nobody changed the row since it was read: zero rows updated
  * means a concurrent request won, and the caller decides what that means.
  */
+type AccountUserChanges = Partial<Record<keyof Database['account_users'], string | number | null>>
+
+/** The guarded update, built once per set of changed columns (values `set.<column>`). */
+const GUARDED_UPDATE = defineQuery((db, v: Record<string, string | number | null | undefined>) => {
+  const changes: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(v))
+    if (key.startsWith('set.')) changes[key.slice(4)] = value
+  return db
+    .updateTable('account_users')
+    .set({ ...(changes as object), version: v.next as number })
+    .where('id', '=', v.id as string)
+    .where('version', '=', v.version as number)
+})
+
 export async function updateAccountUserGuarded(
   db: Kysely<Database>,
   id: string,
   expectedVersion: number,
-  changes: Partial<Record<keyof Database['account_users'], string | number | null>>,
+  changes: AccountUserChanges,
 ): Promise<boolean> {
-  const result = await db
-    .updateTable('account_users')
-    .set({ ...(changes as object), version: expectedVersion + 1 })
-    .where('id', '=', id)
-    .where('version', '=', expectedVersion)
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows) === 1
+  const values: Record<string, string | number | null | undefined> = {
+    id,
+    version: expectedVersion,
+    next: expectedVersion + 1,
+  }
+  for (const [column, value] of Object.entries(changes)) values[`set.${column}`] = value
+  const result = await GUARDED_UPDATE.execute(db, values)
+  return Number(result.numAffectedRows) === 1
 }
 
 export async function accountUserIdExists(db: Kysely<Database>, id: string): Promise<boolean> {
@@ -366,27 +398,31 @@ export async function findGroupGrants(
   if (ids.length === 0) return { modules: [], buyers: null }
   const grantsAllBuyers = groups.some((g) => Number(g.all_buyers) === 1)
   const [modules, buyers] = await Promise.all([
-    db
-      .selectFrom('user_group_modules as gm')
-      .innerJoin('modules as m', 'm.id', 'gm.module_id')
-      .select(MODULE_REF_COLUMNS)
-      .distinct()
-      .where('gm.user_group_id', 'in', ids)
-      .orderBy('m.id')
-      .execute(),
-    grantsAllBuyers
-      ? Promise.resolve(null)
-      : db
-          .selectFrom('user_group_buyers as gb')
-          .innerJoin('buyers as b', 'b.id', 'gb.buyer_id')
-          .select(['b.id', 'b.name', 'b.icon'])
-          .distinct()
-          .where('gb.user_group_id', 'in', ids)
-          .orderBy('b.id')
-          .execute(),
+    MODULES_OF_GROUPS.rows(db, { ids }),
+    grantsAllBuyers ? Promise.resolve(null) : BUYERS_OF_GROUPS.rows(db, { ids }),
   ])
   return { modules: modules.map(toModuleRef), buyers }
 }
+
+const MODULES_OF_GROUPS = defineQuery((db, v: { ids: readonly string[] }) =>
+  db
+    .selectFrom('user_group_modules as gm')
+    .innerJoin('modules as m', 'm.id', 'gm.module_id')
+    .select(MODULE_REF_COLUMNS)
+    .distinct()
+    .where('gm.user_group_id', 'in', v.ids)
+    .orderBy('m.id'),
+)
+
+const BUYERS_OF_GROUPS = defineQuery((db, v: { ids: readonly string[] }) =>
+  db
+    .selectFrom('user_group_buyers as gb')
+    .innerJoin('buyers as b', 'b.id', 'gb.buyer_id')
+    .select(['b.id', 'b.name', 'b.icon'])
+    .distinct()
+    .where('gb.user_group_id', 'in', v.ids)
+    .orderBy('b.id'),
+)
 
 /**
  * The first invitation expiry after `now`: until then no account user's effective status (and

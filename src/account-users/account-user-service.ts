@@ -97,10 +97,9 @@ export function createAccountUserService(
     return {
       base: {
         joins: ACCOUNT_USER_JOINS,
-        build: (joins: ReadonlySet<string>) => {
-          const from = accountUserBaseJoining(db, joins)
-          return scope ? from.where('au.account_id', '=', scope) : from
-        },
+        build: (joins: ReadonlySet<string>) => accountUserBaseJoining(db, joins),
+        scope: (qb: ReturnType<typeof accountUserBaseJoining>) =>
+          scope ? qb.where('au.account_id', '=', scope) : qb,
       },
       fields: FIELDS[input.family],
       ctx: { dialect: deps.dialect, now },

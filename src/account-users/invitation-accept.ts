@@ -1,5 +1,6 @@
 import type { ActorRef } from '../access/actor.js'
 import { recordAuditEvents } from '../db/audit.js'
+import { defineQuery } from '../db/defined-query.js'
 import { AppError, ruleError } from '../errors.js'
 import { hashPassword, PasswordWorkBusyError, verifyPassword } from '../lib/secrets.js'
 import { checkPersonInput } from '../users/person-input.js'
@@ -139,32 +140,23 @@ export function createAccept(deps: AccountUserDeps) {
       const phone = input.phone
         ? { prefix: input.phone.prefix ?? null, number: input.phone.number ?? null }
         : current.user.phone
-      const userUpdate = await trx
-        .updateTable('users')
-        .set({
-          status: current.user.status === 'Invited' ? 'Active' : (current.user.status as 'Active'),
-          ...(isNewUser
-            ? {
-                password_hash: passwordHash!,
-                first_name: firstName ?? current.user.firstName,
-                last_name: lastName ?? current.user.lastName,
-                phone_prefix: phone.prefix,
-                phone_number: phone.number,
-              }
-            : {}),
-          invitation_accepted_at: now.toISOString(),
-          updated_at: now.toISOString(),
-          updated_by: JSON.stringify(by),
-        })
-        .where('id', '=', current.user.id)
-        // Guarded like the membership: a block that lands meanwhile must not be overwritten.
-        .where('status', '=', current.user.status as 'Active')
-        // …and a password set meanwhile (another invitation accepted) is not replaced.
-        .where((eb) =>
-          isNewUser ? eb('password_hash', 'is', null) : eb('password_hash', 'is not', null),
-        )
-        .executeTakeFirst()
-      if (Number(userUpdate.numUpdatedRows) !== 1) throw new AppError('CONCURRENT_UPDATE')
+      const userUpdate = await USER_ACCEPTS.execute(trx, {
+        id: current.user.id,
+        status: current.user.status,
+        nextStatus: current.user.status === 'Invited' ? 'Active' : current.user.status,
+        at: now.toISOString(),
+        by: JSON.stringify(by),
+        ...(isNewUser
+          ? {
+              passwordHash: passwordHash!,
+              firstName: firstName ?? current.user.firstName,
+              lastName: lastName ?? current.user.lastName,
+              phonePrefix: phone.prefix,
+              phoneNumber: phone.number,
+            }
+          : {}),
+      })
+      if (Number(userUpdate.numAffectedRows) !== 1) throw new AppError('CONCURRENT_UPDATE')
       if (confirmation.via !== 'one-time-code') await deleteConfirmation(trx, current.id)
       await recordAuditEvents(trx, [
         {
@@ -310,3 +302,51 @@ async function passwordWork<T>(work: () => Promise<T>): Promise<T> {
     throw error
   }
 }
+
+/**
+ * The person behind an accepted invitation: Active (unless Blocked or Disabled meanwhile…), and a
+ * new user registers (`passwordHash` given) with the profile shown on the form.
+ */
+const USER_ACCEPTS = defineQuery(
+  (
+    db,
+    v: {
+      id: string
+      status: string
+      nextStatus: string
+      at: string
+      by: string
+      passwordHash?: string
+      firstName?: string
+      lastName?: string
+      phonePrefix?: string | null
+      phoneNumber?: string | null
+    },
+  ) =>
+    db
+      .updateTable('users')
+      .set({
+        status: v.nextStatus as 'Active',
+        ...(v.passwordHash !== undefined
+          ? {
+              password_hash: v.passwordHash,
+              first_name: v.firstName!,
+              last_name: v.lastName!,
+              phone_prefix: v.phonePrefix ?? null,
+              phone_number: v.phoneNumber ?? null,
+            }
+          : {}),
+        invitation_accepted_at: v.at,
+        updated_at: v.at,
+        updated_by: v.by,
+      })
+      .where('id', '=', v.id)
+      // Guarded like the membership: a block that lands meanwhile must not be overwritten.
+      .where('status', '=', v.status as 'Active')
+      // …and a password set meanwhile (another invitation accepted) is not replaced.
+      .where((eb) =>
+        v.passwordHash !== undefined
+          ? eb('password_hash', 'is', null)
+          : eb('password_hash', 'is not', null),
+      ),
+)

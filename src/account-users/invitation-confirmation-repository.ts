@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import { toDate } from '../db/rows.js'
+import { defineQuery } from '../db/defined-query.js'
 import type { Database } from '../db/schema.js'
 
 export interface StoredConfirmation {
@@ -87,8 +88,9 @@ export async function deleteConfirmation(
   db: Kysely<Database>,
   accountUserId: string,
 ): Promise<void> {
-  await db
-    .deleteFrom('invitation_confirmations')
-    .where('account_user_id', '=', accountUserId)
-    .execute()
+  await DELETE_CONFIRMATION.execute(db, { accountUserId })
 }
+
+const DELETE_CONFIRMATION = defineQuery((db, v: { accountUserId: string }) =>
+  db.deleteFrom('invitation_confirmations').where('account_user_id', '=', v.accountUserId),
+)

@@ -3,6 +3,7 @@ import { actorRef, visibleAccountId, type Actor } from '../access/actor.js'
 import { findAccountRef } from '../accounts/account-repository.js'
 import { recordAuditEvents, type AuditEventInput } from '../db/audit.js'
 import { isUniqueViolation, parseJson, toDate } from '../db/rows.js'
+import { defineQuery } from '../db/defined-query.js'
 import type { Database } from '../db/schema.js'
 import { AppError, ruleError, validationError } from '../errors.js'
 import { checkPersonInput } from '../users/person-input.js'
@@ -82,12 +83,10 @@ export function createInvite(deps: AccountUserDeps) {
     const existing = await findUserByEmail(trx, email)
     let person: AccountUserPerson
     if (existing) {
-      const member = await trx
-        .selectFrom('account_users')
-        .select('id')
-        .where('account_id', '=', input.accountId)
-        .where('user_id', '=', existing.id)
-        .executeTakeFirst()
+      const member = await MEMBERSHIP_ID.first(trx, {
+        accountId: input.accountId,
+        userId: existing.id,
+      })
       if (member) {
         throw ruleError(
           'ACCOUNT_USER_ALREADY_EXISTS',
@@ -126,30 +125,18 @@ export function createInvite(deps: AccountUserDeps) {
       const phone = typed.phone
       const names = { first_name: typed.firstName, last_name: typed.lastName }
       const userId = await insertWithUniqueId('user', async (id) => {
-        const row = await trx
-          .insertInto('users')
-          .values({
-            id,
-            email,
-            email_key: emailKey(email),
-            ...names,
-            phone_prefix: phone.prefix,
-            phone_number: phone.number,
-            icon: null,
-            status: 'Invited',
-            status_before_block: null,
-            password_hash: null,
-            settings: input.user.settings ? JSON.stringify(input.user.settings) : null,
-            last_login_at: null,
-            invitation_accepted_at: null,
-            created_at: at,
-            created_by: byJson,
-            updated_at: null,
-            updated_by: null,
-          })
-          .onConflict((oc) => oc.column('id').doNothing())
-          .returning('id')
-          .executeTakeFirst()
+        const row = await INSERT_INVITED_USER.first(trx, {
+          id,
+          email,
+          emailKey: emailKey(email),
+          firstName: names.first_name,
+          lastName: names.last_name,
+          phonePrefix: phone.prefix,
+          phoneNumber: phone.number,
+          settings: input.user.settings ? JSON.stringify(input.user.settings) : null,
+          at,
+          by: byJson,
+        })
         return row !== undefined
       })
       events.push({
@@ -179,41 +166,24 @@ export function createInvite(deps: AccountUserDeps) {
     const sealedProof = box.seal(secrets.proof)
     const expiresAt = new Date(now.getTime() + config.invitationTtlMs)
     const id = await insertWithUniqueId('accountUser', async (candidate) => {
-      const row = await trx
-        .insertInto('account_users')
-        .values({
-          id: candidate,
-          account_id: input.accountId,
-          user_id: person.id,
-          status: 'Invited',
-          invitation_secret: sealedSecret,
-          invitation_proof: sealedProof,
-          invitee_first_name: typed.firstName,
-          invitee_last_name: typed.lastName,
-          invitee_phone_prefix: typed.phone.prefix,
-          invitee_phone_number: typed.phone.number,
-          invitation_sent_at: at,
-          invitation_expires_at: expiresAt.toISOString(),
-          invitation_remind_at: reminderDueAt(config, now, expiresAt)?.toISOString() ?? null,
-          invitation_accepted_at: null,
-          joined_at: null,
-          access_at: null,
-          last_login_at: null,
-          version: 0,
-          created_at: at,
-          created_by: byJson,
-          updated_at: null,
-          updated_by: null,
-        })
-        .onConflict((oc) => oc.column('id').doNothing())
-        .returning('id')
-        .executeTakeFirst()
+      const row = await INSERT_INVITATION.first(trx, {
+        id: candidate,
+        accountId: input.accountId,
+        userId: person.id,
+        secret: sealedSecret,
+        proof: sealedProof,
+        firstName: typed.firstName,
+        lastName: typed.lastName,
+        phonePrefix: typed.phone.prefix,
+        phoneNumber: typed.phone.number,
+        at,
+        expiresAt: expiresAt.toISOString(),
+        remindAt: reminderDueAt(config, now, expiresAt)?.toISOString() ?? null,
+        by: byJson,
+      })
       return row !== undefined
     })
-    await trx
-      .insertInto('account_user_groups')
-      .values(groupIds.map((gid) => ({ account_user_id: id, user_group_id: gid })))
-      .execute()
+    await INSERT_MEMBER_GROUPS.execute(trx, { accountUserId: id, groupIds })
     events.push({
       objectType: 'account-user',
       objectId: id,
@@ -294,3 +264,111 @@ export function createInvite(deps: AccountUserDeps) {
     }
   }
 }
+
+const MEMBERSHIP_ID = defineQuery((db, v: { accountId: string; userId: string }) =>
+  db
+    .selectFrom('account_users')
+    .select('id')
+    .where('account_id', '=', v.accountId)
+    .where('user_id', '=', v.userId),
+)
+
+/** A new person, Invited: no password, no icon, until they accept. */
+const INSERT_INVITED_USER = defineQuery(
+  (
+    db,
+    v: {
+      id: string
+      email: string
+      emailKey: string
+      firstName: string
+      lastName: string
+      phonePrefix: string | null
+      phoneNumber: string | null
+      settings: string | null
+      at: string
+      by: string | null
+    },
+  ) =>
+    db
+      .insertInto('users')
+      .values({
+        id: v.id,
+        email: v.email,
+        email_key: v.emailKey,
+        first_name: v.firstName,
+        last_name: v.lastName,
+        phone_prefix: v.phonePrefix,
+        phone_number: v.phoneNumber,
+        icon: null,
+        status: 'Invited',
+        status_before_block: null,
+        password_hash: null,
+        settings: v.settings,
+        last_login_at: null,
+        invitation_accepted_at: null,
+        created_at: v.at,
+        created_by: v.by,
+        updated_at: null,
+        updated_by: null,
+      })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id'),
+)
+
+/** A new Invited membership; its names and phone are what this account typed (issue #12). */
+const INSERT_INVITATION = defineQuery(
+  (
+    db,
+    v: {
+      id: string
+      accountId: string
+      userId: string
+      secret: string
+      proof: string
+      firstName: string
+      lastName: string
+      phonePrefix: string | null
+      phoneNumber: string | null
+      at: string
+      expiresAt: string
+      remindAt: string | null
+      by: string | null
+    },
+  ) =>
+    db
+      .insertInto('account_users')
+      .values({
+        id: v.id,
+        account_id: v.accountId,
+        user_id: v.userId,
+        status: 'Invited',
+        invitation_secret: v.secret,
+        invitation_proof: v.proof,
+        invitee_first_name: v.firstName,
+        invitee_last_name: v.lastName,
+        invitee_phone_prefix: v.phonePrefix,
+        invitee_phone_number: v.phoneNumber,
+        invitation_sent_at: v.at,
+        invitation_expires_at: v.expiresAt,
+        invitation_remind_at: v.remindAt,
+        invitation_accepted_at: null,
+        joined_at: null,
+        access_at: null,
+        last_login_at: null,
+        version: 0,
+        created_at: v.at,
+        created_by: v.by,
+        updated_at: null,
+        updated_by: null,
+      })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id'),
+)
+
+const INSERT_MEMBER_GROUPS = defineQuery(
+  (db, v: { accountUserId: string; groupIds: readonly string[] }) =>
+    db
+      .insertInto('account_user_groups')
+      .values(v.groupIds.map((gid) => ({ account_user_id: v.accountUserId, user_group_id: gid }))),
+)

@@ -3,17 +3,18 @@ import type { ActorRef } from '../access/actor.js'
 import type { AccountType } from '../access/actor.js'
 import { findModulesForAccountType } from '../modules/module-repository.js'
 import { parseJson, toDate } from '../db/rows.js'
+import { defineQuery } from '../db/defined-query.js'
 import type { AccountTable, Database } from '../db/schema.js'
 import { newUniqueId } from '../lib/ids.js'
 import { accountSettingsOf, type Account, type AccountStatus } from './account.js'
 import { findLatestAuditEvents, type AuditEvents } from './latest-audit-events.js'
 
+const ACCOUNT_REF = defineQuery((db, v: { id: string }) =>
+  db.selectFrom('accounts').select(['id', 'name', 'type', 'status', 'icon']).where('id', '=', v.id),
+)
+
 export async function findAccountRef(db: Kysely<Database>, id: string) {
-  return db
-    .selectFrom('accounts')
-    .select(['id', 'name', 'type', 'status', 'icon'])
-    .where('id', '=', id)
-    .executeTakeFirst()
+  return ACCOUNT_REF.first(db, { id })
 }
 
 /** The owning account's reference columns, for objects joined to `accounts as a`. */
@@ -32,11 +33,12 @@ export function toAccountRef(
   return { id, name: row.a_name, type: row.a_type, status: row.a_status, icon: row.a_icon }
 }
 
+const ACCOUNT_ID = defineQuery((db, v: { id: string }) =>
+  db.selectFrom('accounts').select('id').where('id', '=', v.id),
+)
+
 export async function accountIdExists(db: Kysely<Database>, id: string): Promise<boolean> {
-  return (
-    (await db.selectFrom('accounts').select('id').where('id', '=', id).executeTakeFirst()) !==
-    undefined
-  )
+  return (await ACCOUNT_ID.first(db, { id })) !== undefined
 }
 
 export function accountBase(db: Kysely<Database>) {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { ActorRef } from '../access/actor.js'
+import { defineQuery } from './defined-query.js'
 import type { Database } from './schema.js'
 
 export interface AuditEventInput {
@@ -41,20 +42,15 @@ export async function recordAuditEvents(
   events: AuditEventInput[],
 ): Promise<void> {
   if (events.length === 0) return
-  await db
-    .insertInto('audit_events')
-    .values(
-      events.map((e) => ({
-        object_type: e.objectType,
-        object_id: e.objectId,
-        account_id: e.accountId,
-        event: e.event,
-        at: e.at.toISOString(),
-        by: e.by ? JSON.stringify(e.by) : null,
-        details: e.details ? JSON.stringify(e.details) : null,
-      })),
-    )
-    .execute()
+  await INSERT_AUDIT_EVENTS.execute(db, {
+    objectType: events.map((e) => e.objectType),
+    objectId: events.map((e) => e.objectId),
+    accountId: events.map((e) => e.accountId),
+    event: events.map((e) => e.event),
+    at: events.map((e) => e.at.toISOString()),
+    by: events.map((e) => (e.by ? JSON.stringify(e.by) : null)),
+    details: events.map((e) => (e.details ? JSON.stringify(e.details) : null)),
+  })
   await notifyAuditListeners(db, events)
 }
 
@@ -69,3 +65,32 @@ export async function notifyAuditListeners(
   if (events.length === 0) return
   for (const listener of listeners) await listener(db, events)
 }
+
+type Column = readonly (string | null)[]
+
+/** One row per element of the (equally long) columns. */
+const INSERT_AUDIT_EVENTS = defineQuery(
+  (
+    db,
+    v: {
+      objectType: Column
+      objectId: Column
+      accountId: Column
+      event: Column
+      at: Column
+      by: Column
+      details: Column
+    },
+  ) =>
+    db.insertInto('audit_events').values(
+      v.objectType.map((_, i) => ({
+        object_type: v.objectType[i]!,
+        object_id: v.objectId[i]!,
+        account_id: v.accountId[i]!,
+        event: v.event[i]!,
+        at: v.at[i]!,
+        by: v.by[i]!,
+        details: v.details[i]!,
+      })),
+    ),
+)

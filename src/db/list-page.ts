@@ -1,4 +1,4 @@
-import type { OperationNode, SelectQueryBuilder } from 'kysely'
+import { sql, type OperationNode, type SelectQueryBuilder } from 'kysely'
 import { listResponse } from '../lib/list-response.js'
 import { applyFilter, applyOrder } from '../rql/rql-compiler.js'
 import type { CompileContext, FieldMap } from '../rql/rql-fields.js'
@@ -11,14 +11,16 @@ import {
 } from '../rql/rql-select.js'
 
 /**
- * A list's FROM whose joins the count may leave out: `build(joins)` returns the scoped FROM with
- * only the named joins (by alias), every one of which must be a join that neither drops nor
- * repeats a row (an inner join on a NOT NULL foreign key to a primary key), so that the count is
- * the same with or without it. The page always gets every join (its columns read them).
+ * A list's FROM whose joins the count may leave out: `build(joins)` returns the FROM with only the
+ * named joins (by alias), every one of which must be a join that neither drops nor repeats a row
+ * (an inner join on a NOT NULL foreign key to a primary key), so that the count is the same with
+ * or without it; `scope` adds the caller's access scope (the rows it may see) to such a FROM. The
+ * page's rows get every join (its columns read them).
  */
 export interface PrunableBase<DB, TB extends keyof DB> {
   joins: readonly string[]
   build: (joins: ReadonlySet<string>) => SelectQueryBuilder<DB, TB, object>
+  scope?: (qb: SelectQueryBuilder<DB, TB, object>) => SelectQueryBuilder<DB, TB, object>
 }
 
 type ListBase<DB, TB extends keyof DB> = SelectQueryBuilder<DB, TB, object> | PrunableBase<DB, TB>
@@ -57,7 +59,8 @@ export function readsTableAlias(node: unknown, alias: string): boolean {
  * count runs concurrently with the page and its hydration (on PostgreSQL, a long count on a
  * large table hides the page's round trips); `limit=0` asks for the count alone. With a
  * prunable base the count joins only the tables its WHERE reads: a count filtered on the main
- * table's columns reads that table (or one of its indexes) alone.
+ * table's columns reads that table (or one of its indexes) alone. The page, likewise, picks its
+ * rows from the tables its WHERE and ORDER BY read, and joins the rest for those rows only.
  */
 export async function fetchListPage<DB, TB extends keyof DB, Row, Model>(input: {
   base: ListBase<DB, TB>
@@ -71,17 +74,45 @@ export async function fetchListPage<DB, TB extends keyof DB, Row, Model>(input: 
   const { query, fields, ctx } = input
   const filter = (qb: SelectQueryBuilder<DB, TB, object>) =>
     query.filter ? applyFilter(qb, query.filter, fields, ctx) : qb
+  const order = <Q extends SelectQueryBuilder<DB, TB, any>>(qb: Q) =>
+    applyOrder(qb, query.order, fields, ctx, input.tieBreak)
   let base: SelectQueryBuilder<DB, TB, object>
   let counted: SelectQueryBuilder<DB, TB, object>
+  let page: () => SelectQueryBuilder<DB, TB, Row>
   if (isPrunable(input.base)) {
-    base = filter(input.base.build(new Set(input.base.joins)))
+    const { joins, build: from, scope = (qb) => qb } = input.base
+    const build = (only: ReadonlySet<string>) => scope(from(only))
+    base = filter(build(new Set(joins)))
     const where = base.toOperationNode().where
-    const needed = input.base.joins.filter((alias) => readsTableAlias(where, alias))
-    counted =
-      needed.length === input.base.joins.length ? base : filter(input.base.build(new Set(needed)))
+    const orderBy = order(base).toOperationNode().orderBy
+    const forCount = joins.filter((alias) => readsTableAlias(where, alias))
+    const forPage = joins.filter(
+      (alias) => forCount.includes(alias) || readsTableAlias(orderBy, alias),
+    )
+    counted = forCount.length === joins.length ? base : filter(build(new Set(forCount)))
+    page =
+      forPage.length === joins.length
+        ? () => order(input.columns(base)).limit(query.limit).offset(query.offset)
+        : () => {
+            // A deferred join: the page's keys come from the tables that decide which rows and in
+            // what order (SQLite then walks an index in list order and stops after a page, where
+            // with every table joined its planner could pick a join order that sorts all
+            // matches), and only those rows, by primary key, are joined to the rest and put in
+            // order again. The keys carry the scope; the rows need nothing but their keys.
+            const keys = order(filter(build(new Set(forPage))))
+              .select(sql.ref(input.tieBreak).as('page_key'))
+              .limit(query.limit)
+              .offset(query.offset)
+            return order(
+              input
+                .columns(from(new Set(joins)))
+                .where(sql.ref(input.tieBreak), 'in', keys as never),
+            )
+          }
   } else {
     base = filter(input.base)
     counted = base
+    page = () => order(input.columns(base)).limit(query.limit).offset(query.offset)
   }
   const count = (counted as SelectQueryBuilder<any, any, object>)
     .select((eb) => eb.fn.countAll<number>().as('total'))
@@ -89,9 +120,7 @@ export async function fetchListPage<DB, TB extends keyof DB, Row, Model>(input: 
   const models =
     query.limit === 0
       ? Promise.resolve([] as Model[])
-      : applyOrder(input.columns(base), query.order, fields, ctx, input.tieBreak)
-          .limit(query.limit)
-          .offset(query.offset)
+      : page()
           .execute()
           .then((rows) => input.hydrate(rows as Row[]))
   const [{ total }, hydrated] = await Promise.all([count, models])

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { Kysely, sql } from 'kysely'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { WalCheckpointer } from './sqlite-checkpointer.js'
 import { GroupCommitSqliteDialect, type SqliteHandle } from './sqlite-group-commit.js'
 
 interface Tables {
@@ -127,6 +128,36 @@ describe('SQLite group commit', () => {
     await Promise.all([slow, fast])
     expect(committedNames()).toEqual(['slow', 'slow-2', 'fast'])
     expect(commits()).toBe(1)
+  })
+
+  it('starts nothing on the connection while the checkpointer drains the WAL, and resolves the committed first (issue #18)', async () => {
+    let release!: () => void
+    const drain = new Promise<void>((resolve) => (release = resolve))
+    const told: string[] = []
+    const checkpointer: WalCheckpointer = {
+      committed: () => (told.push('commit'), told.length === 1 ? drain : undefined),
+      close: async () => {},
+    }
+    await db.destroy()
+    sqlite = new SqliteDatabase(file)
+    db = new Kysely<Tables>({
+      dialect: new GroupCommitSqliteDialect(handleOf(sqlite, executed), { checkpointer }),
+    })
+    await db
+      .transaction()
+      .execute((trx) => trx.insertInto('items').values({ id: 1, name: 'first' }).execute())
+    expect(told).toEqual(['commit'])
+    const next = db
+      .transaction()
+      .execute((trx) => trx.insertInto('items').values({ id: 2, name: 'second' }).execute())
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(committedNames()).toEqual(['first'])
+    const begins = executed.filter((s) => s === 'BEGIN IMMEDIATE').length
+    release()
+    await next
+    expect(executed.filter((s) => s === 'BEGIN IMMEDIATE').length).toBe(begins + 1)
+    expect(committedNames()).toEqual(['first', 'second'])
+    expect(told).toEqual(['commit', 'commit'])
   })
 
   it('flushes what is pending when the database is closed', async () => {

@@ -1,5 +1,6 @@
 import type SqliteDatabase from 'better-sqlite3'
 import type { CompiledQuery } from 'kysely'
+import type { WalCheckpointer } from './sqlite-checkpointer.js'
 import {
   SelectQueryNode,
   SqliteDialect,
@@ -41,12 +42,15 @@ export class GroupCommitSqliteDialect extends SqliteDialect {
    * not seen here (PRAGMA data_version tells those).
    */
   readonly changes = { generation: 0 }
-  constructor(sqlite: SqliteHandle) {
+  readonly #checkpointer: WalCheckpointer | undefined
+  /** `checkpointer`: the WAL's checkpoints run there, told of every COMMIT (sqlite-checkpointer.ts) */
+  constructor(sqlite: SqliteHandle, options: { checkpointer?: WalCheckpointer } = {}) {
     super({ database: sqlite as never })
     this.#sqlite = sqlite
+    this.#checkpointer = options.checkpointer
   }
   override createDriver(): Driver {
-    return new GroupCommitSqliteDriver(this.#sqlite, this.changes)
+    return new GroupCommitSqliteDriver(this.#sqlite, this.changes, this.#checkpointer)
   }
 }
 
@@ -106,6 +110,7 @@ class GroupCommitSqliteDriver implements Driver {
   constructor(
     readonly sqlite: SqliteHandle,
     private readonly changes: { generation: number },
+    private readonly checkpointer: WalCheckpointer | undefined,
   ) {}
 
   async init(): Promise<void> {}
@@ -192,6 +197,8 @@ class GroupCommitSqliteDriver implements Driver {
 
   async destroy(): Promise<void> {
     await this.#flush()
+    // The checkpointer's connection first: the last one to close checkpoints and removes the WAL.
+    await this.checkpointer?.close()
     this.sqlite.close()
   }
 
@@ -214,6 +221,10 @@ class GroupCommitSqliteDriver implements Driver {
         return
       }
       for (const w of this.#endBatch()) w.resolve()
+      // A WAL grown past its bound is checkpointed completely before the next write: this holds
+      // the connection (not the event loop) until then.
+      const drained = this.checkpointer?.committed()
+      if (drained) await drained
     } finally {
       this.#mutex.unlock()
     }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import { defineQuery } from '../db/defined-query.js'
 import type { Database, EmailOutboxTable } from '../db/schema.js'
 import { toDate } from '../db/rows.js'
 import type { Clock } from '../lib/clock.js'
@@ -17,20 +18,26 @@ export async function enqueueEmail(
   email: OutgoingEmail,
   options: { accountUserId?: string } = {},
 ): Promise<void> {
-  const now = deps.clock.now().toISOString()
-  await trx
-    .insertInto('email_outbox')
-    .values({
-      kind: email.kind,
-      payload: deps.box.seal(JSON.stringify(email)),
+  await INSERT_EMAIL.execute(trx, {
+    kind: email.kind,
+    payload: deps.box.seal(JSON.stringify(email)),
+    now: deps.clock.now().toISOString(),
+    accountUserId: options.accountUserId ?? null,
+  })
+}
+
+const INSERT_EMAIL = defineQuery(
+  (db, v: { kind: string; payload: string; now: string; accountUserId: string | null }) =>
+    db.insertInto('email_outbox').values({
+      kind: v.kind,
+      payload: v.payload,
       status: 'pending',
       attempts: 0,
-      next_attempt_at: now,
-      created_at: now,
-      account_user_id: options.accountUserId ?? null,
-    })
-    .execute()
-}
+      next_attempt_at: v.now,
+      created_at: v.now,
+      account_user_id: v.accountUserId,
+    }),
+)
 
 export interface DueEmail {
   id: number

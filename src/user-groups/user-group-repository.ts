@@ -2,6 +2,7 @@ import { ACCOUNT_REF_COLUMNS, toAccountRef } from '../accounts/account-repositor
 import type { Kysely } from 'kysely'
 import type { ActorRef } from '../access/actor.js'
 import { parseJson, toDate } from '../db/rows.js'
+import { defineQuery } from '../db/defined-query.js'
 import type { Database } from '../db/schema.js'
 import { MODULE_REF_COLUMNS, toModuleRef, type ModuleRef } from '../modules/module-ref.js'
 import type { BuyerRef } from '../account-users/account-user.js'
@@ -14,15 +15,18 @@ export async function findGroupRefsOfAccount(
   ids: string[],
 ) {
   if (ids.length === 0) return []
-  return db
+  return GROUP_REFS_OF_ACCOUNT.rows(db, { accountId, ids })
+}
+
+const GROUP_REFS_OF_ACCOUNT = defineQuery((db, v: { accountId: string; ids: readonly string[] }) =>
+  db
     .selectFrom('user_groups')
     .select(['id', 'name', 'description', 'logo', 'is_default', 'all_buyers'])
-    .where('account_id', '=', accountId)
-    .where('id', 'in', ids)
+    .where('account_id', '=', v.accountId)
+    .where('id', 'in', v.ids)
     .orderBy('name')
-    .orderBy('id')
-    .execute()
-}
+    .orderBy('id'),
+)
 
 /** The ids among `ids` that name rows of `table` belonging to `accountId`. */
 async function findIdsOfAccount(

@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely'
 import type { ActorRef } from '../access/actor.js'
 import { effectiveInvitationStatus, type InvitationStatus } from '../account-users/account-user.js'
 import { parseJson, toDate } from '../db/rows.js'
+import { defineQuery } from '../db/defined-query.js'
 import type { Database } from '../db/schema.js'
 import type { User, UserStatus } from './user.js'
 
@@ -19,8 +20,8 @@ export async function findUserIdByEmail(db: Kysely<Database>, email: string) {
 }
 
 /** The person behind an email, with what an account-user response shows of them. */
-export async function findUserByEmail(db: Kysely<Database>, email: string) {
-  return db
+const USER_BY_EMAIL_KEY = defineQuery((db, v: { emailKey: string }) =>
+  db
     .selectFrom('users')
     .select([
       'id',
@@ -35,8 +36,11 @@ export async function findUserByEmail(db: Kysely<Database>, email: string) {
       'last_login_at',
       'password_hash',
     ])
-    .where('email_key', '=', emailKey(email))
-    .executeTakeFirst()
+    .where('email_key', '=', v.emailKey),
+)
+
+export async function findUserByEmail(db: Kysely<Database>, email: string) {
+  return USER_BY_EMAIL_KEY.first(db, { emailKey: emailKey(email) })
 }
 
 /** The stored password hash of a user (null: none set); never leaves the service layer. */
