@@ -42,7 +42,7 @@ import {
 } from './account-user-repository.js'
 import { checkPersonInput } from '../users/person-input.js'
 import { findGroupIdsOfAccount } from '../user-groups/user-group-repository.js'
-import { disableIfDetached } from '../users/user-repository.js'
+import { detachedUserEvents, disableIfDetached } from '../users/user-repository.js'
 import { withInvitationDelivery } from './invitation-delivery.js'
 import { recipientOf } from './invitation-email.js'
 
@@ -397,19 +397,7 @@ export function createAccountUserService(
             // what listeners (webhooks) announce: the row is gone by then
             object: PRESENTERS.legacy({ ...current, invitationUrl: null }),
           },
-          ...(detached
-            ? [
-                {
-                  objectType: 'user',
-                  objectId: current.userId,
-                  accountId: null,
-                  event: 'disabled',
-                  at: now,
-                  by,
-                  details: { lastAccount: current.accountId },
-                },
-              ]
-            : []),
+          ...detachedUserEvents(detached, current, now, by),
         ])
         if (current.status === 'Active') {
           await enqueueEmail(

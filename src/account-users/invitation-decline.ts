@@ -4,7 +4,7 @@ import { recordAuditEvents } from '../db/audit.js'
 import type { Database } from '../db/schema.js'
 import { enqueueEmail } from '../email/outbox.js'
 import { AppError, ruleError } from '../errors.js'
-import { disableIfDetached } from '../users/user-repository.js'
+import { detachedUserEvents, disableIfDetached } from '../users/user-repository.js'
 import type { AccountUser } from './account-user.js'
 import { toView, type AccountUserDeps } from './account-user-lookup.js'
 import { PRESENTERS } from './account-user-presenter.js'
@@ -80,19 +80,7 @@ export function createDecline(deps: AccountUserDeps) {
           // what listeners (webhooks) announce: the row is gone by then
           object: PRESENTERS.legacy({ ...toView(deps, current), invitationUrl: null }),
         },
-        ...(detached
-          ? [
-              {
-                objectType: 'user',
-                objectId: current.userId,
-                accountId: null,
-                event: 'disabled',
-                at: now,
-                by,
-                details: { lastAccount: current.accountId },
-              },
-            ]
-          : []),
+        ...detachedUserEvents(detached, current, now, by),
       ])
       const to = await inviterAddress(trx, current)
       if (to) {

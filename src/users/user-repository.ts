@@ -1,3 +1,4 @@
+import type { AuditEventInput } from '../db/audit.js'
 import { ACCOUNT_REF_COLUMNS, toAccountRef } from '../accounts/account-repository.js'
 import { sql, type Kysely } from 'kysely'
 import type { ActorRef } from '../access/actor.js'
@@ -278,4 +279,25 @@ export async function disableIfDetached(
     .where('status', '=', 'Blocked')
     .execute()
   return true
+}
+
+/** The user's `disabled` audit event when `disableIfDetached` disabled them; none otherwise. */
+export function detachedUserEvents(
+  detached: boolean,
+  membership: { userId: string; accountId: string },
+  at: Date,
+  by: ActorRef | null,
+): AuditEventInput[] {
+  if (!detached) return []
+  return [
+    {
+      objectType: 'user',
+      objectId: membership.userId,
+      accountId: null,
+      event: 'disabled',
+      at,
+      by,
+      details: { lastAccount: membership.accountId },
+    },
+  ]
 }

@@ -20,7 +20,7 @@ import {
   newLinkRequested,
   type AcceptPageContext,
 } from './views/accept-invite-view.js'
-import { PAGE_CSP, type WebConfig } from './web-pages.js'
+import { pageHelmet, type WebConfig } from './web-pages.js'
 
 const SENT: Record<ConfirmationRequest, string> = {
   sent: 'We have emailed you a code. Enter it above.',
@@ -50,13 +50,7 @@ export async function acceptInvitePage(
   const branding = brandingOf(config)
   const cookies = cookiePolicy(config)
   await app.register(async (web) => {
-    await web.register(helmet, {
-      contentSecurityPolicy: PAGE_CSP,
-      frameguard: { action: 'deny' },
-      referrerPolicy: { policy: 'no-referrer' },
-      strictTransportSecurity: false,
-      crossOriginEmbedderPolicy: false,
-    })
+    await web.register(helmet, pageHelmet('no-referrer'))
     await web.register(cookie)
     // Form posts are read only inside this plugin; the API itself takes JSON.
     registerFormParser(web)

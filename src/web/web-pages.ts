@@ -40,6 +40,20 @@ export const PAGE_CSP = {
 }
 
 /**
+ * The security headers of every page: the CSP above, no framing, no HSTS (TLS ends in front of
+ * the service); the invitation page sends no referrer at all (its URL carries the code).
+ */
+export function pageHelmet(referrer: 'same-origin' | 'no-referrer') {
+  return {
+    contentSecurityPolicy: PAGE_CSP,
+    frameguard: { action: 'deny' as const },
+    referrerPolicy: { policy: referrer },
+    strictTransportSecurity: false,
+    crossOriginEmbedderPolicy: false,
+  }
+}
+
+/**
  * The server-rendered pages: sign-in and passwords at PUBLIC_URL/, the console under /console,
  * and the assets they link. They call the services the API calls; no rule lives here.
  */
@@ -52,13 +66,7 @@ export async function webPages(
   const branding = brandingOf(config)
   const cookies = cookiePolicy(config)
   await app.register(async (web) => {
-    await web.register(helmet, {
-      contentSecurityPolicy: PAGE_CSP,
-      frameguard: { action: 'deny' },
-      referrerPolicy: { policy: 'same-origin' },
-      strictTransportSecurity: false,
-      crossOriginEmbedderPolicy: false,
-    })
+    await web.register(helmet, pageHelmet('same-origin'))
     await web.register(cookie)
     registerFormParser(web)
     await assetRoutes(web)
