@@ -43,19 +43,26 @@ export async function runChecks(input: {
   endedAt: Date
   /** accounts seeded directly (no audit history), for the pool-filling lists */
   bulkAccountIds: string[]
+  /** account users the service made at its first start (the first administrator): not checked */
+  setupAccountUserIds: string[]
 }): Promise<CheckResult[]> {
   const { db, ledger, mails, ttlMs } = input
-  const rows = await db
-    .selectFrom('account_users')
-    .select(['id', 'account_id', 'user_id', 'status', 'invitation_expires_at'])
-    .execute()
+  const setup = new Set(input.setupAccountUserIds)
+  const rows = (
+    await db
+      .selectFrom('account_users')
+      .select(['id', 'account_id', 'user_id', 'status', 'invitation_expires_at'])
+      .execute()
+  ).filter((r) => !setup.has(r.id))
   const rowById = new Map(rows.map((r) => [r.id, r]))
-  const audits = (await db
-    .selectFrom('audit_events')
-    .select(['id', 'object_id', 'event', 'at'])
-    .where('object_type', '=', 'account-user')
-    .orderBy('id')
-    .execute()) as AuditRow[]
+  const audits = (
+    (await db
+      .selectFrom('audit_events')
+      .select(['id', 'object_id', 'event', 'at'])
+      .where('object_type', '=', 'account-user')
+      .orderBy('id')
+      .execute()) as AuditRow[]
+  ).filter((a) => !setup.has(a.object_id))
   const history = new Map<string, AuditRow[]>()
   for (const a of audits) history.set(a.object_id, [...(history.get(a.object_id) ?? []), a])
   const groupRows = await db
