@@ -295,17 +295,22 @@ async function soak(
 async function setupGroups(client: ReturnType<typeof createClient>) {
   const groups = await client.send('setup', {
     method: 'GET',
-    path: '/public/v1/accounts/user-groups',
+    path: '/public/v1/accounts/user-groups?limit=100',
   })
   if (groups.kind !== 'answered' || groups.answer.status !== 200)
     throw new Error(`cannot list user groups: ${JSON.stringify(groups)}`)
-  const first = groups.answer.json.data[0]
+  // The Operations account's own group (the seeded bulk groups have no modules, and their ids
+  // may sort before it).
+  const first = (groups.answer.json.data as Array<{ modules: unknown[] }>).find(
+    (g) => g.modules.length > 0,
+  ) as { id: string; modules: Array<{ id: string }>; account: { id: string } } | undefined
+  if (!first) throw new Error('no user group with modules to copy')
   const groupIds: string[] = [first.id]
   for (const name of ['Soak Admins', 'Soak Readers']) {
     const created = await client.send('setup', {
       method: 'POST',
       path: '/public/v1/accounts/user-groups',
-      body: { name, modules: first.modules.map((m: { id: string }) => ({ id: m.id })) },
+      body: { name, modules: first.modules.map((m) => ({ id: m.id })) },
     })
     if (created.kind !== 'answered' || created.answer.status !== 201)
       throw new Error(`cannot create a user group: ${JSON.stringify(created)}`)
