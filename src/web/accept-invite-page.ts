@@ -9,7 +9,7 @@ import type { InvitationService, InviteeContext } from '../account-users/invitat
 import { AppError } from '../errors.js'
 import type { PublicRouteLimits } from '../http/rate-limit.js'
 import type { SessionService } from '../sessions/session-service.js'
-import { brandingOf } from './branding.js'
+import { brandingOf, type Branding } from './branding.js'
 import { cookiePolicy, field, registerFormParser, type FormFields } from './page-kit.js'
 import {
   acceptInviteDone,
@@ -103,10 +103,8 @@ export async function acceptInvitePage(
         } catch (error) {
           return html(reply, 400, acceptInviteProblem({ branding }, messageOf(error)))
         }
-        if (preview.status === 'InvitationExpired' && preview.accountStatus !== 'Disabled')
-          return html(reply, 400, acceptInviteExpired({ branding }, preview.accountName, code))
-        const unusable = unusableBecause(preview)
-        if (unusable) return html(reply, 400, acceptInviteProblem({ branding }, unusable))
+        const refusal = refusalPage(branding, preview, code)
+        if (refusal) return html(reply, 400, refusal)
         return html(reply, 200, acceptInviteForm(preview, code, await contextOf(request, preview)))
       },
     )
@@ -143,10 +141,8 @@ export async function acceptInvitePage(
             return html(reply, 400, acceptInviteProblem({ branding }, messageOf(error)))
           }
         }
-        if (preview.status === 'InvitationExpired' && preview.accountStatus !== 'Disabled')
-          return html(reply, 400, acceptInviteExpired({ branding }, preview.accountName, code))
-        const unusable = unusableBecause(preview)
-        if (unusable) return html(reply, 400, acceptInviteProblem({ branding }, unusable))
+        const refusal = refusalPage(branding, preview, code)
+        if (refusal) return html(reply, 400, refusal)
         const context = await contextOf(request, preview)
         const entered = {
           firstName: field(form, 'firstName') || undefined,
@@ -223,6 +219,21 @@ export async function acceptInvitePage(
       },
     )
   })
+}
+
+/**
+ * The page that stands instead of the form when the invitation cannot be answered: an expired
+ * link offers to ask for a new one (unless its account is disabled); the others say why not.
+ */
+function refusalPage(
+  branding: Branding,
+  preview: InvitationPreview,
+  code: string,
+): string | undefined {
+  if (preview.status === 'InvitationExpired' && preview.accountStatus !== 'Disabled')
+    return acceptInviteExpired({ branding }, preview.accountName, code)
+  const unusable = unusableBecause(preview)
+  return unusable ? acceptInviteProblem({ branding }, unusable) : undefined
 }
 
 function unusableBecause(preview: InvitationPreview): string | undefined {
