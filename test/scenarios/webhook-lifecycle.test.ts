@@ -167,16 +167,25 @@ describe(`webhooks to a real receiver (${testDialect})`, () => {
     await inviteUser(t, { accountId: account, groupIds: [otherGroup] }) // not subscribed
 
     await t.deliverWebhooks()
+    // Three objects: sent concurrently, so they may arrive in any order (order holds per object).
     const received = receivers[0]!.received
-    expect(received.map((r) => r.json.type)).toEqual([
-      'user-group.created',
-      'api-token.created',
+    const byType = new Map(received.map((r) => [r.json.type as string, r]))
+    expect(received).toHaveLength(3)
+    expect([...byType.keys()].sort()).toEqual([
       'account.updated',
+      'api-token.created',
+      'user-group.created',
     ])
-    expect(received[0]!.json.data).toMatchObject({ id: group.json().id, name: 'Finance' })
-    expect(received[1]!.json.data.id).toBe(token.json().id)
-    expect(received[1]!.body).not.toContain(String(token.json().token))
-    expect(received[2]!.json.data).toMatchObject({ id: account, name: 'Contoso Ltd' })
+    expect(byType.get('user-group.created')!.json.data).toMatchObject({
+      id: group.json().id,
+      name: 'Finance',
+    })
+    expect(byType.get('api-token.created')!.json.data.id).toBe(token.json().id)
+    expect(byType.get('api-token.created')!.body).not.toContain(String(token.json().token))
+    expect(byType.get('account.updated')!.json.data).toMatchObject({
+      id: account,
+      name: 'Contoso Ltd',
+    })
     for (const r of received) expect(hasValidSignature(hook.secret, r)).toBe(true)
   })
 
