@@ -18,6 +18,7 @@ import type {
   PhoneNumber,
   UserSettings,
 } from './account-user.js'
+import { presentLegacy } from './account-user-presenter.js'
 import { findGroupGrants } from './account-user-repository.js'
 import type { AccountUserDeps } from './account-user-lookup.js'
 import { invitationUrl } from './invitation-link.js'
@@ -184,15 +185,6 @@ export function createInvite(deps: AccountUserDeps) {
       return row !== undefined
     })
     await INSERT_MEMBER_GROUPS.execute(trx, { accountUserId: id, groupIds })
-    events.push({
-      objectType: 'account-user',
-      objectId: id,
-      accountId: input.accountId,
-      event: 'created',
-      at: now,
-      by,
-    })
-    await recordAuditEvents(trx, events)
     const grants = await findGroupGrants(trx, groups)
     const accountUser: AccountUser = {
       id,
@@ -225,6 +217,17 @@ export function createInvite(deps: AccountUserDeps) {
       modules: grants.modules,
       buyers: grants.buyers,
     }
+    events.push({
+      objectType: 'account-user',
+      objectId: id,
+      accountId: input.accountId,
+      event: 'created',
+      at: now,
+      by,
+      // what the listeners would otherwise read back (the webhook payload), without the link
+      object: presentLegacy({ ...accountUser, invitationUrl: null }),
+    })
+    await recordAuditEvents(trx, events)
     await queueInvitationEmail(trx, deps, {
       accountUser,
       secrets,

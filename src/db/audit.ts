@@ -12,8 +12,9 @@ export interface AuditEventInput {
   by: ActorRef | null
   details?: Record<string, unknown>
   /**
-   * The object as it was, for listeners, when the change removed it (a deleted row cannot be read
-   * back); never stored in the audit history.
+   * For listeners, the object as the API presents it: after the change, when the service built it
+   * anyway (listeners need not read it back), or as it was, when the change removed it (a deleted
+   * row cannot be read back). Never stored in the audit history.
    */
   object?: Record<string, unknown>
 }

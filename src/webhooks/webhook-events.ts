@@ -130,15 +130,16 @@ async function announcementsOf(
 }
 
 /**
- * The object as the API's default read returns it (no `audit`), read in the change's
- * transaction; for an object the change removed, what the service passed along, else its ids.
+ * The object as the API's default read returns it (no `audit`): what the service passed along
+ * (as the change left it, or as it was when the change removed it), else read in the change's
+ * transaction, else its ids.
  */
 async function payloadOf(
   db: Kysely<Database>,
   event: Announcement,
 ): Promise<Record<string, unknown>> {
-  const found = await readObject(db, event)
-  const object = found ?? event.object ?? { id: event.objectId, account: { id: event.accountId } }
+  const object = event.object ??
+    (await readObject(db, event)) ?? { id: event.objectId, account: { id: event.accountId } }
   const { audit: _audit, $meta: _meta, ...rest } = object
   const invitation = rest.invitation as { status?: unknown } | undefined
   // Never a link: an account user's invitation is announced by its status only.
