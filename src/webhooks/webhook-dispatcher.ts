@@ -8,10 +8,13 @@ import type { EmailTemplates } from '../email/templates/email-templates.js'
 import type { Clock } from '../lib/clock.js'
 import type { SecretBox } from '../lib/secrets.js'
 import {
-  claimDelivery,
+  claimDeliveries,
   findDueDeliveries,
   finishDelivery,
-  renewDeliveryLease,
+  markDelivered,
+  releaseDeliveries,
+  renewDeliveryLeases,
+  type DeliveredTry,
   type DeliveryClaim,
   type DueDelivery,
 } from './webhook-repository.js'
@@ -60,16 +63,64 @@ export function createWebhookDispatcher(deps: WebhookDispatcherDeps): WebhookDis
   return {
     async dispatchDue(batchSize = 50) {
       if (stopped) return 0
-      const due = await findDueDeliveries(deps.db, deps.clock.now(), batchSize)
+      const { db, clock, config } = deps
+      const now = clock.now()
+      const due = await findDueDeliveries(db, now, batchSize)
+      // One statement claims the batch (not one per delivery: issue #15's cost on the write path).
+      const claimed = await claimDeliveries(
+        db,
+        due.map((d) => d.id),
+        now,
+        config.webhookClaimLeaseMs,
+      )
+      const batch = due.filter((d) => claimed.has(d.id))
+      if (batch.length === 0) return 0
+      const sending = new Set(claimed)
+      const renewal = setInterval(() => {
+        const until = new Date(clock.now().getTime() + config.webhookClaimLeaseMs)
+        renewDeliveryLeases(db, [...sending], now, until).catch((error: unknown) =>
+          deps.logger.warn({ err: error }, 'webhook lease renewal failed'),
+        )
+      }, config.webhookClaimLeaseMs / 3)
+      renewal.unref()
+      // An endpoint's secret is opened once per batch, not once per delivery.
+      const secrets = new Map<string, string>()
+      const secretOf = (delivery: DueDelivery) => {
+        let secret = secrets.get(delivery.webhookId)
+        if (secret === undefined) {
+          secret = deps.box.open(delivery.sealedSecret)
+          secrets.set(delivery.webhookId, secret)
+        }
+        return secret
+      }
+      const recordDelivered = deliveredRecorder(deps, now)
       let delivered = 0
       let next = 0
       const worker = async () => {
-        while (next < due.length && !stopped) {
-          const delivery = due[next++]!
-          if (await dispatchOne(deps, delivery)) delivered += 1
+        while (next < batch.length && !stopped) {
+          const delivery = batch[next++]!
+          try {
+            const claim = { id: delivery.id, claimedAt: now }
+            const sent = await sendClaimed(
+              deps,
+              delivery,
+              claim,
+              secretOf(delivery),
+              recordDelivered,
+            )
+            if (sent) delivered += 1
+          } finally {
+            sending.delete(delivery.id)
+          }
         }
       }
-      await Promise.all(Array.from({ length: Math.min(CONCURRENCY, due.length) }, worker))
+      try {
+        await Promise.all(Array.from({ length: Math.min(CONCURRENCY, batch.length) }, worker))
+      } finally {
+        clearInterval(renewal)
+      }
+      // Stopped mid-batch: what was claimed and not tried is due again now, not after the lease.
+      await releaseDeliveries(db, [...sending], now)
       return delivered
     },
     stop() {
@@ -78,28 +129,53 @@ export function createWebhookDispatcher(deps: WebhookDispatcherDeps): WebhookDis
   }
 }
 
-async function dispatchOne(deps: WebhookDispatcherDeps, delivery: DueDelivery): Promise<boolean> {
-  const { db, clock, config } = deps
-  const claim = await claimDelivery(db, delivery, clock.now(), config.webhookClaimLeaseMs)
-  if (!claim) return false
-  const renewal = setInterval(() => {
-    const until = new Date(clock.now().getTime() + config.webhookClaimLeaseMs)
-    renewDeliveryLease(db, claim, until).catch((error: unknown) =>
-      deps.logger.warn({ deliveryId: claim.id, err: error }, 'webhook lease renewal failed'),
-    )
-  }, config.webhookClaimLeaseMs / 3)
-  renewal.unref()
-  try {
-    return await sendClaimed(deps, delivery, claim)
-  } finally {
-    clearInterval(renewal)
+/**
+ * Successful tries of one batch wait here while the previous ones are being written, then are
+ * written together (`markDelivered`): under load, a few statements per batch instead of one per
+ * delivery; alone, one at once. Resolves to whether the claim was still ours.
+ */
+function deliveredRecorder(
+  deps: WebhookDispatcherDeps,
+  claimedAt: Date,
+): (tried: DeliveredTry) => Promise<boolean> {
+  type Waiting = {
+    tried: DeliveredTry
+    settle: (ours: boolean) => void
+    fail: (e: unknown) => void
   }
+  let waiting: Waiting[] = []
+  let writing = false
+  const write = async () => {
+    writing = true
+    try {
+      while (waiting.length > 0) {
+        const taken = waiting
+        waiting = []
+        try {
+          const tries = taken.map((w) => w.tried)
+          const ours = await markDelivered(deps.db, tries, claimedAt, deps.clock.now())
+          for (const w of taken) w.settle(ours.has(w.tried.id))
+        } catch (error) {
+          for (const w of taken) w.fail(error)
+        }
+      }
+    } finally {
+      writing = false
+    }
+  }
+  return (tried) =>
+    new Promise<boolean>((settle, fail) => {
+      waiting.push({ tried, settle, fail })
+      if (!writing) void write()
+    })
 }
 
 async function sendClaimed(
   deps: WebhookDispatcherDeps,
   delivery: DueDelivery,
   claim: DeliveryClaim,
+  secret: string,
+  recordDelivered: (tried: DeliveredTry) => Promise<boolean>,
 ): Promise<boolean> {
   const { db, clock, logger, config } = deps
   const context = {
@@ -109,7 +185,7 @@ async function sendClaimed(
     attempts: delivery.attempts + 1,
   }
   const deadline = delivery.createdAt.getTime() + config.webhookRetryWindowMs
-  const headers = signWebhook(deps.box.open(delivery.sealedSecret), {
+  const headers = signWebhook(secret, {
     id: delivery.eventId,
     timestamp: clock.now(),
     body: delivery.payload,
@@ -122,14 +198,12 @@ async function sendClaimed(
   const now = clock.now()
   const measured = { responseStatus: response.status, durationMs: response.durationMs }
   if (response.error === null) {
-    if (
-      !(await finishDelivery(db, claim, {
-        status: 'Delivered',
-        ...measured,
-        lastError: null,
-        deliveredAt: now,
-      }))
-    )
+    const tried = {
+      id: claim.id,
+      responseStatus: response.status ?? 200,
+      durationMs: response.durationMs,
+    }
+    if (!(await recordDelivered(tried)))
       logger.warn(context, 'webhook delivered after its claim was taken over')
     return true
   }

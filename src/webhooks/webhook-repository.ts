@@ -1,4 +1,5 @@
-import type { Kysely, Selectable } from 'kysely'
+import { sql, type Kysely, type Selectable } from 'kysely'
+import { defineQuery } from '../db/defined-query.js'
 import { parseJson, toDate } from '../db/rows.js'
 import type { Database, WebhookDeliveryTable } from '../db/schema.js'
 import type { DeliveryStatus, Webhook, WebhookDelivery } from './webhook.js'
@@ -89,12 +90,7 @@ export async function findEnabledWebhooks(
   accountIds: readonly string[],
 ): Promise<Array<{ id: string; accountId: string; events: string[] }>> {
   if (accountIds.length === 0) return []
-  const rows = await db
-    .selectFrom('webhooks')
-    .select(['id', 'account_id', 'events'])
-    .where('account_id', 'in', [...new Set(accountIds)])
-    .where('status', '=', 'Enabled')
-    .execute()
+  const rows = await ENABLED_WEBHOOKS.rows(db, { accountIds: [...new Set(accountIds)] })
   return rows.map((r) => ({
     id: r.id,
     accountId: r.account_id,
@@ -117,26 +113,61 @@ export async function insertDeliveries(
   deliveries: NewDelivery[],
 ): Promise<number[]> {
   if (deliveries.length === 0) return []
-  const rows = await db
-    .insertInto('webhook_deliveries')
-    .values(
-      deliveries.map((d) => ({
-        webhook_id: d.webhookId,
-        event_id: d.eventId,
-        event_type: d.eventType,
-        ordering_key: d.orderingKey,
-        payload: d.payload,
-        status: 'Pending' as const,
-        attempts: 0,
-        next_attempt_at: d.at.toISOString(),
-        created_at: d.at.toISOString(),
-        redelivery_of: d.redeliveryOf ?? null,
-      })),
-    )
-    .returning('id')
-    .execute()
+  const rows = await INSERT_DELIVERIES.rows(db, {
+    webhookId: deliveries.map((d) => d.webhookId),
+    eventId: deliveries.map((d) => d.eventId),
+    eventType: deliveries.map((d) => d.eventType),
+    orderingKey: deliveries.map((d) => d.orderingKey),
+    payload: deliveries.map((d) => d.payload),
+    at: deliveries.map((d) => d.at.toISOString()),
+    redeliveryOf: deliveries.map((d) => d.redeliveryOf ?? null),
+  })
   return rows.map((r) => Number(r.id))
 }
+
+/** Every audited change asks this (issue #15): prepared once, not built by Kysely each time. */
+const ENABLED_WEBHOOKS = defineQuery((db, v: { accountIds: readonly string[] }) =>
+  db
+    .selectFrom('webhooks')
+    .select(['id', 'account_id', 'events'])
+    .where('account_id', 'in', v.accountIds)
+    .where('status', '=', 'Enabled'),
+)
+
+type Column = readonly (string | number | null)[]
+
+/** One delivery per element of the (equally long) columns. */
+const INSERT_DELIVERIES = defineQuery(
+  (
+    db,
+    v: {
+      webhookId: Column
+      eventId: Column
+      eventType: Column
+      orderingKey: Column
+      payload: Column
+      at: Column
+      redeliveryOf: Column
+    },
+  ) =>
+    db
+      .insertInto('webhook_deliveries')
+      .values(
+        v.webhookId.map((_, i) => ({
+          webhook_id: v.webhookId[i] as string,
+          event_id: v.eventId[i] as string,
+          event_type: v.eventType[i] as string,
+          ordering_key: v.orderingKey[i] as string,
+          payload: v.payload[i] as string,
+          status: 'Pending' as const,
+          attempts: 0,
+          next_attempt_at: v.at[i] as string,
+          created_at: v.at[i] as string,
+          redelivery_of: v.redeliveryOf[i] as number | null,
+        })),
+      )
+      .returning('id'),
+)
 
 export const DELIVERY_COLUMNS = [
   'd.id',
@@ -301,46 +332,49 @@ export interface DeliveryClaim {
   claimedAt: Date
 }
 
-/** Claims a delivery for `leaseMs` with a guarded update (one of several nodes wins). */
-export async function claimDelivery(
+/**
+ * Claims due deliveries for `leaseMs` with one guarded update (of several nodes, one wins each):
+ * the ids it claimed. Guarded as `findDueDeliveries` found them: pending and due, or claimed with
+ * the lease run out.
+ */
+export async function claimDeliveries(
   db: Kysely<Database>,
-  delivery: DueDelivery,
+  ids: readonly number[],
   now: Date,
   leaseMs: number,
-): Promise<DeliveryClaim | undefined> {
-  const at = now.toISOString()
-  let update = db
-    .updateTable('webhook_deliveries')
-    .set((eb) => ({
-      status: 'Sending',
-      claimed_at: at,
-      lease_expires_at: new Date(now.getTime() + leaseMs).toISOString(),
-      last_attempt_at: at,
-      attempts: eb('attempts', '+', 1),
-    }))
-    .where('id', '=', delivery.id)
-    .where('status', '=', delivery.status)
-  update =
-    delivery.status === 'Pending'
-      ? update.where('next_attempt_at', '<=', at)
-      : update.where('lease_expires_at', '<=', at)
-  const result = await update.executeTakeFirst()
-  return Number(result.numUpdatedRows) === 1 ? { id: delivery.id, claimedAt: now } : undefined
+): Promise<Set<number>> {
+  if (ids.length === 0) return new Set()
+  const rows = await CLAIM_DELIVERIES.rows(db, {
+    ids,
+    at: now.toISOString(),
+    until: new Date(now.getTime() + leaseMs).toISOString(),
+  })
+  return new Set(rows.map((r) => Number(r.id)))
 }
 
-export async function renewDeliveryLease(
+/** Extends the lease of the claims (of one `claimedAt`) still being sent. */
+export async function renewDeliveryLeases(
   db: Kysely<Database>,
-  claim: DeliveryClaim,
+  ids: readonly number[],
+  claimedAt: Date,
   until: Date,
-): Promise<boolean> {
-  const result = await db
-    .updateTable('webhook_deliveries')
-    .set({ lease_expires_at: until.toISOString() })
-    .where('id', '=', claim.id)
-    .where('status', '=', 'Sending')
-    .where('claimed_at', '=', claim.claimedAt.toISOString())
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows) === 1
+): Promise<void> {
+  if (ids.length === 0) return
+  await RENEW_LEASES.execute(db, {
+    ids,
+    claimedAt: claimedAt.toISOString(),
+    until: until.toISOString(),
+  })
+}
+
+/** Gives back claims not tried (the node is stopping): due again at once, for any node. */
+export async function releaseDeliveries(
+  db: Kysely<Database>,
+  ids: readonly number[],
+  claimedAt: Date,
+): Promise<void> {
+  if (ids.length === 0) return
+  await RELEASE_DELIVERIES.execute(db, { ids, claimedAt: claimedAt.toISOString() })
 }
 
 /** Records a try's outcome while the claim is still ours; false when another node took it over. */
@@ -356,24 +390,157 @@ export async function finishDelivery(
     deliveredAt?: Date
   },
 ): Promise<boolean> {
-  const result = await db
+  const result = await FINISH_DELIVERY.execute(db, {
+    id: claim.id,
+    claimedAt: claim.claimedAt.toISOString(),
+    status: outcome.status,
+    responseStatus: outcome.responseStatus,
+    durationMs: outcome.durationMs,
+    lastError: outcome.lastError,
+    nextAttemptAt: outcome.nextAttemptAt?.toISOString(),
+    deliveredAt: outcome.deliveredAt?.toISOString(),
+  })
+  return Number(result.numAffectedRows ?? 0) === 1
+}
+
+/** One delivery's successful try: what `markDelivered` records. */
+export interface DeliveredTry {
+  id: number
+  responseStatus: number
+  durationMs: number
+}
+
+/**
+ * Records successful tries of claims made at one time, in one statement (a burst of deliveries
+ * is written as a few updates, not one each): the ids whose claim was still ours.
+ */
+export async function markDelivered(
+  db: Kysely<Database>,
+  tries: readonly DeliveredTry[],
+  claimedAt: Date,
+  at: Date,
+): Promise<Set<number>> {
+  if (tries.length === 0) return new Set()
+  const rows = await MARK_DELIVERED.rows(db, {
+    ids: tries.map((t) => t.id),
+    statuses: tries.map((t) => t.responseStatus),
+    durations: tries.map((t) => t.durationMs),
+    claimedAt: claimedAt.toISOString(),
+    at: at.toISOString(),
+  })
+  return new Set(rows.map((r) => Number(r.id)))
+}
+
+// The dispatcher's statements run once or twice per delivery: prepared once, not built each time.
+const CLAIM_DELIVERIES = defineQuery(
+  (db, v: { ids: readonly number[]; at: string; until: string }) =>
+    db
+      .updateTable('webhook_deliveries')
+      .set((eb) => ({
+        status: 'Sending',
+        claimed_at: v.at,
+        lease_expires_at: v.until,
+        last_attempt_at: v.at,
+        attempts: eb('attempts', '+', 1),
+      }))
+      .where('id', 'in', v.ids)
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('status', '=', 'Pending'), eb('next_attempt_at', '<=', v.at)]),
+          eb.and([eb('status', '=', 'Sending'), eb('lease_expires_at', '<=', v.at)]),
+        ]),
+      )
+      .returning('id'),
+)
+
+const RENEW_LEASES = defineQuery(
+  (db, v: { ids: readonly number[]; claimedAt: string; until: string }) =>
+    db
+      .updateTable('webhook_deliveries')
+      .set({ lease_expires_at: v.until })
+      .where('id', 'in', v.ids)
+      .where('status', '=', 'Sending')
+      .where('claimed_at', '=', v.claimedAt),
+)
+
+const RELEASE_DELIVERIES = defineQuery((db, v: { ids: readonly number[]; claimedAt: string }) =>
+  db
     .updateTable('webhook_deliveries')
-    .set({
-      status: outcome.status,
-      response_status: outcome.responseStatus,
-      duration_ms: outcome.durationMs,
-      last_error: outcome.lastError,
+    .set((eb) => ({
+      status: 'Pending',
       claimed_at: null,
       lease_expires_at: null,
-      ...(outcome.nextAttemptAt ? { next_attempt_at: outcome.nextAttemptAt.toISOString() } : {}),
-      ...(outcome.deliveredAt ? { delivered_at: outcome.deliveredAt.toISOString() } : {}),
-    })
-    .where('id', '=', claim.id)
+      attempts: eb('attempts', '-', 1),
+    }))
+    .where('id', 'in', v.ids)
     .where('status', '=', 'Sending')
-    .where('claimed_at', '=', claim.claimedAt.toISOString())
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows) === 1
+    .where('claimed_at', '=', v.claimedAt),
+)
+
+/** `CASE id WHEN … THEN CAST(… AS integer) … END`: each row its own value, bound. */
+function integerById(ids: readonly number[], values: readonly (number | string | null)[]) {
+  const arms = ids.map((id, i) => sql`WHEN ${id} THEN CAST(${values[i]} AS integer)`)
+  return sql<number>`CASE ${sql.ref('id')} ${sql.join(arms, sql` `)} END`
 }
+
+const MARK_DELIVERED = defineQuery(
+  (
+    db,
+    v: {
+      ids: readonly number[]
+      statuses: readonly number[]
+      durations: readonly number[]
+      claimedAt: string
+      at: string
+    },
+  ) =>
+    db
+      .updateTable('webhook_deliveries')
+      .set({
+        status: 'Delivered',
+        response_status: integerById(v.ids, v.statuses),
+        duration_ms: integerById(v.ids, v.durations),
+        last_error: null,
+        claimed_at: null,
+        lease_expires_at: null,
+        delivered_at: v.at,
+      })
+      .where('id', 'in', v.ids)
+      .where('status', '=', 'Sending')
+      .where('claimed_at', '=', v.claimedAt)
+      .returning('id'),
+)
+
+const FINISH_DELIVERY = defineQuery(
+  (
+    db,
+    v: {
+      id: number
+      claimedAt: string
+      status: DeliveryStatus
+      responseStatus: number | null
+      durationMs: number | null
+      lastError: string | null
+      nextAttemptAt: string | undefined
+      deliveredAt: string | undefined
+    },
+  ) =>
+    db
+      .updateTable('webhook_deliveries')
+      .set({
+        status: v.status,
+        response_status: v.responseStatus,
+        duration_ms: v.durationMs,
+        last_error: v.lastError,
+        claimed_at: null,
+        lease_expires_at: null,
+        ...(v.nextAttemptAt === undefined ? {} : { next_attempt_at: v.nextAttemptAt }),
+        ...(v.deliveredAt === undefined ? {} : { delivered_at: v.deliveredAt }),
+      })
+      .where('id', '=', v.id)
+      .where('status', '=', 'Sending')
+      .where('claimed_at', '=', v.claimedAt),
+)
 
 /** How many deliveries wait (pending or being sent), and the age of the oldest pending one. */
 export async function webhookQueueDepth(db: Kysely<Database>) {

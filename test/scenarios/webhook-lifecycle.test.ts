@@ -166,7 +166,27 @@ describe(`webhooks to a real receiver (${testDialect})`, () => {
     expect(renamed.statusCode).toBe(200)
     await inviteUser(t, { accountId: account, groupIds: [otherGroup] }) // not subscribed
 
-    await t.deliverWebhooks()
+    // Each its own answer: the log records every delivery's own status, also when written together.
+    const answers: Record<string, number> = {
+      'user-group.created': 201,
+      'api-token.created': 202,
+      'account.updated': 204,
+    }
+    receivers[0]!.respond = (r) => answers[r.json.type as string] ?? 500
+    expect(await t.deliverWebhooks()).toBe(3)
+    const log = await t.request({ method: 'GET', url: `${WEBHOOKS}/${hook.id}/deliveries` })
+    const logged = log.json().data as Array<{
+      event: { type: string }
+      responseStatus: number
+      status: string
+    }>
+    expect(
+      Object.fromEntries(logged.map((d) => [d.event.type, [d.responseStatus, d.status]])),
+    ).toEqual({
+      'user-group.created': [201, 'Delivered'],
+      'api-token.created': [202, 'Delivered'],
+      'account.updated': [204, 'Delivered'],
+    })
     // Three objects: sent concurrently, so they may arrive in any order (order holds per object).
     const received = receivers[0]!.received
     const byType = new Map(received.map((r) => [r.json.type as string, r]))
