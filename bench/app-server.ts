@@ -117,13 +117,15 @@ const webhookDispatcher =
         config,
       })
     : undefined
+/** `pauseWebhooks`: the queue is written, not delivered (the webhook scenario's third kind of round) */
+let webhooksPaused = false
 const webhookJobs = webhookDispatcher
   ? startScheduler(
       [
         {
           name: 'dispatch-webhooks',
           intervalMs: config.webhookPollIntervalMs,
-          run: () => drainOutbox(webhookDispatcher),
+          run: () => (webhooksPaused ? Promise.resolve(0) : drainOutbox(webhookDispatcher)),
         },
       ],
       { info() {}, warn() {}, error() {} },
@@ -606,6 +608,11 @@ serveCalls({
       emailOutbox: await count('email_outbox'),
       clockOffsetMs: clock.offset,
     }
+  },
+  /** Stops (true) or resumes (false) this node's delivery of the webhook queue. */
+  pauseWebhooks(paused: boolean) {
+    webhooksPaused = paused
+    return paused
   },
   /** Webhook deliveries by status (the webhook scenario waits for the queue to drain). */
   async webhookDeliveries() {

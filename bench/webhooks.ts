@@ -4,7 +4,10 @@
  * event (to a real receiver in this process, which answers 200), one without — and the same
  * invite burst (autocannon, POST …/{ACC}/users, a new user each) into each, in interleaved
  * rounds. Reported: invites/s with and without, their ratio (target ≥ 0.80), the deliveries made
- * and how long after the last burst the queue was empty.
+ * and how long after the last burst the queue was empty. A third kind of round takes the dispatcher
+ * out: the same burst with the webhook, its deliveries queued but sent only after the burst, so
+ * the cost of queueing (in the invite's transaction) and of delivering (on the same event loop)
+ * are told apart.
  */
 import http from 'node:http'
 import autocannon from 'autocannon'
@@ -13,8 +16,10 @@ import type { BenchOptions } from './scenarios.js'
 
 const RECEIVER_PORT = 18560
 
+type Kind = 'without' | 'with' | 'queued only'
+
 interface Round {
-  webhook: boolean
+  kind: Kind
   reqPerSec: number
   p50: number
   p99: number
@@ -117,32 +122,43 @@ export async function runWebhooks(
     await drained()
     const rounds: Round[] = []
     let lastDrainSec = 0
+    const kinds: Kind[] = ['without', 'with', 'queued only']
     for (let round = 0; round < options.runs; round += 1) {
-      for (const webhook of round % 2 === 0 ? [false, true] : [true, false]) {
+      // a different order each round, so drift hits each kind alike
+      const order = kinds.map((_, i) => kinds[(i + round) % kinds.length]!)
+      for (const kind of order) {
         await app.call('idle')
-        const measured = await burst(webhook ? hooked : plain, options.durationSec)
-        rounds.push({ webhook, ...measured })
-        if (webhook) lastDrainSec = await drained()
-        log(
-          `webhooks round ${round + 1} ${webhook ? 'with' : 'without'}: ${measured.reqPerSec.toFixed(0)} invites/s`,
-        )
+        if (kind === 'queued only') await app.call('pauseWebhooks', true)
+        const measured = await burst(kind === 'without' ? plain : hooked, options.durationSec)
+        rounds.push({ kind, ...measured })
+        if (kind === 'queued only') await app.call('pauseWebhooks', false)
+        if (kind !== 'without') {
+          const drainSec = await drained()
+          if (kind === 'with') lastDrainSec = drainSec
+        }
+        log(`webhooks round ${round + 1} ${kind}: ${measured.reqPerSec.toFixed(0)} invites/s`)
       }
     }
     const median = (values: number[]) => {
       const sorted = [...values].sort((a, b) => a - b)
       return sorted[Math.floor(sorted.length / 2)] ?? 0
     }
-    const of = (webhook: boolean) => rounds.filter((r) => r.webhook === webhook)
-    const without = median(of(false).map((r) => r.reqPerSec))
-    const withHook = median(of(true).map((r) => r.reqPerSec))
+    const of = (kind: Kind) => rounds.filter((r) => r.kind === kind)
+    const rate = (kind: Kind) => median(of(kind).map((r) => r.reqPerSec))
+    const latency = (kind: Kind) =>
+      `p50 ${median(of(kind).map((r) => r.p50))} ms, p99 ${median(of(kind).map((r) => r.p99))} ms`
+    const without = rate('without')
+    const withHook = rate('with')
+    const queuedOnly = rate('queued only')
     const counts = await app.call<Record<string, number>>('webhookDeliveries')
     const ratio = withHook / without
     const errors = rounds.reduce((sum, r) => sum + r.non201, 0)
     return [
       `webhooks: invite burst (${options.connections} connections, ${options.runs} × ${options.durationSec} s each, interleaved), one service child delivering its queue to a receiver on 127.0.0.1`,
-      `  without a webhook: ${without.toFixed(0)} invites/s (p50 ${median(of(false).map((r) => r.p50))} ms, p99 ${median(of(false).map((r) => r.p99))} ms)`,
-      `  with a webhook:    ${withHook.toFixed(0)} invites/s (p50 ${median(of(true).map((r) => r.p50))} ms, p99 ${median(of(true).map((r) => r.p99))} ms)`,
+      `  without a webhook: ${without.toFixed(0)} invites/s (${latency('without')})`,
+      `  with a webhook:    ${withHook.toFixed(0)} invites/s (${latency('with')})`,
       `  ratio ${ratio.toFixed(2)} (target ≥ 0.80: ${ratio >= 0.8 ? 'PASS' : 'FAIL'}); non-201 answers: ${errors}`,
+      `  with a webhook, delivered only after the burst: ${queuedOnly.toFixed(0)} invites/s (${latency('queued only')}), ratio ${(queuedOnly / without).toFixed(2)}: the queueing's share; the rest is delivering on the same event loop`,
       `  deliveries: ${counts.Delivered ?? 0} delivered, ${counts.Failed ?? 0} failed, received ${received}; queue empty ${lastDrainSec.toFixed(2)} s after the last burst`,
     ]
   } finally {
