@@ -135,6 +135,39 @@ describe(`webhooks to a real receiver (${testDialect})`, () => {
     }
   })
 
+  it('announces an invitation with the account user as the API reads it, for a new and an existing person', async () => {
+    await register({
+      url: receivers[0]!.url,
+      events: ['account-user.invited'],
+      account: { id: account },
+    })
+    // A person who already belongs to another account, active there.
+    const elsewhere = await createAccount(t.db.db, { type: 'Client' })
+    const member = await inviteAndAccept(t, { accountId: elsewhere })
+    const existing = await inviteUser(t, {
+      accountId: account,
+      email: member.email,
+      groupIds: [otherGroup, adminsGroup],
+    })
+    const fresh = await inviteUser(t, { accountId: account, groupIds: [otherGroup] })
+    expect(await t.deliverWebhooks()).toBe(2)
+    const announced = new Map(
+      receivers[0]!.received.map((r) => [r.json.data.id as string, r.json.data]),
+    )
+    for (const invited of [existing, fresh]) {
+      const read = await t.request({
+        method: 'GET',
+        url: `/public/v1/accounts/account-users/${invited.accountUserId}`,
+      })
+      expect(read.statusCode).toBe(200)
+      const { audit: _audit, $meta: _meta, invitation, ...rest } = read.json()
+      expect(announced.get(invited.accountUserId)).toEqual({
+        ...rest,
+        invitation: { status: invitation.status },
+      })
+    }
+  })
+
   it('announces user groups, API tokens and the account to the endpoints that take them', async () => {
     const hook = await register({
       url: receivers[0]!.url,
