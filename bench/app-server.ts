@@ -27,7 +27,7 @@ import { createServices } from '../src/services.js'
 import { drainOutbox } from '../src/jobs/jobs.js'
 import { startScheduler } from '../src/jobs/scheduler.js'
 import { createWebhookDispatcher } from '../src/webhooks/webhook-dispatcher.js'
-import { createWebhookSender } from '../src/webhooks/webhook-sender.js'
+import { startThreadedSender } from '../src/webhooks/webhook-sender-thread.js'
 import { ControllableClock } from './controllable-clock.js'
 import { serveCalls } from './protocol.js'
 import { captureListSql, openRawRunner, type CapturedQuery, type RawSample } from './list-sql.js'
@@ -109,11 +109,11 @@ const webhookDispatcher =
         clock,
         logger: { info() {}, warn() {}, error() {} },
         templates: services.templates,
-        send: createWebhookSender({
-          policy: services.webhookAddresses,
+        send: startThreadedSender({
+          policy: services.webhookAddressOptions,
           timeoutMs: config.webhookTimeoutMs,
           userAgent: 'bench webhooks',
-        }),
+        }).send,
         config,
       })
     : undefined

@@ -6,8 +6,8 @@
  * rounds. Reported: invites/s with and without, their ratio (target ≥ 0.80), the deliveries made
  * and how long after the last burst the queue was empty. A third kind of round takes the dispatcher
  * out: the same burst with the webhook, its deliveries queued but sent only after the burst, so
- * the cost of queueing (in the invite's transaction) and of delivering (on the same event loop)
- * are told apart.
+ * the cost of queueing (in the invite's transaction) and of dispatching (in the same process; the
+ * HTTP requests themselves on the sender's thread, as src/main.ts does) are told apart.
  */
 import http from 'node:http'
 import autocannon from 'autocannon'
@@ -158,7 +158,7 @@ export async function runWebhooks(
       `  without a webhook: ${without.toFixed(0)} invites/s (${latency('without')})`,
       `  with a webhook:    ${withHook.toFixed(0)} invites/s (${latency('with')})`,
       `  ratio ${ratio.toFixed(2)} (target ≥ 0.80: ${ratio >= 0.8 ? 'PASS' : 'FAIL'}); non-201 answers: ${errors}`,
-      `  with a webhook, delivered only after the burst: ${queuedOnly.toFixed(0)} invites/s (${latency('queued only')}), ratio ${(queuedOnly / without).toFixed(2)}: the queueing's share; the rest is delivering on the same event loop`,
+      `  with a webhook, delivered only after the burst: ${queuedOnly.toFixed(0)} invites/s (${latency('queued only')}), ratio ${(queuedOnly / without).toFixed(2)}: the queueing's share; the rest is the dispatcher's (claims, outcomes, the requests handed to the sender thread)`,
       `  deliveries: ${counts.Delivered ?? 0} delivered, ${counts.Failed ?? 0} failed, received ${received}; queue empty ${lastDrainSec.toFixed(2)} s after the last burst`,
     ]
   } finally {

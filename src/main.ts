@@ -10,7 +10,7 @@ import { ensureFirstStart } from './first-start.js'
 import { ensureBootstrapAdmin } from './sessions/bootstrap-admin.js'
 import { buildJobs } from './jobs/jobs.js'
 import { createWebhookDispatcher } from './webhooks/webhook-dispatcher.js'
-import { createWebhookSender } from './webhooks/webhook-sender.js'
+import { startThreadedSender } from './webhooks/webhook-sender-thread.js'
 import { startScheduler } from './jobs/scheduler.js'
 import { systemClock } from './lib/clock.js'
 import { createLifecycle } from './lib/lifecycle.js'
@@ -63,17 +63,19 @@ async function main(): Promise<void> {
     logger: app.log,
     config,
   })
+  // Deliveries are sent from a thread of their own (the HTTP client's work off the event loop).
+  const webhookSender = startThreadedSender({
+    policy: services.webhookAddressOptions,
+    timeoutMs: config.webhookTimeoutMs,
+    userAgent: `${config.productName} webhooks`,
+  })
   const webhookDispatcher = createWebhookDispatcher({
     db: database.db,
     box: services.box,
     clock,
     logger: app.log,
     templates: services.templates,
-    send: createWebhookSender({
-      policy: services.webhookAddresses,
-      timeoutMs: config.webhookTimeoutMs,
-      userAgent: `${config.productName} webhooks`,
-    }),
+    send: webhookSender.send,
     config,
   })
   const scheduler = startScheduler(
@@ -161,6 +163,7 @@ async function main(): Promise<void> {
     webhookDispatcher.stop()
     // Stop accepting, let in-flight requests answer, and let each job finish its current batch.
     await Promise.all([app.close(), scheduler.stop()])
+    await webhookSender.close()
     await dispatcher.releaseClaims()
     await metricsServer?.close()
     await database.close()

@@ -13,7 +13,10 @@ import { createSecretBox } from './lib/secrets.js'
 import { createEmailTemplates } from './email/templates/email-templates.js'
 import { brandingOf } from './web/branding.js'
 import { onAuditEvents } from './db/audit.js'
-import { createAddressPolicy } from './webhooks/webhook-address-policy.js'
+import {
+  createAddressPolicy,
+  type AddressPolicyOptions,
+} from './webhooks/webhook-address-policy.js'
 import { queueWebhookDeliveries } from './webhooks/webhook-events.js'
 import { createWebhookService } from './webhooks/webhook-service.js'
 import { createModuleService } from './modules/module-service.js'
@@ -68,11 +71,12 @@ export function createServices({ database, clock, config }: ServiceDeps) {
   const authenticator = createTokenAuthenticator({ db, clock })
   // Every audited change queues its webhook deliveries in its own transaction (issue #15).
   onAuditEvents(queueWebhookDeliveries)
-  const webhookAddresses = createAddressPolicy({
+  const webhookAddressOptions: AddressPolicyOptions = {
     allowNetworks: config.webhookAllowNetworks,
     ownAddresses: [new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, '')],
     ownHostnames: [new URL(config.publicUrl).hostname],
-  })
+  }
+  const webhookAddresses = createAddressPolicy(webhookAddressOptions)
   const users = createUserService({ db, clock, dialect, ssoDomains: config.ssoDomains })
   return {
     db,
@@ -110,6 +114,7 @@ export function createServices({ database, clock, config }: ServiceDeps) {
     cloudTenants: createCloudTenantService({ db, clock, dialect }),
     users,
     webhookAddresses,
+    webhookAddressOptions,
     webhooks: createWebhookService({ db, clock, box, dialect, policy: webhookAddresses }),
     sessions: createSessionService({
       db,

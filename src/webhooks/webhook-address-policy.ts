@@ -48,13 +48,16 @@ const PRIVATE_V6 = [
   ['ff00::', 8],
 ] as const
 
-export function createAddressPolicy(options: {
+/** Plain data (a thread of its own builds the same policy from it). */
+export interface AddressPolicyOptions {
   allowNetworks: readonly string[]
   /** PUBLIC_URL's host, when it is an address, and anything else that is this service */
   ownAddresses?: readonly string[]
   /** PUBLIC_URL's host name: a webhook to it would call this service */
   ownHostnames?: readonly string[]
-}): AddressPolicy {
+}
+
+export function createAddressPolicy(options: AddressPolicyOptions): AddressPolicy {
   const ownNames = new Set((options.ownHostnames ?? []).map((h) => h.toLowerCase()))
   const blocked = new BlockList()
   for (const [address, bits] of PRIVATE_V4) blocked.addSubnet(address, bits, 'ipv4')
