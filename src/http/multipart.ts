@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify'
+import type { FastifyRequest, RouteOptions } from 'fastify'
 import { validationError } from '../errors.js'
 import { multipartFailure } from './problem.js'
 
@@ -29,7 +29,7 @@ declare module 'fastify' {
  */
 export function multipartJson(jsonPart: string, filePart: string) {
   const named = new Set([jsonPart, filePart])
-  return async (request: FastifyRequest): Promise<void> => {
+  const hook = async (request: FastifyRequest): Promise<void> => {
     if (!request.isMultipart()) return
     const parts = await readParts(request, named)
     const json = parts.get(jsonPart)
@@ -37,6 +37,25 @@ export function multipartJson(jsonPart: string, filePart: string) {
     const file = parts.get(filePart)
     if (file && file.data.length > 0) request.upload = file
   }
+  HOOK_PARTS.set(hook, { json: jsonPart, file: filePart })
+  return hook
+}
+
+/** The parts a route's multipart hook reads (its OpenAPI request body is described from them). */
+export interface MultipartParts {
+  json: string
+  file: string
+}
+const HOOK_PARTS = new WeakMap<object, MultipartParts>()
+
+/** The parts the route reads when it is sent multipart, or undefined when it takes only JSON. */
+export function multipartPartsOf(route: Pick<RouteOptions, 'preValidation'>) {
+  const hooks = ([] as unknown[]).concat(route.preValidation ?? [])
+  for (const hook of hooks) {
+    const parts = typeof hook === 'function' ? HOOK_PARTS.get(hook) : undefined
+    if (parts) return parts
+  }
+  return undefined
 }
 
 /** The first part of each wanted name, as bytes; every other part is read and dropped. */

@@ -3,6 +3,7 @@ import type { RouteOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestApp } from '../../test/support/test-app.js'
 import { ERROR_CATALOGUE } from '../errors.js'
+import { multipartPartsOf, type MultipartParts } from './multipart.js'
 
 interface Operation {
   operationId?: string
@@ -18,7 +19,13 @@ type Document = {
   components: { schemas: Record<string, { properties: Record<string, { enum?: string[] }> }> }
 }
 
-const observed: Array<{ method: string; url: string; auth?: string; hidden?: boolean }> = []
+const observed: Array<{
+  method: string
+  url: string
+  auth?: string
+  hidden?: boolean
+  multipart?: MultipartParts
+}> = []
 
 function record(route: RouteOptions) {
   for (const method of ([] as string[]).concat(route.method)) {
@@ -27,6 +34,7 @@ function record(route: RouteOptions) {
       url: route.url,
       auth: (route.config as { auth?: string } | undefined)?.auth,
       hidden: (route.schema as { hide?: boolean } | undefined)?.hide === true,
+      multipart: multipartPartsOf(route),
     })
   }
 }
@@ -163,6 +171,33 @@ describe('the OpenAPI document (GET /public/v1/openapi.json)', () => {
   it('documents request bodies from the route schemas', () => {
     const invite = doc.paths['/public/v1/accounts/{accountId}/users']!.post!
     expect(Object.keys(invite.requestBody!.content)).toContain('application/json')
+  })
+
+  it('documents multipart/form-data on exactly the operations that read it, with their parts', () => {
+    type Multipart = {
+      schema: { properties: Record<string, { $ref?: string; contentMediaType?: string }> }
+      encoding: Record<string, { contentType: string }>
+    }
+    const taking = operations().filter((o) => o.multipart)
+    expect(taking.length).toBeGreaterThanOrEqual(5)
+    for (const { op, multipart, method, url } of operations()) {
+      const media = op.requestBody?.content['multipart/form-data'] as Multipart | undefined
+      if (!multipart) {
+        expect(media, `${method} ${url}`).toBeUndefined()
+        continue
+      }
+      const json = op.requestBody!.content['application/json'] as { schema: unknown }
+      expect(media!.schema.properties[multipart.json], `${method} ${url}`).toEqual(json.schema)
+      expect(media!.schema.properties[multipart.file]!.contentMediaType).toBe('image/*')
+      expect(media!.encoding[multipart.json]).toEqual({ contentType: 'application/json' })
+      expect(op).not.toHaveProperty('x-accounts-multipart-parts')
+    }
+    const create = doc.paths['/public/v1/accounts/accounts']!.post!.requestBody!.content
+    expect(Object.keys(create).sort()).toEqual(['application/json', 'multipart/form-data'])
+    expect(Object.keys((create['multipart/form-data'] as Multipart).schema.properties)).toEqual([
+      'account',
+      'logo',
+    ])
   })
 
   it('marks what the official API does not have as our extension', () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify'
+import { multipartPartsOf, type MultipartParts } from './multipart.js'
 import { OFFICIAL_OPERATIONS } from './official-operations.js'
 import { addProblemResponses, ProblemSchema, skipProblemSerializers } from './problem-responses.js'
 
@@ -59,6 +60,10 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`),
     },
     transform: ({ schema, url, route }) => ({ schema: describeOperation(schema, url, route), url }),
+    transformObject: (document) =>
+      'openapiObject' in document
+        ? describeMultipartBodies(document.openapiObject)
+        : document.swaggerObject,
   })
 }
 
@@ -118,6 +123,8 @@ function describeOperation(schema: FastifySchema | undefined, url: string, route
       ? { summary: config.operation, 'x-accounts-operation': config.operation }
       : {}),
   }
+  const parts = multipartPartsOf(route)
+  if (parts) described[MULTIPART_PARTS] = parts
   if (config.auth === 'public') described.security = []
   if (config.auth === 'optional') described.security = [{}, { bearerAuth: [] }]
   if (!OFFICIAL_OPERATIONS.has(`${method} ${path.replace(/\{\w+\}/g, '{}')}`))
@@ -135,6 +142,52 @@ function describeOperation(schema: FastifySchema | undefined, url: string, route
     }
   }
   return described
+}
+
+/** Marks, until `describeMultipartBodies` replaces it, an operation that also takes multipart. */
+const MULTIPART_PARTS = 'x-accounts-multipart-parts'
+
+type MediaType = { schema?: unknown; encoding?: Record<string, { contentType: string }> }
+type OpenApiOperation = {
+  requestBody?: { content?: Record<string, MediaType> }
+  [MULTIPART_PARTS]?: MultipartParts
+}
+
+/**
+ * Adds `multipart/form-data` to the request body of each operation that takes it (§9.3): the
+ * JSON part is the same object as the `application/json` body (sent with its own
+ * `Content-Type: application/json`), the file part an image.
+ */
+function describeMultipartBodies<T>(document: T): T {
+  const paths = (document as { paths?: Record<string, Record<string, OpenApiOperation>> }).paths
+  for (const operations of Object.values(paths ?? {})) {
+    for (const operation of Object.values(operations)) {
+      const parts = operation[MULTIPART_PARTS]
+      if (!parts) continue
+      delete operation[MULTIPART_PARTS]
+      const content = operation.requestBody?.content
+      const json = content?.['application/json']
+      if (!content || !json) continue
+      content['multipart/form-data'] = {
+        schema: {
+          type: 'object',
+          properties: {
+            [parts.json]: json.schema,
+            [parts.file]: {
+              type: 'string',
+              contentMediaType: 'image/*',
+              description: 'The image: PNG, JPEG, GIF or WebP.',
+            },
+          },
+        },
+        encoding: {
+          [parts.json]: { contentType: 'application/json' },
+          [parts.file]: { contentType: 'image/*' },
+        },
+      }
+    }
+  }
+  return document
 }
 
 function operationIdOf(method: string, path: string): string {
