@@ -43,8 +43,7 @@ export interface ThreadedSender {
  * dies, sending goes on in this thread (as the WAL checkpointer falls back to SQLite's own).
  */
 export function startThreadedSender(options: SenderOptions): ThreadedSender {
-  const inThread = () =>
-    createWebhookSender({ ...options, policy: createAddressPolicy(options.policy) })
+  const inThread = () => senderOf(options)
   let fallback: WebhookSender | undefined
   const pending = new Map<number, (response: WebhookResponse) => void>()
   let nextId = 1
@@ -100,6 +99,11 @@ export function startThreadedSender(options: SenderOptions): ThreadedSender {
   }
 }
 
+/** The sender both threads run: the same policy, built from the same plain options. */
+function senderOf(options: SenderOptions): WebhookSender {
+  return createWebhookSender({ ...options, policy: createAddressPolicy(options.policy) })
+}
+
 /** tsx's ESM register API (its `import` export, as the package's own exports map names it). */
 function tsxLoaderApi(from: URL): string {
   const require = createRequire(from)
@@ -112,7 +116,7 @@ function tsxLoaderApi(from: URL): string {
 
 if (!isMainThread && (workerData as { role?: string } | null)?.role === ROLE) {
   const { options } = workerData as { options: SenderOptions }
-  const send = createWebhookSender({ ...options, policy: createAddressPolicy(options.policy) })
+  const send = senderOf(options)
   parentPort!.on('message', (job: Job) => {
     void send(job.request).then((response) =>
       parentPort!.postMessage({ id: job.id, response } satisfies Done),
