@@ -377,17 +377,19 @@ export async function releaseDeliveries(
   await RELEASE_DELIVERIES.execute(db, { ids, claimedAt: claimedAt.toISOString() })
 }
 
-/** Records a try's outcome while the claim is still ours; false when another node took it over. */
+/**
+ * Records a failed try while the claim is still ours (due again at `nextAttemptAt`, or Failed for
+ * good); false when another node took it over. Successful tries go through `markDelivered`.
+ */
 export async function finishDelivery(
   db: Kysely<Database>,
   claim: DeliveryClaim,
   outcome: {
-    status: DeliveryStatus
+    status: Extract<DeliveryStatus, 'Pending' | 'Failed'>
     responseStatus: number | null
     durationMs: number | null
     lastError: string | null
     nextAttemptAt?: Date
-    deliveredAt?: Date
   },
 ): Promise<boolean> {
   const result = await FINISH_DELIVERY.execute(db, {
@@ -398,7 +400,6 @@ export async function finishDelivery(
     durationMs: outcome.durationMs,
     lastError: outcome.lastError,
     nextAttemptAt: outcome.nextAttemptAt?.toISOString(),
-    deliveredAt: outcome.deliveredAt?.toISOString(),
   })
   return Number(result.numAffectedRows ?? 0) === 1
 }
@@ -522,7 +523,6 @@ const FINISH_DELIVERY = defineQuery(
       durationMs: number | null
       lastError: string | null
       nextAttemptAt: string | undefined
-      deliveredAt: string | undefined
     },
   ) =>
     db
@@ -535,7 +535,6 @@ const FINISH_DELIVERY = defineQuery(
         claimed_at: null,
         lease_expires_at: null,
         ...(v.nextAttemptAt === undefined ? {} : { next_attempt_at: v.nextAttemptAt }),
-        ...(v.deliveredAt === undefined ? {} : { delivered_at: v.deliveredAt }),
       })
       .where('id', '=', v.id)
       .where('status', '=', 'Sending')
