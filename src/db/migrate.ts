@@ -18,6 +18,7 @@ import * as sessions from './migrations/2026-12-03-1400-sessions.js'
 import * as emailDelivery from './migrations/2026-12-03-1500-email-delivery.js'
 import * as invitationReminders from './migrations/2026-12-03-1510-invitation-reminders.js'
 import * as webhooks from './migrations/2026-12-03-1520-webhooks.js'
+import * as accountUsersPartialIndexes from './migrations/2026-12-03-1600-account-users-partial-indexes.js'
 
 /** Listed statically so the built service and tsx resolve the same files. Append only. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -40,6 +41,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-03-1500-email-delivery': emailDelivery,
   '2026-12-03-1510-invitation-reminders': invitationReminders,
   '2026-12-03-1520-webhooks': webhooks,
+  '2026-12-03-1600-account-users-partial-indexes': accountUsersPartialIndexes,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

@@ -49,6 +49,34 @@ describe('expireInvitations (the sweep)', () => {
     expect(audits.every((a) => a.account_id === t.operations.accountId)).toBe(true)
   })
 
+  it('clears the reminder time of what it expires (an expired link has nothing to remind of)', async () => {
+    // A reminder due at the deadline itself: still pending when the sweep comes.
+    const due = await inviteUser(t)
+    t.clock.advance(t.config.invitationTtlMs / 2)
+    const fresh = await inviteUser(t)
+    await t.db.db
+      .updateTable('account_users')
+      .set({ invitation_remind_at: sql<string>`invitation_expires_at` })
+      .where('id', 'in', [due.accountUserId, fresh.accountUserId])
+      .execute()
+    t.clock.advance(t.config.invitationTtlMs / 2)
+
+    expect(await expireInvitations({ db: t.db.db, clock: t.clock }, 2)).toBe(1)
+
+    const rows = await t.db.db
+      .selectFrom('account_users')
+      .select(['id', 'status', 'invitation_remind_at'])
+      .execute()
+    const byId = new Map(rows.map((r) => [r.id, r]))
+    expect(byId.get(due.accountUserId)).toMatchObject({
+      status: 'InvitationExpired',
+      invitation_remind_at: null,
+    })
+    expect(byId.get(fresh.accountUserId)!.status).toBe('Invited')
+    expect(byId.get(fresh.accountUserId)!.invitation_remind_at).not.toBeNull()
+    expect(await t.services.invitations.sendReminders()).toBe(0)
+  })
+
   it('leaves invitations whose window has not passed', async () => {
     await inviteMany(2)
     t.clock.advance(t.config.invitationTtlMs - 1)
