@@ -117,6 +117,10 @@ async function expireBatchOnPostgres(
 /**
  * One batch after another, in deadline order, until one comes back short. (Creation order, which
  * PostgreSQL gains from, made SQLite's batches no faster: its cost is the B-tree work per row.)
+ * At 1M rows with 100,000 due this takes 2.2–2.45 s against 1.6 s for the same change as one
+ * statement: a batch of 2,000 rows spread over the table writes about 40 MB of pages, past the WAL
+ * bound (sqlite-checkpointer.ts), so each waits for a checkpoint. A 64 MB bound gave 2.0–2.2 s but
+ * slowed invites by about 3 %; one long transaction would hold every other write for 1.6 s.
  */
 async function expireOnSqlite(
   deps: { db: Kysely<Database>; clock: Clock },
