@@ -20,6 +20,9 @@ export const EXPIRY_BATCHES_IN_FLIGHT_ON_POSTGRES = 2
  */
 export const EXPIRY_PASS_ROWS = 50_000
 
+/** What the sweep needs: the database and the clock that says what is due. */
+type SweepDeps = { db: Kysely<Database>; clock: Clock }
+
 /**
  * Persists `InvitationExpired` for invitations past their deadline, with an audit event each,
  * in batches, and clears their reminder time (an expired link has nothing to remind of). Reads
@@ -34,7 +37,7 @@ export const EXPIRY_PASS_ROWS = 50_000
  * 1,000,000 account users with 100,000 due: 21 s at first → see bench/README.md (sweep-1m).
  */
 export async function expireInvitations(
-  deps: { db: Kysely<Database>; clock: Clock },
+  deps: SweepDeps,
   batchSize = EXPIRY_BATCH_SIZE,
 ): Promise<number> {
   const isPostgres = deps.db.getExecutor().adapter instanceof PostgresAdapter
@@ -47,10 +50,7 @@ export async function expireInvitations(
  * batches in flight. Taken in deadline order instead, each batch touched pages all over the table
  * and its indexes: 2.8 s for 100,000 of 1M rows against 2.3 s in creation order.
  */
-async function expireOnPostgres(
-  deps: { db: Kysely<Database>; clock: Clock },
-  batchSize: number,
-): Promise<number> {
+async function expireOnPostgres(deps: SweepDeps, batchSize: number): Promise<number> {
   let expired = 0
   for (;;) {
     const now = deps.clock.now().toISOString()
@@ -122,10 +122,7 @@ async function expireBatchOnPostgres(
  * bound (sqlite-checkpointer.ts), so each waits for a checkpoint. A 64 MB bound gave 2.0–2.2 s but
  * slowed invites by about 3 %; one long transaction would hold every other write for 1.6 s.
  */
-async function expireOnSqlite(
-  deps: { db: Kysely<Database>; clock: Clock },
-  batchSize: number,
-): Promise<number> {
+async function expireOnSqlite(deps: SweepDeps, batchSize: number): Promise<number> {
   let expired = 0
   for (;;) {
     const count = await expireBatchOnSqlite(deps.db, deps.clock.now().toISOString(), batchSize)
